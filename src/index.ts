@@ -1,0 +1,57 @@
+/**
+ * kubesim's public API. Everything a user imports comes from here (and from 'kubesim/testing');
+ * modules not re-exported here are internal and may change.
+ */
+export { createCluster, Cluster } from './sim/cluster.js';
+export type {
+  ClusterOptions,
+  ClusterEvents,
+  WatchEvent,
+  WatchEventType,
+  GetOptions,
+  DeleteCallOptions,
+} from './sim/cluster.js';
+export type { NodeShorthand } from './sim/bootstrap.js';
+export { formatApplyResult, LAST_APPLIED_ANNOTATION } from './sim/apply.js';
+export type { ApplyResult, ApplyAction } from './sim/apply.js';
+export { formatTraceEntry } from './sim/trace.js';
+export type { TraceEntry } from './sim/trace.js';
+
+export { parseQuantity, Quantity, QuantityParseError } from './model/quantity.js';
+export type { QuantityFormat } from './model/quantity.js';
+export { parseSelector, SelectorParseError, everything, nothing, selectorFromSet } from './model/labels/selector.js';
+export type { Selector, Requirement, Operator } from './model/labels/selector.js';
+export { labelSelectorAsSelector, matchesLabelSelector } from './model/labels/label-selector.js';
+export { parseDuration, formatDuration } from './clock/duration.js';
+export type { Duration } from './clock/duration.js';
+
+export {
+  KubesimError,
+  BadRequestError,
+  InvalidError,
+  NotFoundError,
+  AlreadyExistsError,
+  ConflictError,
+  ForbiddenError,
+  TooManyRequestsError,
+  RequestEntityTooLargeError,
+  ServiceUnavailableError,
+  InternalError,
+  formatFieldError,
+} from './model/errors.js';
+export type { StatusReason, FieldError, FieldErrorType } from './model/errors.js';
+
+export { getObject, listObjects, countObjects, objectKey, splitObjectKey } from './model/store.js';
+export type { ClusterState, Change } from './model/store.js';
+export type {
+  Action,
+  EventRecord,
+  Reconcile,
+  ReconcileContext,
+  ReconcileResult,
+  Reconciler,
+  RandomSource,
+  WatchMapper,
+} from './model/reconcile.js';
+export type { DeleteOptions, PropagationPolicy } from './model/writes.js';
+export type * from './model/types.js';

@@ -1,0 +1,110 @@
+/**
+ * Plain-JSON helpers for untrusted input and stored objects: a defensive deep copy that accepts
+ * only JSON values (no prototype tricks, no functions, no cycles, bounded depth), deep freeze,
+ * and structural equality.
+ */
+import { BadRequestError } from './errors.js';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+const MAX_DEPTH = 100;
+
+/** Keys that would reach Object.prototype through assignment; never valid in Kubernetes JSON. */
+const FORBIDDEN_KEYS = new Set(['__proto__']);
+
+function describePath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
+  return out === '' ? '<root>' : out;
+}
+
+/**
+ * Copies `input` as plain JSON data. Throws BadRequestError naming the field for anything that is
+ * not JSON: functions, symbols, bigints, NaN/Infinity, class instances (Date, Map, ...), cycles,
+ * `__proto__` keys and nesting deeper than 100 levels.
+ */
+export function cloneJson(input: unknown, what = 'object'): JsonValue {
+  const seen = new Set<object>();
+  const path: (string | number)[] = [];
+  const fail = (msg: string): never => {
+    throw new BadRequestError(`${what}: ${describePath(path)}: ${msg}`);
+  };
+  const walk = (v: unknown, depth: number): JsonValue => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') return Number.isFinite(v) ? v : fail(`${v} is not a valid JSON number`);
+    if (typeof v !== 'object') return fail(`a ${typeof v} is not a JSON value`);
+    if (depth > MAX_DEPTH) return fail(`nesting exceeds ${MAX_DEPTH} levels`);
+    if (seen.has(v)) return fail('cyclic structure');
+    seen.add(v);
+    let out: JsonValue;
+    if (Array.isArray(v)) {
+      const arr: JsonValue[] = new Array(v.length);
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        arr[i] = walk(v[i], depth + 1);
+        path.pop();
+      }
+      out = arr;
+    } else {
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) fail('not a plain object');
+      const obj: { [key: string]: JsonValue } = {};
+      for (const key of Object.keys(v)) {
+        path.push(key);
+        if (FORBIDDEN_KEYS.has(key)) fail('field name is not allowed');
+        const child = (v as Record<string, unknown>)[key];
+        if (child !== undefined) obj[key] = walk(child, depth + 1);
+        path.pop();
+      }
+      out = obj;
+    }
+    seen.delete(v);
+    return out;
+  };
+  return walk(input, 0);
+}
+
+/** Freezes a JSON tree in place and returns it. Already-frozen subtrees are skipped. */
+export function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const key of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[key]);
+  }
+  return v;
+}
+
+/** Structural equality of JSON values; `undefined` fields count as absent. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let na = 0;
+  for (const key in ao) {
+    if (ao[key] === undefined) continue;
+    na += 1;
+    if (!jsonEqual(ao[key], bo[key])) return false;
+  }
+  let nb = 0;
+  for (const key in bo) if (bo[key] !== undefined) nb += 1;
+  return na === nb;
+}
+
+/** A mutable deep copy of trusted JSON data (e.g. a stored, frozen object). */
+export function copyJson<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) {
+    const child = (v as Record<string, unknown>)[key];
+    if (child !== undefined) out[key] = copyJson(child);
+  }
+  return out as T;
+}

@@ -1,0 +1,65 @@
+/**
+ * The reconciler contract shared by built-in controllers and users' own: a pure, level-based
+ * function from (state, key) to API calls (controller-runtime's Reconciler, with the calls
+ * returned as data). The sim applies the actions through the same write path users take, so
+ * validation, admission and conflicts hold for controllers too.
+ */
+import type { Change, ClusterState } from './store.js';
+import type { DeleteOptions } from './writes.js';
+import type { KubeObject } from './types.js';
+
+/** An API call a reconciler asks for. Objects are plain JSON; keys are `namespace/name`. */
+export type Action =
+  | { readonly verb: 'create'; readonly object: KubeObject }
+  | { readonly verb: 'update'; readonly object: KubeObject }
+  | { readonly verb: 'updateStatus'; readonly object: KubeObject }
+  | { readonly verb: 'delete'; readonly kind: string; readonly key: string; readonly options?: DeleteOptions }
+  | { readonly verb: 'bind'; readonly podKey: string; readonly nodeName: string }
+  | { readonly verb: 'event'; readonly event: EventRecord };
+
+/** A Kubernetes Event to record (the recorder aggregates repeats into `count`). */
+export interface EventRecord {
+  readonly involvedObject: { readonly kind: string; readonly namespace?: string; readonly name: string; readonly uid?: string };
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+  /** The component that reports it, e.g. 'replicaset-controller', 'default-scheduler', 'kubelet'. */
+  readonly source: string;
+  /** For kubelet events, the node. */
+  readonly host?: string;
+}
+
+export interface ReconcileResult {
+  readonly actions: readonly Action[];
+  /** Ask to be called again for this key after this much virtual time (the only way to wait). */
+  readonly requeueAfterMs?: number;
+}
+
+/** A seeded random stream (the sim passes the reconciler's own fork). */
+export interface RandomSource {
+  next(): number;
+  int(n: number): number;
+}
+
+export interface ReconcileContext {
+  readonly nowMs: number;
+  /** `nowMs` as an RFC 3339 timestamp, for status fields such as lastTransitionTime. */
+  readonly now: string;
+  readonly rng: RandomSource;
+}
+
+export type Reconcile = (state: ClusterState, key: string, ctx: ReconcileContext) => ReconcileResult;
+
+/**
+ * Which keys a committed change wakes: usually the object's own key, or its controller's key
+ * (a ReplicaSet watching its pods). Return [] to ignore the change.
+ */
+export type WatchMapper = (change: Change, state: ClusterState) => readonly string[];
+
+export interface Reconciler {
+  /** Unique name, e.g. 'replicaset-controller'; also the name of its random stream. */
+  readonly name: string;
+  /** Kind → mapper; a kind listed with `'self'` maps each change to the object's own key. */
+  readonly watches: Readonly<Record<string, WatchMapper | 'self'>>;
+  readonly reconcile: Reconcile;
+}

@@ -1,0 +1,367 @@
+/**
+ * The write path every API call takes, users' and reconcilers' alike: the checks and metadata
+ * bookkeeping the API server does around storage (pkg/registry/generic/registry/store.go and
+ * the per-kind strategies): defaulting, validation, namespace lifecycle, uid and
+ * resourceVersion, generation, optimistic concurrency, the status subresource, graceful
+ * deletion and finalizers. Everything lands in a `StoreBatch`; a call that throws leaves the
+ * batch as it was, so the caller can reject the call and change nothing.
+ */
+import {
+  AlreadyExistsError,
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  InvalidError,
+  NotFoundError,
+  type FieldError,
+} from './errors.js';
+import { admitPodPriority } from './admission/priority.js';
+import { copyJson, deepFreeze, jsonEqual } from './json.js';
+import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.js';
+import type { StoreBatch } from './store.js';
+import { strategyFor } from './strategy/index.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from './strategy/object-meta.js';
+import { formatRFC3339 } from './time.js';
+import type { KubeObject, ObjectMeta, StoredObject } from './types.js';
+
+/** Where uids and generated names come from: the cluster's seeded 'api' random stream. */
+export interface IdSource {
+  uuid(): string;
+  nameSuffix(length?: number): string;
+}
+
+export interface WriteContext {
+  readonly nowMs: number;
+  /** Wall-clock instant (ms since the Unix epoch) that virtual time 0 stands for. */
+  readonly epochMs: number;
+  readonly ids: IdSource;
+}
+
+/** Kinds whose metadata.generation counts spec changes (the others leave it unset, as upstream). */
+const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController', 'PodDisruptionBudget', 'Ingress']);
+
+/** Kinds that keep the status given on create (registration posts a status; others reset it). */
+const KEEP_STATUS_ON_CREATE = new Set(['Node', 'Event', 'Lease', 'Endpoints', 'EndpointSlice', 'PriorityClass']);
+
+const GENERATE_NAME_ATTEMPTS = 8;
+
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+export interface DeleteOptions {
+  readonly propagationPolicy?: PropagationPolicy;
+  /** Pods only: overrides spec.terminationGracePeriodSeconds; 0 deletes at once. */
+  readonly gracePeriodSeconds?: number;
+  /** Upstream Preconditions: delete only if the object still has this uid / resourceVersion. */
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+}
+
+export interface DeleteResult {
+  readonly object: StoredObject;
+  /** False while the object lingers with a deletionTimestamp (grace period or finalizers). */
+  readonly removed: boolean;
+}
+
+/** ObjectMeta with the server-owned fields writable: this module is the server. */
+type Meta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };
+type Mutable = Omit<KubeObject, 'metadata'> & { metadata: Meta };
+
+function timestamp(ctx: WriteContext, offsetMs = 0): string {
+  return formatRFC3339(ctx.epochMs + ctx.nowMs + offsetMs);
+}
+
+/** Checks kind and apiVersion and returns the kind's info (apiVersion defaults from the kind). */
+export function resolveKind(obj: KubeObject): KindInfo {
+  if (typeof obj.kind !== 'string' || obj.kind === '') {
+    throw new BadRequestError("Object 'Kind' is missing in the object");
+  }
+  const info = kindInfo(obj.kind);
+  if (obj.apiVersion !== undefined && obj.apiVersion !== info.apiVersion) {
+    throw new BadRequestError(`no matches for kind "${obj.kind}" in version "${String(obj.apiVersion)}"`);
+  }
+  return info;
+}
+
+function invalid(info: KindInfo, name: string, errs: FieldError[]): never {
+  throw new InvalidError(qualifiedKind(info), name, errs);
+}
+
+function requireNamespace(batch: StoreBatch, info: KindInfo, namespace: string, ctx: WriteContext): void {
+  const ns = batch.get('Namespace', undefined, namespace);
+  if (!ns) throw new NotFoundError({ resource: 'namespaces', group: '' }, namespace);
+  if (ns.metadata.deletionTimestamp) {
+    throw new ForbiddenError(
+      `${info.plural} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+    );
+  }
+  void ctx;
+}
+
+/** The `metadata` of untrusted input as an object, or an Invalid error naming the field. */
+function metadataOf(info: KindInfo, obj: KubeObject): ObjectMeta {
+  const meta = obj.metadata;
+  if (meta === undefined) return {};
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
+    invalid(info, '', [{ type: 'Invalid', field: 'metadata', badValue: meta, detail: 'must be an object' }]);
+  }
+  return meta;
+}
+
+/**
+ * Creates `input` (a mutable copy owned by the caller). Returns the stored, frozen object.
+ * Namespaced kinds default to the `default` namespace, as kubectl does.
+ */
+export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteContext): StoredObject {
+  const info = resolveKind(input);
+  const obj = input as Mutable;
+  obj.apiVersion = info.apiVersion;
+  const meta: Meta = (obj.metadata = { ...metadataOf(info, obj) });
+  if (info.namespaced) meta.namespace ??= 'default';
+  else delete meta.namespace;
+  // The server owns these fields; whatever the client sent is dropped (BeforeCreate).
+  delete meta.uid;
+  delete meta.resourceVersion;
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  delete meta.generation;
+  delete meta.selfLink;
+  meta.creationTimestamp = timestamp(ctx);
+
+  const strategy = strategyFor(info.kind);
+  const generated = !meta.name && typeof meta.generateName === 'string';
+  if (generated) meta.name = `${meta.generateName}${ctx.ids.nameSuffix()}`;
+
+  strategy.applyDefaults(obj);
+  if (info.kind === 'Pod') admitPodPriority(batch, obj);
+  if (!KEEP_STATUS_ON_CREATE.has(info.kind) && info.statusSubresource) obj.status = initialStatus(info.kind, obj);
+  const errs = [
+    ...validateObjectMeta(meta, { namespaced: info.namespaced, nameValidator: strategy.nameValidator }),
+    ...strategy.validateCreate(obj),
+  ];
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  if (errs.length > 0) invalid(info, name, errs);
+  if (info.namespaced) requireNamespace(batch, info, meta.namespace!, ctx);
+
+  // RetryGenerateName (on by default since 1.31): the server draws again on a collision.
+  for (let attempt = 1; batch.get(info.kind, meta.namespace, meta.name!); attempt++) {
+    if (!generated || attempt >= GENERATE_NAME_ATTEMPTS) throw new AlreadyExistsError(groupResource(info), meta.name!);
+    meta.name = `${meta.generateName}${ctx.ids.nameSuffix()}`;
+  }
+
+  meta.uid = ctx.ids.uuid();
+  meta.resourceVersion = batch.nextResourceVersion();
+  if (GENERATION_KINDS.has(info.kind)) meta.generation = 1;
+  const stored = deepFreeze(obj) as StoredObject;
+  batch.put(info.kind, stored);
+  return stored;
+}
+
+function initialStatus(kind: string, obj: Mutable): unknown {
+  switch (kind) {
+    case 'Pod':
+      return { phase: 'Pending' };
+    case 'Namespace':
+      return { phase: 'Active' };
+    default:
+      void obj;
+      return {};
+  }
+}
+
+export interface UpdateOptions {
+  /** 'status' writes only .status (the status subresource); otherwise .status is kept. */
+  readonly subresource?: 'status';
+}
+
+/**
+ * Replaces an object (PUT). A resourceVersion in `input` must match the stored one (optimistic
+ * concurrency); without one the update is unconditional, as upstream allows for these kinds.
+ * An update that changes nothing is a no-op and keeps the resourceVersion.
+ */
+export function updateObject(
+  batch: StoreBatch,
+  input: KubeObject,
+  ctx: WriteContext,
+  opts: UpdateOptions = {},
+): StoredObject {
+  const info = resolveKind(input);
+  const inMeta = metadataOf(info, input);
+  const name = typeof inMeta.name === 'string' ? inMeta.name : '';
+  if (name === '') invalid(info, '', [{ type: 'Required', field: 'metadata.name', detail: 'name is required' }]);
+  const namespace = info.namespaced ? (inMeta.namespace ?? 'default') : undefined;
+  const old = batch.get(info.kind, namespace, name);
+  if (!old) throw new NotFoundError(groupResource(info), name);
+  if (inMeta.resourceVersion !== undefined && inMeta.resourceVersion !== old.metadata.resourceVersion) {
+    throw new ConflictError(groupResource(info), name);
+  }
+
+  let obj: Mutable;
+  if (opts.subresource === 'status') {
+    // Status writes change .status only (ResetObjectMetaForStatus and the spec reset).
+    obj = copyJson(old) as Mutable;
+    obj.status = input.status;
+  } else {
+    obj = input as Mutable;
+    obj.apiVersion = info.apiVersion;
+    obj.metadata = { ...inMeta, namespace };
+    if (!info.namespaced) delete obj.metadata.namespace;
+    if (info.statusSubresource) obj.status = old.status === undefined ? undefined : copyJson(old.status);
+    const meta = obj.metadata;
+    const oldMeta = old.metadata;
+    meta.uid = oldMeta.uid;
+    meta.creationTimestamp = oldMeta.creationTimestamp;
+    meta.deletionTimestamp = oldMeta.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    meta.generation = oldMeta.generation;
+    if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
+  }
+  obj.metadata.resourceVersion = old.metadata.resourceVersion;
+  stripUndefined(obj.metadata);
+
+  const strategy = strategyFor(info.kind);
+  strategy.applyDefaults(obj);
+  const errs = [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...strategy.validateUpdate(obj, old)];
+  if (errs.length > 0) invalid(info, name, errs);
+
+  if (jsonEqual(obj, old)) return old;
+  if (GENERATION_KINDS.has(info.kind) && !jsonEqual(obj.spec, old.spec)) {
+    obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+  }
+  obj.metadata.resourceVersion = batch.nextResourceVersion();
+  const stored = deepFreeze(obj) as StoredObject;
+  if (stored.metadata.deletionTimestamp && deletionFinished(stored)) {
+    batch.remove(info.kind, namespace, name);
+    return stored;
+  }
+  batch.put(info.kind, stored);
+  return stored;
+}
+
+function stripUndefined(meta: Meta): void {
+  for (const key of Object.keys(meta) as (keyof Meta)[]) if (meta[key] === undefined) delete meta[key];
+}
+
+/** An object marked for deletion is removed once nothing holds it any more. */
+function deletionFinished(obj: StoredObject): boolean {
+  if ((obj.metadata.finalizers?.length ?? 0) > 0) return false;
+  if (obj.kind === 'Namespace') {
+    const spec = obj.spec as { finalizers?: string[] } | undefined;
+    if ((spec?.finalizers?.length ?? 0) > 0) return false;
+  }
+  return true;
+}
+
+/** Upstream pod CheckGracefulDelete: unscheduled and finished pods go at once. */
+function podGracePeriodSeconds(pod: StoredObject, opts: DeleteOptions): number {
+  const spec = pod.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
+  const status = pod.status as { phase?: string } | undefined;
+  if (!spec?.nodeName) return 0;
+  if (status?.phase === 'Succeeded' || status?.phase === 'Failed') return 0;
+  return opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+}
+
+/**
+ * Deletes an object. Pods on a node get a grace period (deletionTimestamp in the future, the
+ * kubelet finishes the delete); objects with finalizers get a deletionTimestamp and stay until
+ * the finalizers are removed; Orphan and Foreground propagation add the garbage collector's
+ * `orphan` / `foregroundDeletion` finalizers.
+ */
+export function deleteObject(
+  batch: StoreBatch,
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+  ctx: WriteContext,
+  opts: DeleteOptions = {},
+): DeleteResult {
+  const info = kindInfo(kind);
+  const ns = info.namespaced ? (namespace ?? 'default') : undefined;
+  const old = batch.get(kind, ns, name);
+  if (!old) throw new NotFoundError(groupResource(info), name);
+  const pre = opts.preconditions;
+  if (pre?.uid !== undefined && pre.uid !== old.metadata.uid) {
+    throw new ConflictError(
+      groupResource(info),
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+    );
+  }
+  if (pre?.resourceVersion !== undefined && pre.resourceVersion !== old.metadata.resourceVersion) {
+    throw new ConflictError(
+      groupResource(info),
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+    );
+  }
+  if (opts.gracePeriodSeconds !== undefined && (!Number.isInteger(opts.gracePeriodSeconds) || opts.gracePeriodSeconds < 0)) {
+    throw new BadRequestError(`gracePeriodSeconds: must be a non-negative integer, got ${opts.gracePeriodSeconds}`);
+  }
+
+  const finalizers = [...(old.metadata.finalizers ?? [])];
+  const policy = opts.propagationPolicy ?? 'Background';
+  if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+  if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+
+  const grace = kind === 'Pod' ? podGracePeriodSeconds(old, opts) : 0;
+  const pending = finalizers.length > 0 || grace > 0 || !deletionFinished(old);
+  if (!pending) {
+    batch.remove(kind, ns, name);
+    return { object: old, removed: true };
+  }
+
+  const obj = copyJson(old) as Mutable;
+  const meta = obj.metadata;
+  meta.finalizers = finalizers.length > 0 ? finalizers : undefined;
+  if (kind === 'Pod') {
+    const deadline = timestamp(ctx, grace * 1000);
+    // A shorter grace period may replace a longer one; never extend it (upstream BeforeDelete).
+    if (!meta.deletionTimestamp || deadline < meta.deletionTimestamp) {
+      meta.deletionTimestamp = deadline;
+      meta.deletionGracePeriodSeconds = grace;
+    }
+  } else {
+    meta.deletionTimestamp ??= timestamp(ctx);
+    meta.deletionGracePeriodSeconds ??= 0;
+  }
+  if (kind === 'Namespace') obj.status = { ...(obj.status as object), phase: 'Terminating' };
+  if (GENERATION_KINDS.has(kind) && !old.metadata.deletionTimestamp) meta.generation = (meta.generation ?? 0) + 1;
+  stripUndefined(meta);
+  if (jsonEqual(obj, old)) return { object: old, removed: false };
+  meta.resourceVersion = batch.nextResourceVersion();
+  const stored = deepFreeze(obj) as StoredObject;
+  batch.put(kind, stored);
+  return { object: stored, removed: false };
+}
+
+/**
+ * The pods/binding subresource: assigns a pending pod to a node (what DefaultBinder posts).
+ * Sets spec.nodeName and the PodScheduled=True condition in one write.
+ */
+export function bindPod(
+  batch: StoreBatch,
+  namespace: string,
+  name: string,
+  nodeName: string,
+  ctx: WriteContext,
+): StoredObject {
+  const info = kindInfo('Pod');
+  const old = batch.get('Pod', namespace, name);
+  if (!old) throw new NotFoundError(groupResource(info), name);
+  const spec = old.spec as { nodeName?: string } | undefined;
+  if (spec?.nodeName) {
+    throw new ConflictError(groupResource(info), name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+  }
+  if (old.metadata.deletionTimestamp) {
+    throw new ConflictError(groupResource(info), name, `pod ${name} is being deleted, cannot be assigned to a host`);
+  }
+  if (!batch.get('Node', undefined, nodeName)) throw new NotFoundError(groupResource(kindInfo('Node')), nodeName);
+  const pod = copyJson(old) as Mutable & { spec: { nodeName?: string }; status?: { conditions?: unknown[] } };
+  pod.spec.nodeName = nodeName;
+  const status = (pod.status ??= {});
+  const conditions = (status.conditions ?? []).filter((c) => (c as { type?: string }).type !== 'PodScheduled');
+  conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(ctx) });
+  status.conditions = conditions;
+  pod.metadata.resourceVersion = batch.nextResourceVersion();
+  const stored = deepFreeze(pod) as StoredObject;
+  batch.put('Pod', stored);
+  return stored;
+}

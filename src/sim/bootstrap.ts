@@ -1,0 +1,140 @@
+/**
+ * What a fresh cluster holds before the user does anything: the four system namespaces and
+ * the nodes described by `createCluster` options (control-plane masters first, then workers),
+ * spread round-robin over zones. Shorthands become the Node objects a kubelet would register.
+ */
+import { BadRequestError } from '../model/errors.js';
+import type { KubeObject, Node, Taint } from '../model/types.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
+
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+export const REGION_LABEL = 'topology.kubernetes.io/region';
+export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+export const CONTROL_PLANE_LABEL = 'node-role.kubernetes.io/control-plane';
+
+/** A node in a few words: `{ name: 'big-1', cpu: '16', memory: '64Gi', zone: 'zone-b' }`. */
+export interface NodeShorthand {
+  readonly name?: string;
+  readonly cpu?: string | number;
+  readonly memory?: string;
+  readonly pods?: number;
+  readonly zone?: string;
+  readonly region?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly taints?: readonly Taint[];
+  /** Extra allocatable resources, e.g. `{ 'nvidia.com/gpu': '4' }`. */
+  readonly resources?: Readonly<Record<string, string>>;
+}
+
+export interface BootstrapOptions {
+  readonly nodes?: number | readonly (NodeShorthand | Node)[];
+  readonly zones?: number | readonly string[];
+  readonly region?: string;
+  readonly controlPlane?: { readonly masters?: number };
+  readonly kubeletVersion?: string;
+}
+
+export const DEFAULT_NODE = { cpu: '4', memory: '16Gi', pods: 110 } as const;
+
+/** `zones: 3` names them zone-a, zone-b, zone-c. */
+export function zoneNames(zones: BootstrapOptions['zones']): string[] {
+  if (zones === undefined) return [];
+  if (typeof zones === 'number') {
+    if (!Number.isInteger(zones) || zones < 0 || zones > 26) {
+      throw new BadRequestError(`createCluster: zones: must be an integer between 0 and 26, got ${zones}`);
+    }
+    return Array.from({ length: zones }, (_, i) => `zone-${String.fromCharCode(97 + i)}`);
+  }
+  if (!Array.isArray(zones) || zones.some((z) => typeof z !== 'string' || z === '')) {
+    throw new BadRequestError('createCluster: zones: must be a count or a list of non-empty zone names');
+  }
+  return [...zones];
+}
+
+function isNodeObject(n: NodeShorthand | Node): n is Node {
+  return typeof (n as Node).kind === 'string' || (n as Node).metadata !== undefined;
+}
+
+function nodeFromShorthand(
+  s: NodeShorthand,
+  name: string,
+  zone: string | undefined,
+  opts: BootstrapOptions,
+  controlPlane: boolean,
+): Node {
+  const labels: Record<string, string> = {
+    'kubernetes.io/arch': 'amd64',
+    [HOSTNAME_LABEL]: name,
+    'kubernetes.io/os': 'linux',
+  };
+  const z = s.zone ?? zone;
+  if (z !== undefined) {
+    labels[ZONE_LABEL] = z;
+    labels[REGION_LABEL] = s.region ?? opts.region ?? 'region-1';
+  }
+  if (controlPlane) labels[CONTROL_PLANE_LABEL] = '';
+  Object.assign(labels, s.labels ?? {});
+  const taints: Taint[] = controlPlane ? [{ key: CONTROL_PLANE_LABEL, effect: 'NoSchedule' }] : [];
+  taints.push(...(s.taints ?? []));
+  const resources: Record<string, string> = {
+    cpu: String(s.cpu ?? DEFAULT_NODE.cpu),
+    'ephemeral-storage': '100Gi',
+    memory: s.memory ?? DEFAULT_NODE.memory,
+    pods: String(s.pods ?? DEFAULT_NODE.pods),
+    ...(s.resources ?? {}),
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels },
+    spec: taints.length > 0 ? { taints } : {},
+    status: {
+      capacity: { ...resources },
+      allocatable: { ...resources },
+      conditions: [],
+      nodeInfo: {
+        architecture: 'amd64',
+        bootID: '',
+        containerRuntimeVersion: 'containerd://1.7.24',
+        kernelVersion: '6.1.0-kubesim',
+        kubeProxyVersion: opts.kubeletVersion ?? 'v1.32.0',
+        kubeletVersion: opts.kubeletVersion ?? 'v1.32.0',
+        machineID: '',
+        operatingSystem: 'linux',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        systemUUID: '',
+      },
+    },
+  };
+}
+
+/** The Node objects to register, in order: masters, then workers. */
+export function bootstrapNodes(opts: BootstrapOptions): KubeObject[] {
+  const zones = zoneNames(opts.zones);
+  const masters = opts.controlPlane?.masters ?? 0;
+  if (!Number.isInteger(masters) || masters < 0) {
+    throw new BadRequestError(`createCluster: controlPlane.masters: must be a non-negative integer, got ${masters}`);
+  }
+  const out: KubeObject[] = [];
+  for (let i = 0; i < masters; i++) {
+    out.push(nodeFromShorthand({}, `control-plane-${i + 1}`, zones[i % Math.max(zones.length, 1)], opts, true) as KubeObject);
+  }
+  const nodes = opts.nodes ?? 3;
+  const list: readonly (NodeShorthand | Node)[] =
+    typeof nodes === 'number' ? Array.from({ length: validCount(nodes) }, () => ({})) : nodes;
+  if (!Array.isArray(list)) throw new BadRequestError('createCluster: nodes: must be a count or a list of nodes');
+  list.forEach((n, i) => {
+    if (n === null || typeof n !== 'object') {
+      throw new BadRequestError(`createCluster: nodes[${i}]: must be an object`);
+    }
+    if (isNodeObject(n)) out.push({ apiVersion: 'v1', kind: 'Node', ...n } as KubeObject);
+    else out.push(nodeFromShorthand(n, n.name ?? `node-${i + 1}`, zones.length > 0 ? zones[i % zones.length] : undefined, opts, false) as KubeObject);
+  });
+  return out;
+}
+
+function validCount(n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new BadRequestError(`createCluster: nodes: must be a non-negative integer, got ${n}`);
+  return n;
+}

@@ -1,0 +1,443 @@
+/**
+ * The Cluster facade: owns the state, the virtual clock and its timers, the seeded random
+ * streams, the controller work queue, the event emitter and the trace. Every write — a user's
+ * call or a reconciler's action — goes through `commit`, which runs the model's write path in
+ * one StoreBatch, commits it with one produce, then traces, emits and wakes watchers.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { parseDuration, type Duration } from '../clock/duration.js';
+import { Rng } from '../clock/rng.js';
+import { TimerQueue } from '../clock/timer-queue.js';
+import { BadRequestError, InternalError, KubesimError, NotFoundError } from '../model/errors.js';
+import { SYSTEM_PRIORITY_CLASSES } from '../model/admission/priority.js';
+import { cloneJson } from '../model/json.js';
+import { groupResource, resolveResource, type KindInfo } from '../model/kinds.js';
+import { parseSelector } from '../model/labels/selector.js';
+import { decodeManifests, withSource } from '../model/manifest.js';
+import type { Action, Reconciler } from '../model/reconcile.js';
+import {
+  emptyState,
+  getObject,
+  listObjects,
+  splitObjectKey,
+  StoreBatch,
+  type Change,
+  type ClusterState,
+} from '../model/store.js';
+import { formatRFC3339, parseRFC3339 } from '../model/time.js';
+import type { KubeObject, StoredObject } from '../model/types.js';
+import {
+  bindPod,
+  createObject,
+  deleteObject,
+  updateObject,
+  type DeleteOptions,
+  type DeleteResult,
+  type WriteContext,
+} from '../model/writes.js';
+import { applyObject, type ApplyResult } from './apply.js';
+import { bootstrapNodes, SYSTEM_NAMESPACES, type BootstrapOptions } from './bootstrap.js';
+import { ControllerLoop } from './controller-loop.js';
+import { EventRecorder } from './events.js';
+import { Trace, type TraceEntry } from './trace.js';
+
+export interface ClusterOptions extends BootstrapOptions {
+  /** Seed for every random draw (uids, name suffixes, tie-breaks). Default 1. */
+  readonly seed?: string | number;
+  /** The wall-clock instant virtual time 0 stands for (RFC 3339). Default 2025-01-01T00:00:00Z. */
+  readonly startTime?: string;
+  /** Reconcilers to run beside the built-in ones. */
+  readonly reconcilers?: readonly Reconciler[];
+  /** Keep every trace entry (default) or only the running hash, for very long runs. */
+  readonly keepTrace?: boolean;
+  /** Bound on reconciles at one virtual instant before kubesim calls it a livelock. */
+  readonly maxStepsPerInstant?: number;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent {
+  readonly type: WatchEventType;
+  readonly kind: string;
+  readonly object: StoredObject;
+  /** The previous version (MODIFIED and DELETED). */
+  readonly oldObject?: StoredObject;
+}
+
+export interface ClusterEvents {
+  /** Every committed write, as a watch would deliver it. */
+  watch: (event: WatchEvent) => void;
+  /** Every Kubernetes Event recorded or aggregated (Scheduled, Pulling, ScalingReplicaSet, ...). */
+  event: (event: StoredObject) => void;
+}
+
+export interface GetOptions {
+  readonly namespace?: string;
+  /** List across every namespace (kubectl -A). */
+  readonly allNamespaces?: boolean;
+  /** Label selector in string form: 'app=web,tier!=db'. */
+  readonly selector?: string;
+}
+
+export interface DeleteCallOptions extends DeleteOptions {
+  readonly namespace?: string;
+}
+
+type TimerPayload = { readonly type: 'requeue'; readonly controller: number; readonly key: string };
+
+const DEFAULT_START = '2025-01-01T00:00:00Z';
+const DEFAULT_SETTLE_TIMEOUT = '10m';
+
+export class Cluster {
+  readonly seed: string;
+  private current: ClusterState;
+  private readonly epochMs: number;
+  private readonly timers = new TimerQueue<TimerPayload>();
+  private readonly rng: Rng;
+  private readonly apiIds: Rng;
+  private readonly emitter = new EventEmitter<ClusterEvents>();
+  private readonly log: Trace;
+  private readonly loop = new ControllerLoop();
+  private readonly recorder = new EventRecorder();
+  private readonly maxStepsPerInstant: number;
+
+  constructor(options: ClusterOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new BadRequestError('createCluster: options must be an object');
+    this.seed = String(options.seed ?? 1);
+    this.rng = Rng.root(this.seed);
+    this.apiIds = this.rng.fork('api');
+    this.epochMs = parseRFC3339(options.startTime ?? DEFAULT_START);
+    this.log = new Trace(options.keepTrace ?? true);
+    this.maxStepsPerInstant = options.maxStepsPerInstant ?? 1_000_000;
+    this.current = emptyState();
+    for (const r of options.reconcilers ?? []) this.addReconciler(r);
+    const nodes = bootstrapNodes(options);
+    this.commit((batch, ctx) => {
+      for (const name of SYSTEM_NAMESPACES) {
+        createObject(batch, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, ctx);
+      }
+      for (const pc of SYSTEM_PRIORITY_CLASSES) {
+        const { name, ...rest } = pc;
+        createObject(batch, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, ...rest }, ctx);
+      }
+      nodes.forEach((node, i) => createObject(batch, cloneJson(node, `createCluster: nodes[${i}]`) as KubeObject, ctx));
+    });
+    this.drain();
+  }
+
+  /** The current immutable state. */
+  get state(): ClusterState {
+    return this.current;
+  }
+
+  /** Virtual time in ms since the cluster started. */
+  get now(): number {
+    return this.current.nowMs;
+  }
+
+  /** Virtual time as the RFC 3339 wall-clock instant objects carry in their timestamps. */
+  get nowTimestamp(): string {
+    return formatRFC3339(this.epochMs + this.current.nowMs);
+  }
+
+  // ---- reconcilers -------------------------------------------------------------------------
+
+  /** Registers a reconciler; it is woken for existing objects of the kinds it watches. */
+  addReconciler(reconciler: Reconciler): void {
+    const index = this.loop.add(reconciler, this.rng.fork(`reconciler/${reconciler.name}`));
+    for (const kind of Object.keys(reconciler.watches).sort()) {
+      for (const obj of listObjects(this.current, kind)) {
+        this.loop.onChange({ kind, object: obj, oldObject: undefined }, this.current);
+      }
+    }
+    void index;
+  }
+
+  // ---- the API -----------------------------------------------------------------------------
+
+  /**
+   * kubectl apply: creates each object or updates it from the last-applied configuration.
+   * All-or-nothing: if any object is rejected, the error names its document and nothing changes.
+   */
+  apply(input: string | object | readonly object[]): ApplyResult[] {
+    const decoded = decodeManifests(input);
+    const results = this.commit((batch, ctx) =>
+      decoded.map((d) => withSource(d.source, () => applyObject(batch, d.object, ctx))),
+    );
+    this.drain();
+    return results;
+  }
+
+  /** kubectl create: every object must be new. All-or-nothing. */
+  create(input: string | object | readonly object[]): StoredObject[] {
+    const decoded = decodeManifests(input);
+    const created = this.commit((batch, ctx) =>
+      decoded.map((d) => withSource(d.source, () => createObject(batch, d.object, ctx))),
+    );
+    this.drain();
+    return created;
+  }
+
+  /** kubectl replace: a full update; a resourceVersion in the object makes it conditional. */
+  replace(input: string | object | readonly object[]): StoredObject[] {
+    const decoded = decodeManifests(input);
+    const replaced = this.commit((batch, ctx) =>
+      decoded.map((d) => withSource(d.source, () => updateObject(batch, d.object, ctx))),
+    );
+    this.drain();
+    return replaced;
+  }
+
+  /** Writes an object's status (the status subresource), as a controller or kubelet would. */
+  updateStatus(input: object): StoredObject {
+    const [d] = decodeManifests(input);
+    const result = this.commit((batch, ctx) => updateObject(batch, d!.object, ctx, { subresource: 'status' }));
+    this.drain();
+    return result;
+  }
+
+  /** kubectl delete KIND NAME: graceful for pods on nodes; propagation Background by default. */
+  delete(kind: string, name: string, opts: DeleteCallOptions = {}): DeleteResult {
+    const info = resolveResource(kind);
+    const result = this.commit((batch, ctx) => deleteObject(batch, info.kind, opts.namespace, name, ctx, opts));
+    this.drain();
+    return result;
+  }
+
+  /** One object; throws NotFound (`pods "web" not found`) when absent. */
+  get(kind: string, name: string, opts?: GetOptions): StoredObject;
+  /** A list, sorted by namespace and name, in the namespace (default `default`) or all. */
+  get(kind: string, name?: undefined, opts?: GetOptions): StoredObject[];
+  get(kind: string, name?: string, opts: GetOptions = {}): StoredObject | StoredObject[] {
+    const info = resolveResource(kind);
+    if (name !== undefined) {
+      const obj = this.find(info.kind, name, opts);
+      if (!obj) throw new NotFoundError(groupResource(info), name);
+      return obj;
+    }
+    const namespace = !info.namespaced || opts.allNamespaces ? undefined : (opts.namespace ?? 'default');
+    const items = listObjects(this.current, info.kind, namespace);
+    if (opts.selector === undefined) return items;
+    const selector = parseSelector(opts.selector);
+    return items.filter((o) => selector.matches(o.metadata.labels));
+  }
+
+  /** Like `get` for one object, but undefined instead of NotFound. */
+  find(kind: string, name: string, opts: GetOptions = {}): StoredObject | undefined {
+    const info: KindInfo = resolveResource(kind);
+    return getObject(this.current, info.kind, info.namespaced ? (opts.namespace ?? 'default') : undefined, name);
+  }
+
+  // ---- time --------------------------------------------------------------------------------
+
+  /** Moves virtual time forward, running every timer and reconcile due on the way. */
+  advance(duration: Duration): void {
+    const ms = parseDuration(duration);
+    if (ms < 0) throw new BadRequestError(`advance: duration must not be negative, got ${String(duration)}`);
+    this.runTo(this.current.nowMs + ms, () => false);
+  }
+
+  /**
+   * Runs until `predicate(state)` holds (checked after every step), or `timeout` of virtual
+   * time passes. Returns whether the predicate held.
+   */
+  runUntil(predicate: (state: ClusterState) => boolean, opts: { timeout?: Duration } = {}): boolean {
+    const deadline = this.current.nowMs + parseDuration(opts.timeout ?? DEFAULT_SETTLE_TIMEOUT);
+    if (predicate(this.current)) return true;
+    return this.runTo(deadline, predicate);
+  }
+
+  /**
+   * Runs until nothing is left to do — no queued reconciles and no pending timers — or until
+   * `timeout` of virtual time. Returns true if the cluster became quiet, with the clock at the
+   * moment it did.
+   */
+  settle(opts: { timeout?: Duration } = {}): boolean {
+    const deadline = this.current.nowMs + parseDuration(opts.timeout ?? DEFAULT_SETTLE_TIMEOUT);
+    for (;;) {
+      this.drain();
+      const next = this.timers.peek();
+      if (!next) return true;
+      if (next.dueMs > deadline) {
+        this.setNow(deadline);
+        return false;
+      }
+      this.fire(this.timers.popDue(deadline)!.payload);
+      this.setNow(this.timers.nowMs);
+    }
+  }
+
+  private runTo(targetMs: number, stop: (state: ClusterState) => boolean): boolean {
+    this.drain();
+    if (stop(this.current)) return true;
+    for (;;) {
+      const timer = this.timers.popDue(targetMs);
+      if (!timer) break;
+      this.setNow(timer.dueMs);
+      this.fire(timer.payload);
+      this.drain();
+      if (stop(this.current)) return true;
+    }
+    this.timers.advanceTo(targetMs);
+    this.setNow(targetMs);
+    return stop(this.current);
+  }
+
+  private setNow(ms: number): void {
+    if (ms === this.current.nowMs) return;
+    this.current = new StoreBatch(this.current).commit(ms);
+  }
+
+  private fire(payload: TimerPayload): void {
+    const c = this.loop.controller(payload.controller);
+    const pending = c.delayed.get(payload.key);
+    if (pending && pending.dueMs <= this.timers.nowMs) c.delayed.delete(payload.key);
+    this.loop.enqueue(payload.controller, payload.key);
+  }
+
+  // ---- events and trace --------------------------------------------------------------------
+
+  on<E extends keyof ClusterEvents>(event: E, listener: ClusterEvents[E]): this {
+    this.emitter.on(event, listener as never);
+    return this;
+  }
+
+  off<E extends keyof ClusterEvents>(event: E, listener: ClusterEvents[E]): this {
+    this.emitter.off(event, listener as never);
+    return this;
+  }
+
+  /** Every step of the run so far. */
+  trace(): readonly TraceEntry[] {
+    return this.log.list();
+  }
+
+  /** SHA-256 over the trace (including written objects' content): equal hashes, equal runs. */
+  traceHash(): string {
+    return this.log.digest();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private writeContext(): WriteContext {
+    return { nowMs: this.current.nowMs, epochMs: this.epochMs, ids: this.apiIds };
+  }
+
+  /**
+   * Runs `fn` against one StoreBatch and commits it. If `fn` throws, nothing is committed and
+   * the error reaches the caller unchanged: a rejected call changes nothing.
+   */
+  private commit<T>(fn: (batch: StoreBatch, ctx: WriteContext) => T): T {
+    const batch = new StoreBatch(this.current);
+    const result = fn(batch, this.writeContext());
+    this.publish(batch);
+    return result;
+  }
+
+  private publish(batch: StoreBatch): void {
+    if (batch.changes.length === 0) return;
+    this.current = batch.commit(this.current.nowMs);
+    const tMs = this.current.nowMs;
+    for (const change of batch.changes) this.publishChange(change, tMs);
+  }
+
+  private publishChange(change: Change, tMs: number): void {
+    const object = (change.object ?? change.oldObject)!;
+    const type: WatchEventType = !change.oldObject ? 'ADDED' : !change.object ? 'DELETED' : 'MODIFIED';
+    const { namespace, name } = object.metadata;
+    this.log.record(
+      { tMs, op: type, kind: change.kind, key: namespace ? `${namespace}/${name}` : name, resourceVersion: object.metadata.resourceVersion },
+      type === 'DELETED' ? undefined : JSON.stringify(object),
+    );
+    this.emitter.emit('watch', change.oldObject ? { type, kind: change.kind, object, oldObject: change.oldObject } : { type, kind: change.kind, object });
+    if (change.kind === 'Event' && type !== 'DELETED') this.emitter.emit('event', object);
+    this.loop.onChange(change, this.current);
+  }
+
+  /** Runs queued reconciles until the queue is empty (bounded). */
+  private drain(): void {
+    let steps = 0;
+    for (let item = this.loop.next(); item; item = this.loop.next()) {
+      if (++steps > this.maxStepsPerInstant) {
+        throw new InternalError(
+          `no quiescence after ${this.maxStepsPerInstant} reconciles at t=${this.current.nowMs}ms; last: ${this.loop.controller(item.controller).reconciler.name} ${item.key}`,
+        );
+      }
+      this.reconcileOne(item.controller, item.key);
+    }
+  }
+
+  private reconcileOne(index: number, key: string): void {
+    const c = this.loop.controller(index);
+    const name = c.reconciler.name;
+    let result;
+    try {
+      result = c.reconciler.reconcile(this.current, key, { nowMs: this.current.nowMs, now: this.nowTimestamp, rng: c.rng });
+    } catch (e) {
+      const err = new InternalError(`reconciler ${name} threw on ${key}: ${(e as Error)?.message ?? String(e)}`);
+      (err as { cause?: unknown }).cause = e;
+      throw err;
+    }
+    let failed = false;
+    const batch = new StoreBatch(this.current);
+    const ctx = this.writeContext();
+    for (const action of result.actions) {
+      try {
+        this.applyAction(batch, action, ctx);
+      } catch (e) {
+        if (!(e instanceof KubesimError)) throw e;
+        failed = true;
+        this.log.record({ tMs: this.current.nowMs, op: 'error', controller: name, key, message: e.message });
+      }
+    }
+    this.publish(batch);
+    if (failed) {
+      this.requeueAfter(index, key, this.loop.backoffMs(index, key));
+    } else {
+      this.loop.forget(index, key);
+      if (result.requeueAfterMs !== undefined) this.requeueAfter(index, key, Math.max(0, Math.trunc(result.requeueAfterMs)));
+    }
+  }
+
+  private requeueAfter(index: number, key: string, delayMs: number): void {
+    const c = this.loop.controller(index);
+    const dueMs = this.current.nowMs + delayMs;
+    const pending = c.delayed.get(key);
+    if (pending && pending.dueMs <= dueMs) return;
+    if (pending) this.timers.cancel(pending.id);
+    const timer = this.timers.schedule(dueMs, { type: 'requeue', controller: index, key });
+    c.delayed.set(key, { id: timer.id, dueMs });
+  }
+
+  private applyAction(batch: StoreBatch, action: Action, ctx: WriteContext): void {
+    switch (action.verb) {
+      case 'create':
+        createObject(batch, cloneJson(action.object) as KubeObject, ctx);
+        return;
+      case 'update':
+        updateObject(batch, cloneJson(action.object) as KubeObject, ctx);
+        return;
+      case 'updateStatus':
+        updateObject(batch, cloneJson(action.object) as KubeObject, ctx, { subresource: 'status' });
+        return;
+      case 'delete': {
+        const { namespace, name } = splitObjectKey(action.key);
+        deleteObject(batch, action.kind, namespace, name, ctx, action.options);
+        return;
+      }
+      case 'bind': {
+        const { namespace, name } = splitObjectKey(action.podKey);
+        bindPod(batch, namespace ?? 'default', name, action.nodeName, ctx);
+        return;
+      }
+      case 'event':
+        this.recorder.record(batch, action.event, ctx);
+        return;
+    }
+  }
+}
+
+/** Creates a cluster: system namespaces, nodes (3 by default), control-plane masters. */
+export function createCluster(options: ClusterOptions = {}): Cluster {
+  return new Cluster(options);
+}

@@ -1,0 +1,54 @@
+/**
+ * The event recorder: turns `event` actions into core/v1 Event objects the way client-go's
+ * recorder and EventCorrelator do: a repeat of the same event (same object, reason, message,
+ * source) bumps `count` and `lastTimestamp` on the existing Event instead of creating another.
+ */
+import { copyJson } from '../model/json.js';
+import type { EventRecord } from '../model/reconcile.js';
+import type { StoreBatch } from '../model/store.js';
+import { formatRFC3339 } from '../model/time.js';
+import type { KubeObject } from '../model/types.js';
+import { createObject, updateObject, type WriteContext } from '../model/writes.js';
+
+export class EventRecorder {
+  /** Correlation key → Event name, for aggregation. A cache: the store stays the truth. */
+  private readonly names = new Map<string, string>();
+  private serial = 0;
+
+  record(batch: StoreBatch, e: EventRecord, ctx: WriteContext): void {
+    const namespace = e.involvedObject.namespace || 'default';
+    const key = [e.involvedObject.kind, namespace, e.involvedObject.name, e.involvedObject.uid ?? '', e.type, e.reason, e.message, e.source, e.host ?? ''].join('\u0000');
+    const now = formatRFC3339(ctx.epochMs + ctx.nowMs);
+    const existingName = this.names.get(key);
+    const existing = existingName === undefined ? undefined : batch.get('Event', namespace, existingName);
+    if (existing) {
+      const next = copyJson(existing) as KubeObject & { count?: number; lastTimestamp?: string };
+      next.count = (next.count ?? 1) + 1;
+      next.lastTimestamp = now;
+      updateObject(batch, next, ctx);
+      return;
+    }
+    // Upstream names events `<object>.<unix nanos in hex>`; the serial keeps names unique when
+    // several events share a virtual instant.
+    const nanos = BigInt(ctx.epochMs + ctx.nowMs) * 1_000_000n + BigInt(this.serial++ % 1_000_000);
+    const name = `${e.involvedObject.name}.${nanos.toString(16)}`;
+    const event: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: { ...e.involvedObject, namespace: e.involvedObject.namespace },
+      reason: e.reason,
+      message: e.message,
+      source: e.host === undefined ? { component: e.source } : { component: e.source, host: e.host },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type: e.type,
+      eventTime: null,
+      reportingComponent: e.source,
+      reportingInstance: e.host ?? '',
+    };
+    createObject(batch, event, ctx);
+    this.names.set(key, name);
+  }
+}

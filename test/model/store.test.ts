@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { BUCKETS, countObjects, emptyState, getObject, listObjects, StoreBatch, type ClusterState } from '../../src/model/store.js';
+import type { StoredObject } from '../../src/model/types.js';
+
+function obj(kind: string, namespace: string | undefined, name: string, rv = '1'): StoredObject {
+  return Object.freeze({
+    kind,
+    metadata: { name, namespace, resourceVersion: rv, uid: `${namespace}/${name}` },
+  }) as StoredObject;
+}
+
+describe('store', () => {
+  it('starts empty with every kind present', () => {
+    const s = emptyState();
+    expect(s.resourceVersion).toBe(0);
+    expect(countObjects(s, 'Pod')).toBe(0);
+    expect(s.kinds.Pod!.buckets).toHaveLength(BUCKETS);
+  });
+
+  it('commits a batch without touching the base state', () => {
+    const base = emptyState();
+    const b = new StoreBatch(base);
+    b.put('Pod', obj('Pod', 'default', 'a'));
+    expect(b.get('Pod', 'default', 'a')?.metadata.name).toBe('a');
+    expect(getObject(base, 'Pod', 'default', 'a')).toBeUndefined();
+    const next = b.commit();
+    expect(getObject(next, 'Pod', 'default', 'a')?.metadata.name).toBe('a');
+    expect(countObjects(next, 'Pod')).toBe(1);
+    expect(countObjects(base, 'Pod')).toBe(0);
+  });
+
+  it('shares every untouched bucket with the previous state', () => {
+    let s = emptyState();
+    const b = new StoreBatch(s);
+    for (let i = 0; i < 5000; i++) b.put('Pod', obj('Pod', 'default', `p${i}`));
+    s = b.commit();
+    const b2 = new StoreBatch(s);
+    b2.put('Pod', obj('Pod', 'default', 'p1', '2'));
+    const s2 = b2.commit();
+    const changed = s2.kinds.Pod!.buckets.filter((bucket, i) => bucket !== s.kinds.Pod!.buckets[i]);
+    expect(changed).toHaveLength(1);
+    expect(s2.kinds.Node).toBe(s.kinds.Node);
+  });
+
+  it('lists sorted by namespace then name, and filters by namespace', () => {
+    const b = new StoreBatch(emptyState());
+    for (const [ns, name] of [['b', 'x'], ['a', 'z'], ['a', 'y'], ['a-b', 'c'], ['b', '10'], ['b', '9']] as const) {
+      b.put('Pod', obj('Pod', ns, name));
+    }
+    const s = b.commit();
+    expect(listObjects(s, 'Pod').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'a-b/c', 'a/y', 'a/z', 'b/10', 'b/9', 'b/x',
+    ]);
+    expect(listObjects(s, 'Pod', 'a').map((o) => o.metadata.name)).toEqual(['y', 'z']);
+  });
+
+  it('removes, and a batch sees its own removals', () => {
+    const b = new StoreBatch(emptyState());
+    b.put('Node', obj('Node', undefined, 'n1'));
+    const s = b.commit();
+    const b2 = new StoreBatch(s);
+    expect(b2.remove('Node', undefined, 'n1')?.metadata.name).toBe('n1');
+    expect(b2.get('Node', undefined, 'n1')).toBeUndefined();
+    expect(b2.remove('Node', undefined, 'n1')).toBeUndefined();
+    const s2 = b2.commit();
+    expect(countObjects(s2, 'Node')).toBe(0);
+    expect(b2.changes.map((c) => [c.object?.metadata.name, c.oldObject?.metadata.name])).toEqual([[undefined, 'n1']]);
+  });
+
+  it('agrees with a Map model under random puts and removes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b'), fc.integer({ min: 0, max: 30 })), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 10 }),
+        (ops, batchSize) => {
+          const model = new Map<string, string>();
+          let s: ClusterState = emptyState();
+          let b = new StoreBatch(s);
+          ops.forEach(([put, ns, n], i) => {
+            const name = `o${n}`;
+            if (put) {
+              b.put('Pod', obj('Pod', ns, name, String(i)));
+              model.set(`${ns}/${name}`, String(i));
+            } else {
+              b.remove('Pod', ns, name);
+              model.delete(`${ns}/${name}`);
+            }
+            if (i % batchSize === 0) {
+              s = b.commit();
+              b = new StoreBatch(s);
+            }
+          });
+          s = b.commit();
+          const listed = listObjects(s, 'Pod').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.metadata.resourceVersion]);
+          expect(listed).toEqual([...model.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)));
+          expect(countObjects(s, 'Pod')).toBe(model.size);
+        },
+      ),
+    );
+  });
+});
