@@ -6,7 +6,7 @@
  */
 import type { Change, ClusterState } from './store.js';
 import type { DeleteOptions } from './writes.js';
-import type { KubeObject } from './types.js';
+import type { KubeObject, StoredObject } from './types.js';
 
 /** An API call a reconciler asks for. Objects are plain JSON; keys are `namespace/name`. */
 export type Action =
@@ -33,6 +33,25 @@ export interface ReconcileResult {
   readonly actions: readonly Action[];
   /** Ask to be called again for this key after this much virtual time (the only way to wait). */
   readonly requeueAfterMs?: number;
+  /**
+   * Sizes of consecutive groups of `actions` applied as upstream's slowStartBatch does: once a
+   * group has a failed call, the groups after it are skipped (and the key retried with
+   * backoff). Actions beyond the listed groups are applied unconditionally. Omit for "apply
+   * every action, whatever fails".
+   */
+  readonly batches?: readonly number[];
+}
+
+/** Group sizes 1, 2, 4, ... covering `count` calls, as controller_utils slowStartBatch uses. */
+export function slowStartBatches(count: number, initial = 1): number[] {
+  const out: number[] = [];
+  let size = Math.min(initial, count);
+  for (let left = count; left > 0; ) {
+    out.push(size);
+    left -= size;
+    size = Math.min(2 * size, left);
+  }
+  return out;
 }
 
 /** A seeded random stream (the sim passes the reconciler's own fork). */
@@ -41,8 +60,25 @@ export interface RandomSource {
   int(n: number): number;
 }
 
+/**
+ * Built-in secondary indexes (informer indexers):
+ * - `namespace`: namespaced objects by namespace;
+ * - `controller`: objects by the uid of their controller ownerReference;
+ * - `owner`: objects by the uid of any ownerReference (what the garbage collector walks);
+ * - `nodeName`: pods by `spec.nodeName`;
+ * - `orphan`: objects without a controller, by namespace (adoption candidates).
+ */
+export type IndexName = 'namespace' | 'controller' | 'owner' | 'nodeName' | 'orphan';
+
+/** Read access to the indexes, consistent with the `state` a reconcile receives. */
+export interface ObjectIndex {
+  /** Objects of `kind` whose index `index` holds `value`, sorted by key. */
+  list(kind: string, index: IndexName, value: string): readonly StoredObject[];
+}
+
 export interface ReconcileContext {
   readonly nowMs: number;
+  readonly index: ObjectIndex;
   /** `nowMs` as an RFC 3339 timestamp, for status fields such as lastTransitionTime. */
   readonly now: string;
   readonly rng: RandomSource;

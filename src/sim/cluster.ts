@@ -39,6 +39,7 @@ import { applyObject, type ApplyResult } from './apply.js';
 import { bootstrapNodes, SYSTEM_NAMESPACES, type BootstrapOptions } from './bootstrap.js';
 import { ControllerLoop } from './controller-loop.js';
 import { EventRecorder } from './events.js';
+import { Indexer } from './indexer.js';
 import { Trace, type TraceEntry } from './trace.js';
 
 export interface ClusterOptions extends BootstrapOptions {
@@ -99,6 +100,7 @@ export class Cluster {
   private readonly log: Trace;
   private readonly loop = new ControllerLoop();
   private readonly recorder = new EventRecorder();
+  private readonly indexer = new Indexer();
   private readonly maxStepsPerInstant: number;
 
   constructor(options: ClusterOptions = {}) {
@@ -259,6 +261,7 @@ export class Cluster {
       const next = this.timers.peek();
       if (!next) return true;
       if (next.dueMs > deadline) {
+        this.timers.advanceTo(deadline);
         this.setNow(deadline);
         return false;
       }
@@ -351,6 +354,7 @@ export class Cluster {
     );
     this.emitter.emit('watch', change.oldObject ? { type, kind: change.kind, object, oldObject: change.oldObject } : { type, kind: change.kind, object });
     if (change.kind === 'Event' && type !== 'DELETED') this.emitter.emit('event', object);
+    this.indexer.apply(change);
     this.loop.onChange(change, this.current);
   }
 
@@ -372,7 +376,7 @@ export class Cluster {
     const name = c.reconciler.name;
     let result;
     try {
-      result = c.reconciler.reconcile(this.current, key, { nowMs: this.current.nowMs, now: this.nowTimestamp, rng: c.rng });
+      result = c.reconciler.reconcile(this.current, key, { nowMs: this.current.nowMs, now: this.nowTimestamp, rng: c.rng, index: this.indexer });
     } catch (e) {
       const err = new InternalError(`reconciler ${name} threw on ${key}: ${(e as Error)?.message ?? String(e)}`);
       (err as { cause?: unknown }).cause = e;
@@ -381,7 +385,16 @@ export class Cluster {
     let failed = false;
     const batch = new StoreBatch(this.current);
     const ctx = this.writeContext();
+    const groups = result.batches ?? [];
+    let group = 0;
+    let leftInGroup = groups[0] ?? Infinity;
     for (const action of result.actions) {
+      if (leftInGroup === 0) {
+        if (failed) break; // slow start: a failed group stops the ones after it
+        group += 1;
+        leftInGroup = groups[group] ?? Infinity;
+      }
+      leftInGroup -= 1;
       try {
         this.applyAction(batch, action, ctx);
       } catch (e) {
