@@ -7,7 +7,7 @@
 import type { FieldError } from '../errors.js';
 import type { KubeObject } from '../types.js';
 
-export interface Strategy<T extends KubeObject = KubeObject> {
+export interface Strategy<T extends object = KubeObject> {
   readonly kind: string;
   /** Validates metadata.name (e.g. isDNS1123Subdomain, or isDNS1035Label for Services). */
   readonly nameValidator: (name: string) => string[];
