@@ -13,7 +13,7 @@ import { SYSTEM_PRIORITY_CLASSES } from '../model/admission/priority.js';
 import { cloneJson } from '../model/json.js';
 import { groupResource, resolveResource, type KindInfo } from '../model/kinds.js';
 import { parseSelector } from '../model/labels/selector.js';
-import { decodeManifests, withSource } from '../model/manifest.js';
+import { decodeManifests, withSource, type DecodedObject } from '../model/manifest.js';
 import type { Action, Reconciler } from '../model/reconcile.js';
 import {
   emptyState,
@@ -163,9 +163,7 @@ export class Cluster {
    */
   apply(input: string | object | readonly object[]): ApplyResult[] {
     const decoded = decodeManifests(input);
-    const results = this.commit((batch, ctx) =>
-      decoded.map((d) => withSource(d.source, () => applyObject(batch, d.object, ctx))),
-    );
+    const results = this.commit((batch, ctx) => eachDocument(decoded, (obj) => applyObject(batch, obj, ctx)));
     this.drain();
     return results;
   }
@@ -173,9 +171,7 @@ export class Cluster {
   /** kubectl create: every object must be new. All-or-nothing. */
   create(input: string | object | readonly object[]): StoredObject[] {
     const decoded = decodeManifests(input);
-    const created = this.commit((batch, ctx) =>
-      decoded.map((d) => withSource(d.source, () => createObject(batch, d.object, ctx))),
-    );
+    const created = this.commit((batch, ctx) => eachDocument(decoded, (obj) => createObject(batch, obj, ctx)));
     this.drain();
     return created;
   }
@@ -183,9 +179,7 @@ export class Cluster {
   /** kubectl replace: a full update; a resourceVersion in the object makes it conditional. */
   replace(input: string | object | readonly object[]): StoredObject[] {
     const decoded = decodeManifests(input);
-    const replaced = this.commit((batch, ctx) =>
-      decoded.map((d) => withSource(d.source, () => updateObject(batch, d.object, ctx))),
-    );
+    const replaced = this.commit((batch, ctx) => eachDocument(decoded, (obj) => updateObject(batch, obj, ctx)));
     this.drain();
     return replaced;
   }
@@ -448,6 +442,12 @@ export class Cluster {
         return;
     }
   }
+}
+
+/** Runs `fn` per decoded object; with several documents, errors say which one failed. */
+function eachDocument<T>(decoded: readonly DecodedObject[], fn: (obj: KubeObject) => T): T[] {
+  if (decoded.length === 1) return [fn(decoded[0]!.object)];
+  return decoded.map((d) => withSource(d.source, () => fn(d.object)));
 }
 
 /** Creates a cluster: system namespaces, nodes (3 by default), control-plane masters. */

@@ -28,6 +28,7 @@ function child(path: string, name: string): string {
 
 /** A label key must be a qualified name: `[prefix/]name`. */
 export function validateLabelName(key: string, path: string): FieldError[] {
+  if (typeof key !== 'string') return [fieldError.invalid(path, key, 'must be a string')];
   return isQualifiedName(key).map((msg) => fieldError.invalid(path, key, msg));
 }
 
@@ -35,9 +36,15 @@ export function validateLabelName(key: string, path: string): FieldError[] {
 export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (labels == null) return errs;
+  // Untrusted input may carry any JSON here; report it rather than throw.
+  if (typeof labels !== 'object' || Array.isArray(labels)) return [fieldError.invalid(path, labels, 'must be a map of string keys to string values')];
   for (const key of Object.keys(labels).sort()) {
     errs.push(...validateLabelName(key, path));
     const value = labels[key]!;
+    if (typeof value !== 'string') {
+      errs.push(fieldError.invalid(path, value, 'label values must be strings'));
+      continue;
+    }
     for (const msg of isValidLabelValue(value)) errs.push(fieldError.invalid(path, value, msg));
   }
   return errs;
@@ -50,8 +57,12 @@ export function validateLabelSelectorRequirement(
   opts: LabelSelectorValidationOptions = {},
 ): FieldError[] {
   const errs: FieldError[] = [];
-  const values = sr.values ?? [];
+  if (sr === null || typeof sr !== 'object' || Array.isArray(sr)) return [fieldError.invalid(path, sr, 'must be an object')];
   const valuesPath = child(path, 'values');
+  if (sr.values != null && (!Array.isArray(sr.values) || sr.values.some((v) => typeof v !== 'string'))) {
+    return [fieldError.invalid(valuesPath, sr.values, 'must be a list of strings')];
+  }
+  const values = sr.values ?? [];
   switch (sr.operator) {
     case 'In':
     case 'NotIn':
@@ -87,6 +98,10 @@ export function validateLabelSelector(
 ): FieldError[] {
   const errs: FieldError[] = [];
   if (ls == null) return errs;
+  if (typeof ls !== 'object' || Array.isArray(ls)) return [fieldError.invalid(path, ls, 'must be an object')];
+  if (ls.matchExpressions != null && !Array.isArray(ls.matchExpressions)) {
+    return [fieldError.invalid(child(path, 'matchExpressions'), ls.matchExpressions, 'must be a list')];
+  }
   errs.push(...validateLabels(ls.matchLabels, child(path, 'matchLabels')));
   (ls.matchExpressions ?? []).forEach((expr, i) => {
     errs.push(...validateLabelSelectorRequirement(expr, `${child(path, 'matchExpressions')}[${i}]`, opts));

@@ -178,3 +178,16 @@ describe('validateLabelSelector', () => {
     ]);
   });
 });
+
+describe('wrongly typed input is reported, never thrown', () => {
+  it.each([
+    ['labels not a map', () => validateLabels('x' as never, 'metadata.labels')],
+    ['a non-string label value', () => validateLabels({ a: 5 } as never, 'metadata.labels')],
+    ['selector not an object', () => validateLabelSelector(7 as never, 'spec.selector')],
+    ['matchExpressions not a list', () => validateLabelSelector({ matchExpressions: {} } as never, 'spec.selector')],
+    ['a null expression', () => validateLabelSelector({ matchExpressions: [null] } as never, 'spec.selector')],
+    ['a null in values', () => validateLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: [null] }] } as never, 'spec.selector')],
+  ])('%s', (_why, run) => {
+    expect(run()).not.toHaveLength(0);
+  });
+});
