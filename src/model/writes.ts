@@ -21,8 +21,9 @@ import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.j
 import type { StoreBatch } from './store.js';
 import { strategyFor } from './strategy/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './strategy/object-meta.js';
+import { podQOSClass } from './qos.js';
 import { formatRFC3339 } from './time.js';
-import type { KubeObject, ObjectMeta, StoredObject } from './types.js';
+import type { KubeObject, ObjectMeta, Pod, StoredObject } from './types.js';
 
 /** Where uids and generated names come from: the cluster's seeded 'api' random stream. */
 export interface IdSource {
@@ -158,7 +159,7 @@ export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteCon
 function initialStatus(kind: string, obj: Mutable): unknown {
   switch (kind) {
     case 'Pod':
-      return { phase: 'Pending' };
+      return { phase: 'Pending', qosClass: podQOSClass(obj as Pod) };
     case 'Namespace':
       return { phase: 'Active' };
     default:
