@@ -25,7 +25,7 @@ import {
   type ClusterState,
 } from '../model/store.js';
 import { formatRFC3339, parseRFC3339 } from '../model/time.js';
-import type { KubeObject, StoredObject } from '../model/types.js';
+import type { KubeObject, Pod, StoredObject } from '../model/types.js';
 import {
   bindPod,
   createObject,
@@ -41,6 +41,10 @@ import { ControllerLoop } from './controller-loop.js';
 import { EventRecorder } from './events.js';
 import { Indexer } from './indexer.js';
 import { Trace, type TraceEntry } from './trace.js';
+import type { KubeSchedulerConfiguration } from '../scheduler/config.js';
+import type { SchedulingExplanation } from '../scheduler/explain.js';
+import type { PluginFactory } from '../scheduler/profile.js';
+import { Scheduler, type SchedulerStats } from '../scheduler/scheduler.js';
 
 export interface ClusterOptions extends BootstrapOptions {
   /** Seed for every random draw (uids, name suffixes, tie-breaks). Default 1. */
@@ -53,6 +57,17 @@ export interface ClusterOptions extends BootstrapOptions {
   readonly keepTrace?: boolean;
   /** Bound on reconciles at one virtual instant before kubesim calls it a livelock. */
   readonly maxStepsPerInstant?: number;
+  /** KubeSchedulerConfiguration (YAML text or object); `false` runs no scheduler. */
+  readonly scheduler?: string | KubeSchedulerConfiguration | false;
+  /** Out-of-tree scheduler plugins by name, usable in `scheduler` profiles. */
+  readonly schedulerPlugins?: Readonly<Record<string, PluginFactory>>;
+}
+
+/** `cluster.scheduler`: look inside the scheduler. */
+export interface SchedulerApi {
+  /** One cycle in the open for a pod (object, `name` or `namespace/name`), without binding. */
+  explain(pod: string | object, opts?: { profile?: string; namespace?: string }): SchedulingExplanation;
+  stats(): SchedulerStats;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -84,7 +99,16 @@ export interface DeleteCallOptions extends DeleteOptions {
   readonly namespace?: string;
 }
 
-type TimerPayload = { readonly type: 'requeue'; readonly controller: number; readonly key: string };
+/**
+ * Timers are data. `background` timers (periodic housekeeping such as the scheduler's flush of
+ * long-unschedulable pods) run when time passes but do not keep `settle` from returning.
+ */
+type TimerPayload =
+  | { readonly type: 'requeue'; readonly controller: number; readonly key: string; readonly background: false }
+  | { readonly type: 'scheduler'; readonly background: boolean };
+
+/** How many pods one scheduling step binds before controllers run again (one commit each). */
+const SCHEDULE_BATCH = 1024;
 
 const DEFAULT_START = '2025-01-01T00:00:00Z';
 const DEFAULT_SETTLE_TIMEOUT = '10m';
@@ -102,6 +126,12 @@ export class Cluster {
   private readonly recorder = new EventRecorder();
   private readonly indexer = new Indexer();
   private readonly maxStepsPerInstant: number;
+  private readonly sched: Scheduler | undefined;
+  /** The pending scheduler wake-up timer, if any. */
+  private schedulerTimer: { id: number; dueMs: number; background: boolean } | undefined;
+  /** Live timers that `settle` waits for. */
+  private foregroundTimers = 0;
+  readonly scheduler: SchedulerApi;
 
   constructor(options: ClusterOptions = {}) {
     if (options === null || typeof options !== 'object') throw new BadRequestError('createCluster: options must be an object');
@@ -112,6 +142,17 @@ export class Cluster {
     this.log = new Trace(options.keepTrace ?? true);
     this.maxStepsPerInstant = options.maxStepsPerInstant ?? 1_000_000;
     this.current = emptyState();
+    this.sched =
+      options.scheduler === false
+        ? undefined
+        : new Scheduler({ config: options.scheduler, plugins: options.schedulerPlugins }, this.rng.fork('scheduler'));
+    this.scheduler = {
+      explain: (pod, opts = {}) => this.explain(pod, opts),
+      stats: () => {
+        if (!this.sched) throw new BadRequestError('this cluster runs no scheduler (createCluster({ scheduler: false }))');
+        return this.sched.stats();
+      },
+    };
     for (const r of options.reconcilers ?? []) this.addReconciler(r);
     const nodes = bootstrapNodes(options);
     this.commit((batch, ctx) => {
@@ -252,15 +293,16 @@ export class Cluster {
     const deadline = this.current.nowMs + parseDuration(opts.timeout ?? DEFAULT_SETTLE_TIMEOUT);
     for (;;) {
       this.drain();
+      if (this.foregroundTimers === 0) return true;
       const next = this.timers.peek();
-      if (!next) return true;
-      if (next.dueMs > deadline) {
+      if (!next || next.dueMs > deadline) {
         this.timers.advanceTo(deadline);
         this.setNow(deadline);
         return false;
       }
-      this.fire(this.timers.popDue(deadline)!.payload);
-      this.setNow(this.timers.nowMs);
+      const timer = this.timers.popDue(deadline)!;
+      this.setNow(timer.dueMs);
+      this.fire(timer.payload);
     }
   }
 
@@ -286,10 +328,52 @@ export class Cluster {
   }
 
   private fire(payload: TimerPayload): void {
+    if (!payload.background) this.foregroundTimers--;
+    if (payload.type === 'scheduler') {
+      this.schedulerTimer = undefined;
+      this.sched!.tick(this.current.nowMs);
+      return;
+    }
     const c = this.loop.controller(payload.controller);
     const pending = c.delayed.get(payload.key);
     if (pending && pending.dueMs <= this.timers.nowMs) c.delayed.delete(payload.key);
     this.loop.enqueue(payload.controller, payload.key);
+  }
+
+  private schedule(dueMs: number, payload: TimerPayload): number {
+    if (!payload.background) this.foregroundTimers++;
+    return this.timers.schedule(dueMs, payload).id;
+  }
+
+  private cancel(id: number, payload: TimerPayload): void {
+    if (this.timers.cancel(id) && !payload.background) this.foregroundTimers--;
+  }
+
+  /** Keeps one timer for the scheduler's next wake-up (backoff end or periodic flush). */
+  private armSchedulerTimer(): void {
+    const wake = this.sched?.nextWake();
+    const pending = this.schedulerTimer;
+    if (!wake) return;
+    const dueMs = Math.max(wake.dueMs, this.current.nowMs);
+    if (pending && pending.dueMs <= dueMs) return;
+    if (pending) this.cancel(pending.id, { type: 'scheduler', background: pending.background });
+    this.schedulerTimer = { id: this.schedule(dueMs, { type: 'scheduler', background: wake.background }), dueMs, background: wake.background };
+  }
+
+  private explain(pod: string | object, opts: { profile?: string; namespace?: string }): SchedulingExplanation {
+    if (!this.sched) throw new BadRequestError('this cluster runs no scheduler (createCluster({ scheduler: false }))');
+    let obj: Pod;
+    if (typeof pod === 'string') {
+      const { namespace, name } = pod.includes('/') ? splitObjectKey(pod) : { namespace: opts.namespace, name: pod };
+      obj = this.get('pod', name, { namespace }) as Pod;
+    } else {
+      // An object that is not stored yet: default it as the API server would, without storing.
+      const [d] = decodeManifests(pod);
+      const batch = new StoreBatch(this.current);
+      // Its own id stream, so explaining never shifts the uids and names of the real run.
+      obj = createObject(batch, d!.object, { ...this.writeContext(), ids: this.rng.fork('explain') }) as Pod;
+    }
+    return this.sched.explain(obj, opts.profile);
   }
 
   // ---- events and trace --------------------------------------------------------------------
@@ -349,20 +433,52 @@ export class Cluster {
     this.emitter.emit('watch', change.oldObject ? { type, kind: change.kind, object, oldObject: change.oldObject } : { type, kind: change.kind, object });
     if (change.kind === 'Event' && type !== 'DELETED') this.emitter.emit('event', object);
     this.indexer.apply(change);
+    this.sched?.onChange(change, tMs);
     this.loop.onChange(change, this.current);
   }
 
-  /** Runs queued reconciles until the queue is empty (bounded). */
+  /**
+   * Runs everything due at this instant: queued reconciles until the queue is empty, then a
+   * batch of scheduling, and again, until neither has work (bounded).
+   */
   private drain(): void {
     let steps = 0;
-    for (let item = this.loop.next(); item; item = this.loop.next()) {
-      if (++steps > this.maxStepsPerInstant) {
-        throw new InternalError(
-          `no quiescence after ${this.maxStepsPerInstant} reconciles at t=${this.current.nowMs}ms; last: ${this.loop.controller(item.controller).reconciler.name} ${item.key}`,
-        );
+    for (;;) {
+      for (let item = this.loop.next(); item; item = this.loop.next()) {
+        if (++steps > this.maxStepsPerInstant) {
+          throw new InternalError(
+            `no quiescence after ${this.maxStepsPerInstant} reconciles at t=${this.current.nowMs}ms; last: ${this.loop.controller(item.controller).reconciler.name} ${item.key}`,
+          );
+        }
+        this.reconcileOne(item.controller, item.key);
       }
-      this.reconcileOne(item.controller, item.key);
+      if (!this.sched || this.sched.pendingActive === 0) break;
+      this.runScheduler();
     }
+    this.armSchedulerTimer();
+  }
+
+  /** One scheduling step: a batch of cycles, their binds and events in one commit. */
+  private runScheduler(): void {
+    const sched = this.sched!;
+    sched.tick(this.current.nowMs);
+    const actions = sched.scheduleBatch(this.current.nowMs, this.nowTimestamp, SCHEDULE_BATCH);
+    const batch = new StoreBatch(this.current);
+    const ctx = this.writeContext();
+    for (const action of actions) {
+      try {
+        this.applyAction(batch, action, ctx);
+      } catch (e) {
+        if (!(e instanceof KubesimError)) throw e;
+        this.log.record({ tMs: this.current.nowMs, op: 'error', controller: 'default-scheduler', key: action.verb === 'bind' ? action.podKey : action.verb, message: e.message });
+        if (action.verb === 'bind') {
+          const { namespace, name } = splitObjectKey(action.podKey);
+          const pod = batch.get('Pod', namespace, name);
+          if (pod) sched.bindFailed(pod as Pod, this.current.nowMs);
+        }
+      }
+    }
+    this.publish(batch);
   }
 
   private reconcileOne(index: number, key: string): void {
@@ -379,16 +495,24 @@ export class Cluster {
     let failed = false;
     const batch = new StoreBatch(this.current);
     const ctx = this.writeContext();
+    // Slow start: once a listed group has a failure, the listed groups after it are skipped;
+    // actions past the listed groups always run.
     const groups = result.batches ?? [];
+    let listed = 0;
+    for (const size of groups) listed += size;
+    let groupEnd = groups[0] ?? 0;
     let group = 0;
-    let leftInGroup = groups[0] ?? Infinity;
-    for (const action of result.actions) {
-      if (leftInGroup === 0) {
-        if (failed) break; // slow start: a failed group stops the ones after it
-        group += 1;
-        leftInGroup = groups[group] ?? Infinity;
+    let skipping = false;
+    for (let i = 0; i < result.actions.length; i++) {
+      const action = result.actions[i]!;
+      if (i < listed) {
+        while (i >= groupEnd) {
+          if (failed) skipping = true;
+          group += 1;
+          groupEnd += groups[group]!;
+        }
+        if (skipping) continue;
       }
-      leftInGroup -= 1;
       try {
         this.applyAction(batch, action, ctx);
       } catch (e) {
@@ -411,9 +535,9 @@ export class Cluster {
     const dueMs = this.current.nowMs + delayMs;
     const pending = c.delayed.get(key);
     if (pending && pending.dueMs <= dueMs) return;
-    if (pending) this.timers.cancel(pending.id);
-    const timer = this.timers.schedule(dueMs, { type: 'requeue', controller: index, key });
-    c.delayed.set(key, { id: timer.id, dueMs });
+    const payload: TimerPayload = { type: 'requeue', controller: index, key, background: false };
+    if (pending) this.cancel(pending.id, payload);
+    c.delayed.set(key, { id: this.schedule(dueMs, payload), dueMs });
   }
 
   private applyAction(batch: StoreBatch, action: Action, ctx: WriteContext): void {

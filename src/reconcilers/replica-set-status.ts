@@ -1,0 +1,119 @@
+/**
+ * A ReplicaSet's (or ReplicationController's) status from the pods it owns: calculateStatus,
+ * the "did anything change" test of updateReplicaSetStatus, and when to look again so that
+ * availableReplicas catches up once pods have been ready for minReadySeconds.
+ *
+ * Zero counts are omitted, as the API's `omitempty` JSON does; `replicas` is always written.
+ *
+ * @see kubernetes/kubernetes pkg/controller/replicaset/replica_set_utils.go
+ */
+import { selectorFromSet } from '../model/labels/selector.js';
+import type { Pod } from '../model/types.js';
+import { getPodReadyCondition, isPodAvailable, isPodReady, timeMs } from './controller-utils.js';
+
+/** The shared shape of ReplicaSetStatus and ReplicationControllerStatus. */
+export interface ReplicaSetStatus {
+  replicas: number;
+  fullyLabeledReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  observedGeneration?: number;
+  conditions?: { type?: string; [field: string]: unknown }[];
+}
+
+/** What calculateStatus reads of the controller (RS and RC alike; a stored object will do). */
+export interface ReplicaSetLike {
+  readonly metadata: { readonly generation?: number };
+  readonly spec?: unknown;
+  readonly status?: unknown;
+}
+
+interface SpecView {
+  readonly minReadySeconds?: number;
+  readonly template?: { readonly metadata?: { readonly labels?: Readonly<Record<string, string>> } };
+}
+
+const REPLICA_FAILURE = 'ReplicaFailure';
+
+function setCount(status: ReplicaSetStatus, field: 'fullyLabeledReplicas' | 'readyReplicas' | 'availableReplicas', n: number): void {
+  if (n === 0) delete status[field];
+  else status[field] = n;
+}
+
+/**
+ * calculateStatus for a sync whose pod management did not fail (kubesim's actions cannot report
+ * a failure back, so the ReplicaFailure condition is only ever removed, as upstream does on a
+ * successful sync). `pods` are the active pods the controller claimed. fullyLabeledReplicas
+ * counts pods carrying every template label (the template's labels are a superset of the
+ * selector), readyReplicas the Ready ones, availableReplicas those ready for minReadySeconds.
+ * observedGeneration is left as it was; updateReplicaSetStatus sets it when writing.
+ */
+export function calculateStatus(rs: ReplicaSetLike, pods: readonly Pod[], nowEpochMs: number): ReplicaSetStatus {
+  const old = (rs.status ?? {}) as Partial<ReplicaSetStatus>;
+  const status: ReplicaSetStatus = { ...old, replicas: pods.length };
+  const spec = (rs.spec ?? {}) as SpecView;
+  const templateLabels = selectorFromSet(spec.template?.metadata?.labels ?? {});
+  const minReadySeconds = spec.minReadySeconds ?? 0;
+  let fullyLabeled = 0;
+  let ready = 0;
+  let available = 0;
+  for (const pod of pods) {
+    if (templateLabels.matches(pod.metadata?.labels)) fullyLabeled += 1;
+    if (isPodReady(pod)) {
+      ready += 1;
+      if (isPodAvailable(pod, minReadySeconds, nowEpochMs)) available += 1;
+    }
+  }
+  setCount(status, 'fullyLabeledReplicas', fullyLabeled);
+  setCount(status, 'readyReplicas', ready);
+  setCount(status, 'availableReplicas', available);
+  if (old.conditions?.some((c) => c.type === REPLICA_FAILURE)) {
+    const rest = old.conditions.filter((c) => c.type !== REPLICA_FAILURE);
+    if (rest.length > 0) status.conditions = rest;
+    else delete status.conditions;
+  }
+  return status;
+}
+
+/**
+ * updateReplicaSetStatus's steady-state test: the write is skipped when every count, the
+ * conditions and observedGeneration (== metadata.generation) are already what they should be.
+ * Returns the status to write (with observedGeneration stamped), or undefined for no write.
+ */
+export function statusToWrite(rs: ReplicaSetLike, next: ReplicaSetStatus): ReplicaSetStatus | undefined {
+  const cur = (rs.status ?? {}) as Partial<ReplicaSetStatus>;
+  const generation = rs.metadata.generation ?? 0;
+  const same =
+    (cur.replicas ?? 0) === next.replicas &&
+    (cur.fullyLabeledReplicas ?? 0) === (next.fullyLabeledReplicas ?? 0) &&
+    (cur.readyReplicas ?? 0) === (next.readyReplicas ?? 0) &&
+    (cur.availableReplicas ?? 0) === (next.availableReplicas ?? 0) &&
+    (cur.observedGeneration ?? 0) === generation &&
+    JSON.stringify(cur.conditions ?? []) === JSON.stringify(next.conditions ?? []);
+  if (same) return undefined;
+  const out = { ...next };
+  if (generation === 0) delete out.observedGeneration;
+  else out.observedGeneration = generation;
+  return out;
+}
+
+/**
+ * How long until the next ready-but-not-yet-available pod becomes available, or undefined.
+ * Upstream re-syncs minReadySeconds + 1s after it sees a pod turn ready (updatePod's
+ * enqueueRSAfter); level-based, that is readySince + minReadySeconds + 1s. Example: ready at
+ * 10:00:00, minReadySeconds 10 → look again at 10:00:11, when the pod counts as available.
+ * Timestamps have whole seconds, so the one second of padding also covers the truncation.
+ * A pod without a ready time never becomes available and asks for nothing.
+ */
+export function nextAvailabilityCheckMs(pods: readonly Pod[], minReadySeconds: number, nowEpochMs: number): number | undefined {
+  if (minReadySeconds <= 0) return undefined;
+  let soonest: number | undefined;
+  for (const pod of pods) {
+    if (!isPodReady(pod) || isPodAvailable(pod, minReadySeconds, nowEpochMs)) continue;
+    const since = timeMs(getPodReadyCondition(pod)?.lastTransitionTime);
+    if (since === undefined) continue;
+    const wait = Math.max(1, since + (minReadySeconds + 1) * 1000 - nowEpochMs);
+    soonest = soonest === undefined ? wait : Math.min(soonest, wait);
+  }
+  return soonest;
+}

@@ -1,0 +1,317 @@
+/**
+ * The ReplicaSet controller (and, through `replicaSetKindController`, the ReplicationController
+ * one, which upstream runs as the same code on converted objects): keeps spec.replicas active
+ * pods matching the selector, adopting matching orphans and releasing pods whose labels
+ * stopped matching, and reports the counts in status.
+ *
+ * A sync, as syncReplicaSet does it: list the active pods owned by the controller or orphaned
+ * in its namespace; claim them (PodControllerRefManager); unless the controller is being
+ * deleted, create the missing pods in slow-start batches (1, 2, 4, ...) or delete the surplus,
+ * preferring pods early in their startup (getPodsToDelete), at most 500 either way per sync;
+ * then write the status if it changed.
+ *
+ * Not modelled: the FailedCreate / FailedDelete Events and the ReplicaFailure condition. A
+ * reconcile returns its API calls as data and never sees whether they failed (the sim retries
+ * the key with backoff instead), so only the successful path's Events are produced.
+ *
+ * Upstream's expectations (ExpectCreations / ExpectDeletions) exist because an informer may
+ * not yet show the pods a previous sync created. Here a reconcile's actions are committed before
+ * any other reconcile runs, so the state is always fresh and expectations are not needed.
+ *
+ * @see kubernetes/kubernetes pkg/controller/replicaset/replica_set.go
+ */
+import { labelSelectorAsSelector } from '../model/labels/label-selector.js';
+import type { Selector } from '../model/labels/selector.js';
+import {
+  slowStartBatches,
+  type Action,
+  type ReconcileContext,
+  type ReconcileResult,
+  type Reconciler,
+  type WatchMapper,
+} from '../model/reconcile.js';
+import { jsonEqual } from '../model/json.js';
+import { getObject, listObjects, objectKey, splitObjectKey, type Change, type ClusterState } from '../model/store.js';
+import { parseRFC3339 } from '../model/time.js';
+import type { LabelSelector, OwnerReference, Pod, PodTemplateSpec, StoredObject } from '../model/types.js';
+import {
+  activePodsWithRanksLess,
+  BURST_REPLICAS,
+  claimObjects,
+  comparatorOf,
+  generatePodName,
+  getControllerOf,
+  getPodFromTemplate,
+  isPodActive,
+  newControllerRef,
+  resolveControllerRef,
+  type RankedPod,
+} from './controller-utils.js';
+import { calculateStatus, nextAvailabilityCheckMs, statusToWrite } from './replica-set-status.js';
+import { REPLICATION_CONTROLLER_KIND } from './replication-controller.js';
+
+/** What differs between the ReplicaSet and ReplicationController instantiations. */
+export interface ReplicaSetKind {
+  readonly kind: 'ReplicaSet' | 'ReplicationController';
+  /** apiVersion written into the pods' controllerRef. */
+  readonly apiVersion: string;
+  /** The reconciler's name. */
+  readonly controllerName: string;
+  /** The Events' source component. */
+  readonly eventSource: string;
+  /** The pod selector, or undefined when it does not compile (then the object is skipped). */
+  selectorOf(obj: StoredObject): Selector | undefined;
+}
+
+interface Spec {
+  replicas?: number;
+  minReadySeconds?: number;
+  template?: PodTemplateSpec;
+}
+
+const specOf = (obj: StoredObject): Spec => (obj.spec ?? {}) as Spec;
+const asPods = (objs: readonly StoredObject[]): (StoredObject & Pod)[] => objs as (StoredObject & Pod)[];
+
+/**
+ * getPodsToDelete: the `count` pods to delete first. Each pod is ranked by how many active
+ * related pods (those of the sibling ReplicaSets under the same owner, e.g. a Deployment's)
+ * share its node, then the ranked list is sorted by ActivePodsWithRanks. Sorting is stable, so
+ * equal pods keep name order (upstream's unstable sort leaves that to chance).
+ */
+export function getPodsToDelete<P extends Pod>(
+  pods: readonly P[],
+  related: readonly Pod[],
+  count: number,
+  nowEpochMs: number | undefined,
+): P[] {
+  if (count >= pods.length) return pods.slice(0, count);
+  const podsOnNode = new Map<string, number>();
+  for (const p of related) {
+    if (!isPodActive(p)) continue;
+    const node = p.spec?.nodeName ?? '';
+    podsOnNode.set(node, (podsOnNode.get(node) ?? 0) + 1);
+  }
+  const ranked: RankedPod<P>[] = pods.map((pod) => ({ pod, rank: podsOnNode.get(pod.spec?.nodeName ?? '') ?? 0 }));
+  ranked.sort(comparatorOf<RankedPod>((a, b) => activePodsWithRanksLess(a, b, nowEpochMs)));
+  return ranked.slice(0, count).map((r) => r.pod);
+}
+
+/**
+ * getIndirectlyRelatedPods: the pods selected by every controller of this kind that shares this
+ * one's owner (deduplicated by uid). A controller without an owner has none, so its pods' ranks
+ * are all 0 and co-location plays no part, exactly as upstream.
+ */
+function getIndirectlyRelatedPods(k: ReplicaSetKind, rs: StoredObject, ctx: ReconcileContext): Pod[] {
+  const owner = getControllerOf(rs);
+  if (!owner) return [];
+  const seen = new Set<string>();
+  const related: Pod[] = [];
+  for (const sibling of ctx.index.list(k.kind, 'controller', owner.uid)) {
+    const selector = k.selectorOf(sibling);
+    if (!selector || !sibling.metadata.namespace) continue;
+    for (const pod of ctx.index.list('Pod', 'namespace', sibling.metadata.namespace)) {
+      if (!selector.matches(pod.metadata.labels) || seen.has(pod.metadata.uid)) continue;
+      seen.add(pod.metadata.uid);
+      related.push(pod as Pod);
+    }
+  }
+  return related;
+}
+
+interface Managed {
+  readonly creates: readonly Action[][];
+  readonly deletes: readonly Action[];
+}
+
+function podEvent(k: ReplicaSetKind, rs: StoredObject, reason: string, message: string): Action {
+  const { name, namespace, uid } = rs.metadata;
+  return {
+    verb: 'event',
+    event: { involvedObject: { kind: k.kind, namespace, name, uid }, type: 'Normal', reason, message, source: k.eventSource },
+  };
+}
+
+/**
+ * manageReplicas: too few pods → create min(missing, 500), each with its SuccessfulCreate
+ * Event; too many → delete min(surplus, 500) chosen by getPodsToDelete, each with its
+ * SuccessfulDelete Event. Creates come back as [pod, event] pairs for the slow-start layout.
+ */
+function manageReplicas(
+  k: ReplicaSetKind,
+  state: ClusterState,
+  rs: StoredObject,
+  pods: readonly (StoredObject & Pod)[],
+  ctx: ReconcileContext,
+  nowEpochMs: number,
+): Managed {
+  const spec = specOf(rs);
+  const diff = pods.length - (spec.replicas ?? 1);
+  const namespace = rs.metadata.namespace ?? 'default';
+  if (diff < 0) {
+    const ref: OwnerReference = newControllerRef(rs, k.apiVersion, k.kind);
+    const drawn = new Set<string>();
+    const creates: Action[][] = [];
+    for (let i = 0; i < Math.min(-diff, BURST_REPLICAS); i++) {
+      const pod = getPodFromTemplate(spec.template, rs, ref);
+      const name = generatePodName(pod.metadata!.generateName!, ctx.rng, (n) => drawn.has(n) || getObject(state, 'Pod', namespace, n) !== undefined);
+      drawn.add(name);
+      pod.metadata!.name = name;
+      creates.push([{ verb: 'create', object: pod }, podEvent(k, rs, 'SuccessfulCreate', `Created pod: ${name}`)]);
+    }
+    return { creates, deletes: [] };
+  }
+  if (diff > 0) {
+    const victims = getPodsToDelete(pods, getIndirectlyRelatedPods(k, rs, ctx), Math.min(diff, BURST_REPLICAS), nowEpochMs);
+    const deletes: Action[] = [];
+    for (const pod of victims) {
+      deletes.push({ verb: 'delete', kind: 'Pod', key: `${namespace}/${pod.metadata.name}` });
+      deletes.push(podEvent(k, rs, 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`));
+    }
+    return { creates: [], deletes };
+  }
+  return { creates: [], deletes: [] };
+}
+
+/**
+ * Orders a sync's actions into groups for the sim's slow-start application:
+ * [claims] [status] [creates of batch 1] [events of batch 1 + creates of batch 2] ... [events
+ * of the last batch], then the deletes with their Events. A failed group stops every later one,
+ * so a failed claim skips pod management and the status write (upstream returns early too), a
+ * failed create skips the later batches, and an Event is never recorded for a create that was
+ * not attempted or that failed in an earlier group.
+ */
+function layout(claims: readonly Action[], status: Action | undefined, m: Managed): { actions: Action[]; batches: number[] } {
+  const actions: Action[] = [...claims];
+  const batches: number[] = claims.length > 0 ? [claims.length] : [];
+  if (status) {
+    actions.push(status);
+    batches.push(1);
+  }
+  let next = 0;
+  let pendingEvents: Action[] = [];
+  for (const size of slowStartBatches(m.creates.length)) {
+    const group = m.creates.slice(next, next + size);
+    next += size;
+    actions.push(...pendingEvents, ...group.map((pair) => pair[0]!));
+    batches.push(pendingEvents.length + size);
+    pendingEvents = group.map((pair) => pair[1]!);
+  }
+  if (pendingEvents.length > 0) {
+    actions.push(...pendingEvents);
+    batches.push(pendingEvents.length);
+  }
+  actions.push(...m.deletes);
+  return { actions, batches };
+}
+
+/** syncReplicaSet for one key. */
+export function syncReplicaSet(k: ReplicaSetKind, state: ClusterState, key: string, ctx: ReconcileContext): ReconcileResult {
+  const { namespace, name } = splitObjectKey(key);
+  const rs = getObject(state, k.kind, namespace, name);
+  if (!rs) return { actions: [] };
+  const selector = k.selectorOf(rs);
+  if (!selector) return { actions: [] };
+  const ns = rs.metadata.namespace ?? 'default';
+  const candidates = asPods([...ctx.index.list('Pod', 'controller', rs.metadata.uid), ...ctx.index.list('Pod', 'orphan', ns)])
+    .filter((p) => p.metadata.namespace === ns && isPodActive(p))
+    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  const { claimed, actions: claims } = claimObjects(rs, selector, candidates, newControllerRef(rs, k.apiVersion, k.kind));
+  const nowEpochMs = parseRFC3339(ctx.now);
+  const managed = rs.metadata.deletionTimestamp ? { creates: [], deletes: [] } : manageReplicas(k, state, rs, claimed, ctx, nowEpochMs);
+  const status = statusToWrite(rs, calculateStatus(rs, claimed, nowEpochMs));
+  const statusAction: Action | undefined = status && { verb: 'updateStatus', object: { ...rs, status } };
+  const { actions, batches } = layout(claims, statusAction, managed);
+  const requeueAfterMs = nextAvailabilityCheckMs(claimed, specOf(rs).minReadySeconds ?? 0, nowEpochMs);
+  const result: ReconcileResult = batches.length > 0 ? { actions, batches } : { actions };
+  return requeueAfterMs === undefined ? result : { ...result, requeueAfterMs };
+}
+
+/**
+ * getPodReplicaSets: the controllers in the pod's namespace whose selector matches its labels. A
+ * pod without labels matches none, and an empty selector matches nothing here.
+ */
+function controllersSelecting(k: ReplicaSetKind, pod: StoredObject, state: ClusterState): string[] {
+  const labels = pod.metadata.labels;
+  if (!labels || Object.keys(labels).length === 0) return [];
+  const keys: string[] = [];
+  for (const rs of listObjects(state, k.kind, pod.metadata.namespace ?? 'default')) {
+    const selector = k.selectorOf(rs);
+    if (selector && !selector.empty() && selector.matches(labels)) keys.push(objectKey(rs.metadata.namespace, rs.metadata.name));
+  }
+  return keys;
+}
+
+/**
+ * The pod event handlers (addPod / updatePod / deletePod) as a watch mapper: a pod with a
+ * controllerRef wakes that controller only (if it is of this kind and still the same object);
+ * an orphan that appears, or whose labels or controllerRef change, wakes every controller
+ * selecting it, so one can adopt it; a changed controllerRef also wakes the previous owner.
+ * Upstream's delayed re-sync after a pod turns ready is the reconcile's requeueAfterMs instead.
+ */
+export function podToControllerKeys(k: ReplicaSetKind, change: Change, state: ClusterState): string[] {
+  const cur = change.object;
+  const old = change.oldObject;
+  const keys: string[] = [];
+  const wakeOwner = (pod: StoredObject): void => {
+    const rs = resolveControllerRef(state, pod.metadata.namespace, getControllerOf(pod), k.kind);
+    if (rs) keys.push(objectKey(rs.metadata?.namespace, rs.metadata?.name ?? ''));
+  };
+  if (!cur) {
+    wakeOwner(old!);
+  } else if (!old) {
+    if (cur.metadata.deletionTimestamp || getControllerOf(cur)) wakeOwner(cur);
+    else keys.push(...controllersSelecting(k, cur, state));
+  } else if (old.metadata.resourceVersion !== cur.metadata.resourceVersion) {
+    const labelChanged = !jsonEqual(cur.metadata.labels, old.metadata.labels);
+    const curRef = getControllerOf(cur);
+    const oldRef = getControllerOf(old);
+    const refChanged = !jsonEqual(curRef, oldRef);
+    if (cur.metadata.deletionTimestamp) {
+      wakeOwner(cur);
+      if (labelChanged) wakeOwner(old);
+    } else {
+      if (refChanged && oldRef) wakeOwner(old);
+      if (curRef) wakeOwner(cur);
+      else if (labelChanged || refChanged) keys.push(...controllersSelecting(k, cur, state));
+    }
+  }
+  return [...new Set(keys)];
+}
+
+/** Builds the reconciler for one kind: watches the kind itself and the pods. */
+export function replicaSetKindController(k: ReplicaSetKind): Reconciler {
+  const podMapper: WatchMapper = (change, state) => podToControllerKeys(k, change, state);
+  return {
+    name: k.controllerName,
+    watches: { [k.kind]: 'self', Pod: podMapper },
+    reconcile: (state, key, ctx) => syncReplicaSet(k, state, key, ctx),
+  };
+}
+
+export const REPLICA_SET_KIND: ReplicaSetKind = {
+  kind: 'ReplicaSet',
+  apiVersion: 'apps/v1',
+  controllerName: 'replicaset-controller',
+  eventSource: 'replicaset-controller',
+  selectorOf(obj) {
+    try {
+      return labelSelectorAsSelector((obj.spec as { selector?: LabelSelector } | undefined)?.selector);
+    } catch {
+      return undefined; // upstream logs the bad selector and skips the object
+    }
+  },
+};
+
+/** The ReplicaSet controller ('replicaset-controller'). */
+export function replicaSetController(): Reconciler {
+  return replicaSetKindController(REPLICA_SET_KIND);
+}
+
+/**
+ * The ReplicationController controller ('replicationcontroller-controller'): the same sync on an
+ * RC, whose selector is a plain label map (pkg/controller/replication runs the ReplicaSet code on
+ * converted objects).
+ */
+export function replicationControllerController(): Reconciler {
+  return replicaSetKindController(REPLICATION_CONTROLLER_KIND);
+}
