@@ -99,7 +99,7 @@ describe('ReplicaSet controller: creating pods', () => {
 
   it('creates in slow-start batches 1, 2, 4, ... with each Event after its batch', () => {
     // No controller registered: run one sync by hand on a ReplicaSet without pods.
-    const c = createCluster({ nodes: 1, scheduler: false });
+    const c = createCluster({ nodes: 1, scheduler: false, controllers: false });
     c.apply(rs('web', 10));
     const state = c.state;
     const indexer = new Indexer();

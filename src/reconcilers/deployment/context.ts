@@ -1,0 +1,114 @@
+/**
+ * One sync of one Deployment, as data. Upstream's syncDeployment issues API calls as it goes and
+ * keeps using the objects they return; a kubesim reconcile must instead return its calls. So the
+ * sync works on mutable copies of the Deployment and its ReplicaSets, records which ReplicaSets
+ * it created, changed or deleted and which events it emitted, and `finish` turns that into
+ * actions: one write per object, each carrying the resourceVersion that was read, so a stale
+ * sync fails with Conflict and is retried, as upstream's would be.
+ *
+ * Several upstream calls to the same object in one sync (say, syncing the new RS's revision
+ * annotation and then scaling it) become one update here; the end state is the same.
+ */
+import { copyJson, jsonEqual } from '../../model/json.js';
+import type { Action } from '../../model/reconcile.js';
+import { objectKey } from '../../model/store.js';
+import type { Deployment, ObjectMeta, ReplicaSet, StoredObject } from '../../model/types.js';
+
+export type WorkingRS = ReplicaSet & { metadata: ObjectMeta & { name: string } };
+export type WorkingDeployment = Deployment & { metadata: ObjectMeta & { name: string } };
+
+export const SOURCE = 'deployment-controller';
+
+export interface SyncContext {
+  /** The deployment being synced: annotations and status may be changed in place. */
+  readonly d: WorkingDeployment;
+  readonly stored: StoredObject;
+  /** The ReplicaSets the deployment owns (after adoption), mutable copies; created ones appended. */
+  readonly rsList: WorkingRS[];
+  /** RFC 3339 now, for condition timestamps, and the same instant in epoch ms. */
+  readonly now: string;
+  readonly nowEpochMs: number;
+  readonly writes: { rs: WorkingRS; verb: 'create' | 'update' }[];
+  readonly deletes: string[];
+  readonly events: Action[];
+  /** Reads a stored ReplicaSet of the deployment's namespace by name (hash collision check). */
+  readonly lookup: (name: string) => StoredObject | undefined;
+  /** Set by requeueStuckDeployment: look at the rollout again after this long. */
+  requeueAfterMs?: number;
+  /** Set when the sync must stop early (a hash collision), as upstream returns an error. */
+  aborted?: string;
+}
+
+export function newSyncContext(
+  stored: StoredObject,
+  rsList: WorkingRS[],
+  now: string,
+  nowEpochMs: number,
+  lookup: (name: string) => StoredObject | undefined = () => undefined,
+): SyncContext {
+  return {
+    lookup,
+    d: copyJson(stored) as WorkingDeployment,
+    stored,
+    rsList,
+    now,
+    nowEpochMs,
+    writes: [],
+    deletes: [],
+    events: [],
+  };
+}
+
+/** Marks a working ReplicaSet as changed (one update per RS, whatever the number of changes). */
+export function touch(ctx: SyncContext, rs: WorkingRS): void {
+  if (!ctx.writes.some((w) => w.rs === rs)) ctx.writes.push({ rs, verb: 'update' });
+}
+
+export function created(ctx: SyncContext, rs: WorkingRS): void {
+  ctx.writes.push({ rs, verb: 'create' });
+  ctx.rsList.push(rs);
+}
+
+export function recordEvent(ctx: SyncContext, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  const { namespace, name, uid } = ctx.d.metadata;
+  ctx.events.push({
+    verb: 'event',
+    event: {
+      involvedObject: { kind: 'Deployment', namespace, name, uid },
+      type,
+      reason,
+      message,
+      source: SOURCE,
+    },
+  });
+}
+
+/**
+ * The actions of the sync: the deployment's metadata (the revision annotation, which upstream
+ * writes through UpdateStatus, but kubesim's status subresource keeps metadata as is), the
+ * ReplicaSet writes, the deletions, the events, then the deployment's status.
+ */
+export function finish(ctx: SyncContext): Action[] {
+  const actions: Action[] = [];
+  const { d, stored } = ctx;
+  const metaChanged = !jsonEqual(d.metadata.annotations, stored.metadata.annotations);
+  if (metaChanged) {
+    const obj = copyJson(stored) as WorkingDeployment;
+    obj.metadata.annotations = copyJson(d.metadata.annotations);
+    actions.push({ verb: 'update', object: obj as never });
+  }
+  for (const w of ctx.writes) actions.push({ verb: w.verb, object: w.rs as never });
+  for (const key of ctx.deletes) actions.push({ verb: 'delete', kind: 'ReplicaSet', key });
+  actions.push(...ctx.events);
+  if (!jsonEqual(d.status, stored.status)) {
+    const obj = copyJson(stored) as WorkingDeployment;
+    obj.status = d.status;
+    // After our own metadata update the stored resourceVersion is stale; the two writes are
+    // applied back to back, so the status write may go unconditionally.
+    if (metaChanged) obj.metadata = { ...obj.metadata, resourceVersion: undefined };
+    actions.push({ verb: 'updateStatus', object: obj as never });
+  }
+  return actions;
+}
+
+export const rsKey = (rs: WorkingRS): string => objectKey(rs.metadata.namespace, rs.metadata.name);
