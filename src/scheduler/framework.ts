@@ -123,6 +123,11 @@ export interface Plugin {
   readonly name: string;
 }
 
+/** Gatekeeper before a pod may enter activeQ (SchedulingGates). */
+export interface PreEnqueuePlugin extends Plugin {
+  preEnqueue(pod: Pod): Status;
+}
+
 export interface QueueSortPlugin extends Plugin {
   less(a: PodInfo, b: PodInfo): boolean;
 }
@@ -135,13 +140,25 @@ export interface FilterPlugin extends Plugin {
   filter(cycle: CycleState, pod: Pod, node: NodeInfo): Status;
 }
 
+export interface PostFilterResult {
+  readonly status: Status;
+  /** The node the pod should go to once the victims are gone (status Success). */
+  readonly nominatedNodeName?: string;
+  /** Pods to evict to make room (DefaultPreemption's victims), deleted with their grace period. */
+  readonly victims?: readonly Pod[];
+}
+
 export interface PostFilterPlugin extends Plugin {
+  /**
+   * Called when no node fits. `filteredNodeStatuses` holds each node's failing status.
+   * A non-Success result's reasons become the `preemption: ...` part of FailedScheduling.
+   */
   postFilter(
     cycle: CycleState,
     pod: Pod,
     filteredNodeStatuses: ReadonlyMap<string, Status>,
     snapshot: SchedulerSnapshot,
-  ): { status: Status; nominatedNodeName?: string };
+  ): PostFilterResult;
 }
 
 export interface PreScorePlugin extends Plugin {

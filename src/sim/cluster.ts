@@ -37,6 +37,7 @@ import {
 } from '../model/writes.js';
 import { applyObject, type ApplyResult } from './apply.js';
 import { bootstrapNodes, SYSTEM_NAMESPACES, type BootstrapOptions } from './bootstrap.js';
+import { builtinReconcilers, type BuiltinOptions } from './builtins.js';
 import { ControllerLoop } from './controller-loop.js';
 import { EventRecorder } from './events.js';
 import { Indexer } from './indexer.js';
@@ -46,7 +47,7 @@ import type { SchedulingExplanation } from '../scheduler/explain.js';
 import type { PluginFactory } from '../scheduler/profile.js';
 import { Scheduler, type SchedulerStats } from '../scheduler/scheduler.js';
 
-export interface ClusterOptions extends BootstrapOptions {
+export interface ClusterOptions extends BootstrapOptions, BuiltinOptions {
   /** Seed for every random draw (uids, name suffixes, tie-breaks). Default 1. */
   readonly seed?: string | number;
   /** The wall-clock instant virtual time 0 stands for (RFC 3339). Default 2025-01-01T00:00:00Z. */
@@ -153,7 +154,9 @@ export class Cluster {
         return this.sched.stats();
       },
     };
-    for (const r of options.reconcilers ?? []) this.addReconciler(r);
+    const userReconcilers = options.reconcilers ?? [];
+    for (const r of builtinReconcilers(options, new Set(userReconcilers.map((u) => u.name)))) this.addReconciler(r);
+    for (const r of userReconcilers) this.addReconciler(r);
     const nodes = bootstrapNodes(options);
     this.commit((batch, ctx) => {
       for (const name of SYSTEM_NAMESPACES) {

@@ -162,7 +162,7 @@ describe('apply, create, replace, delete', () => {
   });
 
   it('keeps status on a plain update and writes only status through updateStatus', () => {
-    const c = createCluster();
+    const c = createCluster({ controllers: false });
     c.apply(deployment('web'));
     const d = JSON.parse(JSON.stringify(c.get('deploy', 'web')));
     c.updateStatus({ ...d, status: { replicas: 2 }, spec: { ...d.spec, replicas: 7 } });
@@ -189,7 +189,7 @@ describe('apply, create, replace, delete', () => {
   });
 
   it('deletes an unscheduled pod at once and a scheduled one gracefully', () => {
-    const c = createCluster();
+    const c = createCluster({ scheduler: false });
     c.create(pod('loose'));
     expect(c.delete('po', 'loose').removed).toBe(true);
     expect(c.find('pod', 'loose')).toBeUndefined();
@@ -326,7 +326,7 @@ describe('virtual time and reconcilers', () => {
 
   it('runs reconcilers on changes and requeues after virtual time', () => {
     const log: string[] = [];
-    const c = createCluster({ reconcilers: [mirror(log)] });
+    const c = createCluster({ controllers: false, reconcilers: [mirror(log)] });
     const events: string[] = [];
     c.on('event', (e) => events.push(`${(e as { reason?: string }).reason}`));
     c.apply(deployment('web', 3));
@@ -341,7 +341,7 @@ describe('virtual time and reconcilers', () => {
   });
 
   it('settles when no work is left, and reports a timeout otherwise', () => {
-    const c = createCluster({ reconcilers: [mirror([])] });
+    const c = createCluster({ controllers: false, reconcilers: [mirror([])] });
     c.apply(deployment('web', 3));
     expect(c.settle({ timeout: '1s' })).toBe(false);
     expect(c.now).toBe(1000);
@@ -351,7 +351,7 @@ describe('virtual time and reconcilers', () => {
   });
 
   it('runUntil stops as soon as the predicate holds', () => {
-    const c = createCluster({ reconcilers: [mirror([])] });
+    const c = createCluster({ controllers: false, reconcilers: [mirror([])] });
     c.apply(deployment('web', 3));
     const done = c.runUntil((s) => {
       const d = Object.values(s.kinds.Deployment!.buckets).flatMap((b) => Object.values(b))[0];
@@ -392,7 +392,7 @@ describe('virtual time and reconcilers', () => {
   });
 
   it('emits watch events for every write', () => {
-    const c = createCluster({ nodes: 0 });
+    const c = createCluster({ nodes: 0, controllers: false });
     const seen: string[] = [];
     c.on('watch', (e: WatchEvent) => seen.push(`${e.type} ${e.kind} ${e.object.metadata.name}`));
     c.apply(deployment('web'));

@@ -1,0 +1,288 @@
+/**
+ * The scheduler cache: a NodeInfo per node with its assigned pods and running totals, updated
+ * incrementally from committed changes, plus pods the scheduler has assumed (bound in this
+ * batch, not yet seen back from the store). Terminal pods (Succeeded/Failed) are not counted,
+ * as the scheduler's pod informer filters them out.
+ *
+ * Node order is upstream's nodeTree order: zones in order of first appearance, nodes taken
+ * round-robin across zones. It decides which nodes a cycle visits first when
+ * percentageOfNodesToScore is below 100, so it is part of "deciding as kube-scheduler would".
+ *
+ * @see kubernetes/kubernetes pkg/scheduler/backend/cache/cache.go, node_tree.go
+ */
+import { isRequiredAntiAffinityPod, isAffinityPod, nodeInfoNodeOrder } from './cache-helpers.js';
+import {
+  emptyResource,
+  type HostPort,
+  type NodeInfo,
+  type PodInfo,
+  type Resource,
+  type SchedulerSnapshot,
+} from './framework.js';
+import { nodeAllocatable, podInfoFor } from './node-info.js';
+import type { Node, Pod } from '../model/types.js';
+
+/** One image as ImageLocality sees it: shared by every node that has it. */
+interface ImageSummary {
+  sizeBytes: number;
+  numNodes: number;
+}
+
+export class CachedNodeInfo implements NodeInfo {
+  readonly pods: PodInfo[] = [];
+  readonly podsWithAffinity: PodInfo[] = [];
+  readonly podsWithRequiredAntiAffinity: PodInfo[] = [];
+  readonly usedPorts: HostPort[] = [];
+  readonly requested: Resource = emptyResource();
+  readonly nonZeroRequested: Resource = emptyResource();
+  allocatable: Resource;
+  imageStates: Record<string, ImageSummary> = {};
+  /** Bumped on every change; the scheduler's index uses it to know what to refresh. */
+  generation = 0;
+
+  constructor(
+    readonly name: string,
+    public node: Node,
+  ) {
+    this.allocatable = nodeAllocatable(node);
+  }
+
+  addPod(pi: PodInfo): void {
+    this.pods.push(pi);
+    if (isAffinityPod(pi.pod)) this.podsWithAffinity.push(pi);
+    if (isRequiredAntiAffinityPod(pi.pod)) this.podsWithRequiredAntiAffinity.push(pi);
+    for (const p of pi.hostPorts) this.usedPorts.push(p);
+    addResource(this.requested, pi.requests, 1);
+    addResource(this.nonZeroRequested, pi.nonZeroRequests, 1);
+    this.generation++;
+  }
+
+  removePod(key: string): PodInfo | undefined {
+    const i = this.pods.findIndex((p) => p.key === key);
+    if (i < 0) return undefined;
+    const [pi] = this.pods.splice(i, 1) as [PodInfo];
+    removeByKey(this.podsWithAffinity, key);
+    removeByKey(this.podsWithRequiredAntiAffinity, key);
+    for (const port of pi.hostPorts) {
+      const j = this.usedPorts.findIndex((u) => u.ip === port.ip && u.port === port.port && u.protocol === port.protocol);
+      if (j >= 0) this.usedPorts.splice(j, 1);
+    }
+    addResource(this.requested, pi.requests, -1);
+    addResource(this.nonZeroRequested, pi.nonZeroRequests, -1);
+    this.generation++;
+    return pi;
+  }
+}
+
+function removeByKey(list: PodInfo[], key: string): void {
+  const i = list.findIndex((p) => p.key === key);
+  if (i >= 0) list.splice(i, 1);
+}
+
+function addResource(into: Resource, r: Resource, sign: 1 | -1): void {
+  into.milliCpu += sign * r.milliCpu;
+  into.memory += sign * r.memory;
+  into.ephemeralStorage += sign * r.ephemeralStorage;
+  into.allowedPodNumber += sign * r.allowedPodNumber;
+  for (const name of Object.keys(r.scalar)) {
+    into.scalar[name] = (into.scalar[name] ?? 0) + sign * r.scalar[name]!;
+  }
+}
+
+export function podKey(pod: Pod): string {
+  return `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
+}
+
+function isTerminal(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+/** The node a pod occupies in the cache's eyes, if any. */
+export function assignedNode(pod: Pod | undefined): string | undefined {
+  if (!pod || isTerminal(pod)) return undefined;
+  const node = pod.spec?.nodeName;
+  return node ? node : undefined;
+}
+
+export class SchedulerCache implements SchedulerSnapshot {
+  private readonly infos = new Map<string, CachedNodeInfo>();
+  /** pod key → node it is counted on. */
+  private readonly podNode = new Map<string, string>();
+  /** Pods assumed by the scheduler and not yet confirmed by a committed bind. */
+  private readonly assumed = new Set<string>();
+  private readonly images = new Map<string, ImageSummary>();
+  /** zone → node names in insertion order; zones in order of first appearance. */
+  private readonly zones = new Map<string, string[]>();
+  private ordered: CachedNodeInfo[] | undefined;
+  private affinityNodes: CachedNodeInfo[] | undefined;
+  private antiAffinityNodes: CachedNodeInfo[] | undefined;
+  /** Bumped whenever the node set or its order changes. */
+  nodeSetGeneration = 0;
+
+  get nodes(): readonly CachedNodeInfo[] {
+    this.ordered ??= nodeInfoNodeOrder(this.zones).map((n) => this.infos.get(n)!);
+    return this.ordered;
+  }
+
+  get(name: string): CachedNodeInfo | undefined {
+    return this.infos.get(name);
+  }
+
+  get havePodsWithAffinity(): readonly NodeInfo[] {
+    this.affinityNodes ??= this.nodes.filter((n) => n.podsWithAffinity.length > 0);
+    return this.affinityNodes;
+  }
+
+  get havePodsWithRequiredAntiAffinity(): readonly NodeInfo[] {
+    this.antiAffinityNodes ??= this.nodes.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
+    return this.antiAffinityNodes;
+  }
+
+  get size(): number {
+    return this.infos.size;
+  }
+
+  setNode(node: Node): CachedNodeInfo {
+    const name = node.metadata!.name!;
+    const zone = zoneOf(node);
+    let info = this.infos.get(name);
+    if (!info) {
+      info = new CachedNodeInfo(name, node);
+      this.infos.set(name, info);
+      this.addToTree(name, zone);
+    } else {
+      const oldZone = zoneOf(info.node);
+      if (oldZone !== zone) {
+        this.removeFromTree(name, oldZone);
+        this.addToTree(name, zone);
+      }
+      info.node = node;
+      info.allocatable = nodeAllocatable(node);
+      info.generation++;
+    }
+    this.setImages(info, node);
+    return info;
+  }
+
+  removeNode(name: string): void {
+    const info = this.infos.get(name);
+    if (!info) return;
+    this.removeFromTree(name, zoneOf(info.node));
+    for (const image of Object.keys(info.imageStates)) this.releaseImage(image);
+    this.infos.delete(name);
+    // Pods bound to a node that is gone stay counted nowhere, as upstream's cache does once the
+    // node is removed (they come back if the node does).
+    for (const pi of info.pods) this.podNode.delete(pi.key);
+  }
+
+  /** Reflects a committed pod change (any of: added, updated, deleted). */
+  updatePod(oldPod: Pod | undefined, newPod: Pod | undefined): void {
+    const key = podKey((newPod ?? oldPod)!);
+    const was = this.podNode.get(key);
+    const now = assignedNode(newPod);
+    if (this.assumed.has(key) && now !== undefined) this.assumed.delete(key);
+    if (was !== undefined) {
+      this.infos.get(was)?.removePod(key);
+      this.podNode.delete(key);
+      this.invalidateAffinity();
+    }
+    if (now !== undefined && newPod) this.place(key, newPod, now);
+  }
+
+  /** The scheduler decided: count the pod on the node before the bind is committed. */
+  assume(pod: Pod, nodeName: string): void {
+    const key = podKey(pod);
+    this.assumed.add(key);
+    this.place(key, pod, nodeName);
+  }
+
+  /** The bind failed: undo the assumption. */
+  forget(pod: Pod): void {
+    const key = podKey(pod);
+    if (!this.assumed.delete(key)) return;
+    const node = this.podNode.get(key);
+    if (node !== undefined) this.infos.get(node)?.removePod(key);
+    this.podNode.delete(key);
+    this.invalidateAffinity();
+  }
+
+  /** The node a pod is counted on, if any (assumed or confirmed). */
+  nodeOf(key: string): string | undefined {
+    return this.podNode.get(key);
+  }
+
+  private place(key: string, pod: Pod, nodeName: string): void {
+    const info = this.infos.get(nodeName);
+    if (!info) return; // bound to a node the cache does not know (yet)
+    const pi = podInfoFor(pod);
+    info.addPod(pi);
+    this.podNode.set(key, nodeName);
+    if (info.podsWithAffinity.length === 1 || info.podsWithRequiredAntiAffinity.length === 1) this.invalidateAffinity();
+  }
+
+  private invalidateAffinity(): void {
+    this.affinityNodes = undefined;
+    this.antiAffinityNodes = undefined;
+  }
+
+  private addToTree(name: string, zone: string): void {
+    let list = this.zones.get(zone);
+    if (!list) {
+      list = [];
+      this.zones.set(zone, list);
+    }
+    list.push(name);
+    this.treeChanged();
+  }
+
+  private removeFromTree(name: string, zone: string): void {
+    const list = this.zones.get(zone);
+    if (!list) return;
+    const i = list.indexOf(name);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.zones.delete(zone);
+    this.treeChanged();
+  }
+
+  private treeChanged(): void {
+    this.ordered = undefined;
+    this.invalidateAffinity();
+    this.nodeSetGeneration++;
+  }
+
+  private setImages(info: CachedNodeInfo, node: Node): void {
+    const next: Record<string, ImageSummary> = {};
+    for (const image of node.status?.images ?? []) {
+      for (const name of image.names ?? []) {
+        let summary = this.images.get(name);
+        if (!summary) {
+          summary = { sizeBytes: image.sizeBytes ?? 0, numNodes: 0 };
+          this.images.set(name, summary);
+        }
+        if (!Object.hasOwn(info.imageStates, name) && !Object.hasOwn(next, name)) summary.numNodes++;
+        next[name] = summary;
+      }
+    }
+    for (const name of Object.keys(info.imageStates)) if (!Object.hasOwn(next, name)) this.releaseImage(name);
+    info.imageStates = next;
+  }
+
+  private releaseImage(name: string): void {
+    const summary = this.images.get(name);
+    if (!summary) return;
+    summary.numNodes--;
+    if (summary.numNodes <= 0) this.images.delete(name);
+  }
+}
+
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
+const REGION_LABEL = 'topology.kubernetes.io/region';
+
+/** utilnode.GetZoneKey: region and zone joined, '' when neither is set. */
+function zoneOf(node: Node): string {
+  const labels = node.metadata?.labels ?? {};
+  const region = labels[REGION_LABEL] ?? '';
+  const zone = labels[ZONE_LABEL] ?? '';
+  return region === '' && zone === '' ? '' : `${region}:\u0000:${zone}`;
+}

@@ -1,0 +1,93 @@
+/**
+ * Read access plugins need beyond nodes and pods: the Services, ReplicaSets and
+ * ReplicationControllers selecting a pod (PodTopologySpread's system default constraints) and
+ * namespace labels (InterPodAffinity's namespaceSelector). Kept per namespace from committed
+ * changes, so a lookup costs the objects of one namespace, not of the cluster.
+ */
+import { labelSelectorAsSelector } from '../model/labels/label-selector.js';
+import { selectorFromSet, type Selector } from '../model/labels/selector.js';
+import type { Change } from '../model/store.js';
+import type { Pod, ReplicaSet, ReplicationController, Service, StoredObject } from '../model/types.js';
+
+export interface SchedulerListers {
+  servicesFor(pod: Pod): readonly Service[];
+  replicaSetsFor(pod: Pod): readonly ReplicaSet[];
+  replicationControllersFor(pod: Pod): readonly ReplicationController[];
+  namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
+}
+
+interface Entry {
+  readonly object: StoredObject;
+  readonly selector: Selector | undefined;
+}
+
+const WATCHED = new Set(['Service', 'ReplicaSet', 'ReplicationController', 'Namespace']);
+
+function selectorOf(kind: string, obj: StoredObject): Selector | undefined {
+  const spec = obj.spec as { selector?: unknown } | undefined;
+  if (kind === 'ReplicaSet') return labelSelectorAsSelector(spec?.selector as never);
+  const sel = spec?.selector as Record<string, string> | undefined;
+  // A Service or RC without a selector selects nothing (upstream skips them).
+  return sel && Object.keys(sel).length > 0 ? selectorFromSet(sel) : undefined;
+}
+
+export class NamespacedListers implements SchedulerListers {
+  /** kind → namespace → name → entry; names iterated sorted for determinism. */
+  private readonly byKind = new Map<string, Map<string, Map<string, Entry>>>();
+  private readonly namespaces = new Map<string, Readonly<Record<string, string>>>();
+
+  static watches(kind: string): boolean {
+    return WATCHED.has(kind);
+  }
+
+  apply(change: Change): void {
+    if (!WATCHED.has(change.kind)) return;
+    const obj = (change.object ?? change.oldObject)!;
+    if (change.kind === 'Namespace') {
+      if (change.object) this.namespaces.set(obj.metadata.name, obj.metadata.labels ?? {});
+      else this.namespaces.delete(obj.metadata.name);
+      return;
+    }
+    let byNs = this.byKind.get(change.kind);
+    if (!byNs) {
+      byNs = new Map();
+      this.byKind.set(change.kind, byNs);
+    }
+    const ns = obj.metadata.namespace ?? 'default';
+    let byName = byNs.get(ns);
+    if (!byName) {
+      byName = new Map();
+      byNs.set(ns, byName);
+    }
+    if (change.object) byName.set(obj.metadata.name, { object: change.object, selector: selectorOf(change.kind, change.object) });
+    else byName.delete(obj.metadata.name);
+  }
+
+  private selecting<T>(kind: string, pod: Pod): T[] {
+    const byName = this.byKind.get(kind)?.get(pod.metadata?.namespace ?? 'default');
+    if (!byName) return [];
+    const labels = pod.metadata?.labels ?? {};
+    const out: T[] = [];
+    for (const name of [...byName.keys()].sort()) {
+      const e = byName.get(name)!;
+      if (e.selector && !e.selector.empty() && e.selector.matches(labels)) out.push(e.object as unknown as T);
+    }
+    return out;
+  }
+
+  servicesFor(pod: Pod): readonly Service[] {
+    return this.selecting<Service>('Service', pod);
+  }
+
+  replicaSetsFor(pod: Pod): readonly ReplicaSet[] {
+    return this.selecting<ReplicaSet>('ReplicaSet', pod);
+  }
+
+  replicationControllersFor(pod: Pod): readonly ReplicationController[] {
+    return this.selecting<ReplicationController>('ReplicationController', pod);
+  }
+
+  namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined {
+    return this.namespaces.get(namespace);
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * One scheduling cycle, the plain algorithm (upstream schedulePod): PreFilter, Filter over the
+ * nodes starting where the previous cycle stopped until enough feasible nodes are found
+ * (percentageOfNodesToScore), PreScore, Score, NormalizeScore, weights, then the host.
+ *
+ * Tie-break (a documented departure): upstream picks among the top-scoring nodes by reservoir
+ * sampling in the order the nodes were scored, drawing once per tie seen. kubesim orders the
+ * tied nodes by their position in the node list (nodeTree order, independent of where the
+ * scan started) and makes ONE draw, `rng.int(tied.length)`, only when there are two or more.
+ * Every node has the same chance as upstream; the rule is what lets the indexed hot loop
+ * reproduce the plain algorithm's choice draw for draw.
+ *
+ * @see kubernetes/kubernetes pkg/scheduler/schedule_one.go
+ */
+import type { Pod } from '../model/types.js';
+import type { RandomSource } from '../model/reconcile.js';
+import {
+  CycleState,
+  MAX_NODE_SCORE,
+  MIN_NODE_SCORE,
+  type NodeInfo,
+  type NodeScore,
+  type SchedulerSnapshot,
+  type Status,
+} from './framework.js';
+import type { Profile } from './profile.js';
+
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/** Why a pod did not fit: the upstream FitError's Diagnosis. */
+export interface FitError {
+  readonly numAllNodes: number;
+  /** Per node, the first failing Filter's status (or the PreFilter's, for every node). */
+  readonly nodeToStatus: ReadonlyMap<string, Status>;
+  readonly preFilterMsg?: string;
+  postFilterMsg?: string;
+}
+
+export interface CycleResult {
+  /** The chosen node, or null. */
+  readonly nodeName: string | null;
+  readonly evaluatedNodes: number;
+  readonly feasibleNodes: number;
+  readonly fitError?: FitError;
+  /** A plugin returned Error: the pod goes to backoff, not to the unschedulable pool. */
+  readonly error?: string;
+  readonly cycle: CycleState;
+}
+
+/** Where the round-robin scan starts next time (upstream Scheduler.nextStartNodeIndex). */
+export interface ScanState {
+  nextStartNodeIndex: number;
+}
+
+/**
+ * numFeasibleNodesToFind: all nodes below 100; otherwise the percentage (adaptive default
+ * 50 - n/125, at least 5) of them, but at least 100. E.g. 5000 nodes → 10% → 500.
+ */
+export function numFeasibleNodesToFind(percentage: number, numAllNodes: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let p = percentage;
+  if (p === 0) {
+    p = 50 - Math.trunc(numAllNodes / 125);
+    if (p < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) p = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  const n = Math.trunc((numAllNodes * p) / 100);
+  return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
+}
+
+/** FitError.Error(): `0/5 nodes are available: 2 Insufficient cpu, 3 .... preemption: ...` */
+export function formatFitError(e: FitError): string {
+  let msg = `0/${e.numAllNodes} nodes are available:`;
+  if (e.preFilterMsg) msg += ` ${e.preFilterMsg}.`;
+  else {
+    const histogram = new Map<string, number>();
+    for (const status of e.nodeToStatus.values()) {
+      for (const reason of status.reasons) histogram.set(reason, (histogram.get(reason) ?? 0) + 1);
+    }
+    const parts = [...histogram].map(([reason, n]) => `${n} ${reason}`);
+    // Go's sort.Strings: byte order over the whole "count reason" string.
+    parts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (parts.length > 0) msg += ` ${parts.join(', ')}.`;
+  }
+  if (e.postFilterMsg) msg += ` ${e.postFilterMsg}`;
+  return msg;
+}
+
+function runFilters(profile: Profile, cycle: CycleState, pod: Pod, node: NodeInfo): Status | undefined {
+  for (const pl of profile.filter) {
+    if (cycle.skipFilterPlugins.has(pl.name)) continue;
+    const s = pl.filter(cycle, pod, node);
+    if (s.code !== 'Success') return s.plugin === undefined ? { ...s, plugin: pl.name } : s;
+  }
+  return undefined;
+}
+
+interface PreFilterOutcome {
+  readonly nodes?: readonly NodeInfo[];
+  /** The plugins whose node sets narrowed `nodes`, for the absent nodes' reason. */
+  readonly narrowedBy?: readonly string[];
+  readonly status?: Status;
+}
+
+function runPreFilters(profile: Profile, cycle: CycleState, pod: Pod, snapshot: SchedulerSnapshot): PreFilterOutcome {
+  let allowed: Set<string> | undefined;
+  const narrowedBy: string[] = [];
+  for (const pl of profile.preFilter) {
+    const { status: s, result } = pl.preFilter(cycle, pod, snapshot);
+    if (s.code === 'Skip') {
+      cycle.skipFilterPlugins.add(pl.name);
+      continue;
+    }
+    if (s.code !== 'Success') return { status: { ...s, plugin: pl.name } };
+    if (result?.nodeNames) {
+      narrowedBy.push(pl.name);
+      allowed = allowed === undefined ? new Set(result.nodeNames) : new Set([...allowed].filter((n) => result.nodeNames!.has(n)));
+    }
+  }
+  if (allowed === undefined) return {};
+  return { nodes: snapshot.nodes.filter((n) => allowed!.has(n.name)), narrowedBy };
+}
+
+export interface ScheduleOptions {
+  readonly profile: Profile;
+  readonly snapshot: SchedulerSnapshot;
+  readonly pod: Pod;
+  readonly rng: RandomSource;
+  readonly scan: ScanState;
+  /** The configuration-wide percentageOfNodesToScore (0 = adaptive). */
+  readonly percentageOfNodesToScore: number;
+}
+
+/** Runs PreFilter and Filter; returns feasible nodes and the diagnosis. */
+export function findNodesThatFit(o: ScheduleOptions, cycle: CycleState): {
+  feasible: NodeInfo[];
+  nodeToStatus: Map<string, Status>;
+  preFilterMsg?: string;
+  error?: string;
+} {
+  const all = o.snapshot.nodes;
+  const nodeToStatus = new Map<string, Status>();
+  const pre = runPreFilters(o.profile, cycle, o.pod, o.snapshot);
+  if (pre.status) {
+    if (pre.status.code === 'Error') return { feasible: [], nodeToStatus, error: pre.status.reasons.join(', ') };
+    for (const n of all) nodeToStatus.set(n.name, pre.status);
+    return { feasible: [], nodeToStatus, preFilterMsg: pre.status.reasons.join(', ') };
+  }
+  const nodes = pre.nodes ?? all;
+  if (pre.nodes) {
+    // Nodes ruled out by a PreFilter's node set (SetAbsentNodesStatus).
+    const inSet = new Set(pre.nodes.map((n) => n.name));
+    const absent: Status = {
+      code: 'UnschedulableAndUnresolvable',
+      reasons: [`node(s) didn't satisfy plugin(s) [${pre.narrowedBy!.join(' ')}]`],
+    };
+    for (const n of all) if (!inSet.has(n.name)) nodeToStatus.set(n.name, absent);
+  }
+  const feasible: NodeInfo[] = [];
+  if (nodes.length === 0) return { feasible, nodeToStatus };
+  const percentage = o.profile.percentageOfNodesToScore ?? o.percentageOfNodesToScore;
+  const want = numFeasibleNodesToFind(percentage, nodes.length);
+  const start = o.scan.nextStartNodeIndex % nodes.length;
+  let processed = 0;
+  for (let i = 0; i < nodes.length && feasible.length < want; i++) {
+    const node = nodes[(start + i) % nodes.length]!;
+    processed++;
+    const s = runFilters(o.profile, cycle, o.pod, node);
+    if (s === undefined) feasible.push(node);
+    else if (s.code === 'Error') return { feasible: [], nodeToStatus, error: s.reasons.join(', ') };
+    else nodeToStatus.set(node.name, s);
+  }
+  o.scan.nextStartNodeIndex = (o.scan.nextStartNodeIndex + processed) % all.length;
+  return { feasible, nodeToStatus };
+}
+
+export interface PluginScores {
+  readonly plugin: string;
+  readonly weight: number;
+  readonly raw: number[];
+  readonly normalized: number[];
+}
+
+/** PreScore + Score + NormalizeScore + weights over `nodes`. */
+export function prioritizeNodes(o: ScheduleOptions, cycle: CycleState, nodes: readonly NodeInfo[]): {
+  totals: number[];
+  perPlugin: PluginScores[];
+  error?: string;
+} {
+  const totals = new Array<number>(nodes.length).fill(0);
+  const perPlugin: PluginScores[] = [];
+  if (o.profile.score.length === 0) return { totals: totals.fill(1), perPlugin };
+  for (const pl of o.profile.preScore) {
+    const s = pl.preScore(cycle, o.pod, nodes, o.snapshot);
+    if (s.code === 'Skip') cycle.skipScorePlugins.add(pl.name);
+    else if (s.code !== 'Success') return { totals, perPlugin, error: `${pl.name}: ${s.reasons.join(', ')}` };
+  }
+  for (const { plugin, weight } of o.profile.score) {
+    if (cycle.skipScorePlugins.has(plugin.name)) continue;
+    const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: plugin.score(cycle, o.pod, n) }));
+    const raw = scores.map((s) => s.score);
+    plugin.normalizeScore?.(cycle, o.pod, scores);
+    for (let i = 0; i < scores.length; i++) {
+      const s = scores[i]!.score;
+      if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) {
+        return { totals, perPlugin, error: `plugin "${plugin.name}" returns an invalid score ${s}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing` };
+      }
+      totals[i] = totals[i]! + s * weight;
+    }
+    perPlugin.push({ plugin: plugin.name, weight, raw, normalized: scores.map((s) => s.score) });
+  }
+  return { totals, perPlugin };
+}
+
+/** The tie rule described in the header: top-scoring nodes in node-list order, one draw. */
+export function selectHost(
+  nodes: readonly NodeInfo[],
+  totals: readonly number[],
+  position: (name: string) => number,
+  rng: RandomSource,
+): string {
+  let max = -Infinity;
+  for (const t of totals) if (t > max) max = t;
+  const tied: NodeInfo[] = [];
+  for (let i = 0; i < nodes.length; i++) if (totals[i] === max) tied.push(nodes[i]!);
+  if (tied.length === 1) return tied[0]!.name;
+  tied.sort((a, b) => position(a.name) - position(b.name));
+  return tied[rng.int(tied.length)]!.name;
+}
+
+/** schedulePod: the whole cycle up to choosing a host. */
+export function schedulePod(o: ScheduleOptions, position: (name: string) => number): CycleResult {
+  const cycle = new CycleState();
+  const numAllNodes = o.snapshot.nodes.length;
+  if (numAllNodes === 0) {
+    return { nodeName: null, evaluatedNodes: 0, feasibleNodes: 0, cycle, fitError: { numAllNodes: 0, nodeToStatus: new Map() } };
+  }
+  const fit = findNodesThatFit(o, cycle);
+  if (fit.error) return { nodeName: null, evaluatedNodes: 0, feasibleNodes: 0, cycle, error: fit.error };
+  const evaluated = fit.feasible.length + fit.nodeToStatus.size;
+  if (fit.feasible.length === 0) {
+    const fitError: FitError =
+      fit.preFilterMsg === undefined
+        ? { numAllNodes, nodeToStatus: fit.nodeToStatus }
+        : { numAllNodes, nodeToStatus: fit.nodeToStatus, preFilterMsg: fit.preFilterMsg };
+    return { nodeName: null, evaluatedNodes: evaluated, feasibleNodes: 0, cycle, fitError };
+  }
+  if (fit.feasible.length === 1) {
+    return { nodeName: fit.feasible[0]!.name, evaluatedNodes: evaluated, feasibleNodes: 1, cycle };
+  }
+  const prio = prioritizeNodes(o, cycle, fit.feasible);
+  if (prio.error) return { nodeName: null, evaluatedNodes: evaluated, feasibleNodes: fit.feasible.length, cycle, error: prio.error };
+  const host = selectHost(fit.feasible, prio.totals, position, o.rng);
+  return { nodeName: host, evaluatedNodes: evaluated, feasibleNodes: fit.feasible.length, cycle };
+}
