@@ -65,9 +65,24 @@ function emptyTable(): KindTable {
   return { count: 0, buckets: Array.from({ length: BUCKETS }, () => ({})) };
 }
 
+/**
+ * Tables the API does not serve: allocator state (the IPs, ports and CIDRs handed out), kept
+ * in the same store so an allocation commits or rolls back with the write that made it, as
+ * upstream keeps its allocation bitmaps in etcd. Records are StoredObject-shaped, named by the
+ * allocated value (`10.96.0.10`, `30080`, `10.244.3.0/24`). Names start with '~' so they can
+ * never collide with a kind, and changes to them are neither traced nor watched.
+ */
+export const INTERNAL_TABLES = ['~ClusterIP', '~LoadBalancerIP', '~NodePort', '~PodCIDR', '~PodIP'] as const;
+export type InternalTable = (typeof INTERNAL_TABLES)[number];
+
+export function isInternalTable(kind: string): boolean {
+  return kind.startsWith('~');
+}
+
 export function emptyState(): ClusterState {
   const kinds: Record<string, KindTable> = {};
   for (const info of KINDS) kinds[info.kind] = emptyTable();
+  for (const name of INTERNAL_TABLES) kinds[name] = emptyTable();
   return freeze({ nowMs: 0, resourceVersion: 0, kinds }, true);
 }
 

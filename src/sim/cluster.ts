@@ -18,6 +18,7 @@ import type { Action, Reconciler } from '../model/reconcile.js';
 import {
   emptyState,
   getObject,
+  isInternalTable,
   listObjects,
   splitObjectKey,
   StoreBatch,
@@ -422,7 +423,7 @@ export class Cluster {
     if (batch.changes.length === 0) return;
     this.current = batch.commit(this.current.nowMs);
     const tMs = this.current.nowMs;
-    for (const change of batch.changes) this.publishChange(change, tMs);
+    for (const change of batch.changes) if (!isInternalTable(change.kind)) this.publishChange(change, tMs);
   }
 
   private publishChange(change: Change, tMs: number): void {
