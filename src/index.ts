@@ -10,7 +10,45 @@ export type {
   WatchEventType,
   GetOptions,
   DeleteCallOptions,
+  RolloutApi,
+  SchedulerApi,
 } from './sim/cluster.js';
+export type { WorkloadRef, RolloutStatus, RunOptions } from './sim/workload-verbs.js';
+export type { RolloutRevision } from './reconcilers/deployment/index.js';
+
+// Scheduler: configuration, explain output, and the plugin interfaces for your own plugins.
+export type { KubeSchedulerConfiguration, ProfileConfig, PluginsConfig, ExtensionPoint } from './scheduler/config.js';
+export type { SchedulingExplanation, NodeExplanation } from './scheduler/explain.js';
+export type { SchedulerStats } from './scheduler/scheduler.js';
+export type { PluginFactory, PluginHandle } from './scheduler/profile.js';
+export type { SchedulerListers } from './scheduler/listers.js';
+export {
+  CycleState,
+  MAX_NODE_SCORE,
+  MIN_NODE_SCORE,
+  SUCCESS as SCHEDULER_SUCCESS,
+  status as schedulerStatus,
+} from './scheduler/framework.js';
+export type {
+  Code as SchedulerCode,
+  Status as SchedulerStatus,
+  NodeInfo,
+  PodInfo,
+  NodeScore,
+  Resource,
+  SchedulerSnapshot,
+  FilterPlugin,
+  ScorePlugin,
+  PreFilterPlugin,
+  PreScorePlugin,
+  PostFilterPlugin,
+  ReservePlugin,
+  PermitPlugin,
+  PreBindPlugin,
+  BindPlugin,
+  QueueSortPlugin,
+  PreEnqueuePlugin,
+} from './scheduler/framework.js';
 export type { NodeShorthand } from './sim/bootstrap.js';
 export { formatApplyResult, LAST_APPLIED_ANNOTATION } from './sim/apply.js';
 export type { ApplyResult, ApplyAction } from './sim/apply.js';

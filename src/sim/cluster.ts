@@ -26,7 +26,7 @@ import {
   type ClusterState,
 } from '../model/store.js';
 import { formatRFC3339, parseRFC3339 } from '../model/time.js';
-import type { KubeObject, Pod, StoredObject } from '../model/types.js';
+import type { Deployment, KubeObject, Pod, StoredObject } from '../model/types.js';
 import {
   bindPod,
   createObject,
@@ -43,6 +43,22 @@ import { ControllerLoop } from './controller-loop.js';
 import { EventRecorder } from './events.js';
 import { Indexer } from './indexer.js';
 import { Trace, type TraceEntry } from './trace.js';
+import {
+  deploymentRolloutStatus,
+  ownedReplicaSets,
+  requireDeployment,
+  resolveRef,
+  runPod,
+  scaled,
+  withImage,
+  withPaused,
+  withRestartedAt,
+  withRolledBackTemplate,
+  type RolloutStatus,
+  type RunOptions,
+  type WorkloadRef,
+} from './workload-verbs.js';
+import { rollbackTemplate, rolloutHistory, type RolloutRevision } from '../reconcilers/deployment/index.js';
 import type { KubeSchedulerConfiguration } from '../scheduler/config.js';
 import type { SchedulingExplanation } from '../scheduler/explain.js';
 import type { PluginFactory } from '../scheduler/profile.js';
@@ -63,6 +79,17 @@ export interface ClusterOptions extends BootstrapOptions, BuiltinOptions {
   readonly scheduler?: string | KubeSchedulerConfiguration | false;
   /** Out-of-tree scheduler plugins by name, usable in `scheduler` profiles. */
   readonly schedulerPlugins?: Readonly<Record<string, PluginFactory>>;
+}
+
+/** `cluster.rollout`: kubectl rollout for Deployments. */
+export interface RolloutApi {
+  status(ref: WorkloadRef, opts?: { namespace?: string }): RolloutStatus;
+  history(ref: WorkloadRef, opts?: { namespace?: string }): RolloutRevision[];
+  /** Back to the previous revision, or `toRevision`. Returns the revision rolled back to. */
+  undo(ref: WorkloadRef, opts?: { namespace?: string; toRevision?: number }): { revision: number; skipped: boolean };
+  pause(ref: WorkloadRef, opts?: { namespace?: string }): StoredObject;
+  resume(ref: WorkloadRef, opts?: { namespace?: string }): StoredObject;
+  restart(ref: WorkloadRef, opts?: { namespace?: string }): StoredObject;
 }
 
 /** `cluster.scheduler`: look inside the scheduler. */
@@ -134,6 +161,7 @@ export class Cluster {
   /** Live timers that `settle` waits for. */
   private foregroundTimers = 0;
   readonly scheduler: SchedulerApi;
+  readonly rollout: RolloutApi;
 
   constructor(options: ClusterOptions = {}) {
     if (options === null || typeof options !== 'object') throw new BadRequestError('createCluster: options must be an object');
@@ -155,6 +183,7 @@ export class Cluster {
         return this.sched.stats();
       },
     };
+    this.rollout = this.rolloutApi();
     const userReconcilers = options.reconcilers ?? [];
     for (const r of builtinReconcilers(options, new Set(userReconcilers.map((u) => u.name)))) this.addReconciler(r);
     for (const r of userReconcilers) this.addReconciler(r);
@@ -243,6 +272,54 @@ export class Cluster {
     const result = this.commit((batch, ctx) => deleteObject(batch, info.kind, opts.namespace, name, ctx, opts));
     this.drain();
     return result;
+  }
+
+  /** kubectl scale: sets spec.replicas of a Deployment, ReplicaSet or ReplicationController. */
+  scale(ref: WorkloadRef, replicas: number, opts: { namespace?: string } = {}): StoredObject {
+    return this.writeOne(scaled(this.getRef(ref, opts.namespace), replicas));
+  }
+
+  /** kubectl set image: `container` ('*' for all) of a pod or a workload's template. */
+  setImage(ref: WorkloadRef, container: string, image: string, opts: { namespace?: string } = {}): StoredObject {
+    return this.writeOne(withImage(this.getRef(ref, opts.namespace), container, image));
+  }
+
+  /** kubectl run NAME --image=IMG: creates a bare pod labelled run=NAME. */
+  run(name: string, opts: RunOptions): StoredObject {
+    return this.create(runPod(name, opts))[0]!;
+  }
+
+  private getRef(ref: WorkloadRef, namespace?: string): StoredObject {
+    const r = resolveRef(ref, namespace);
+    return this.get(r.info.kind, r.name, { namespace: r.namespace });
+  }
+
+  private writeOne(obj: KubeObject): StoredObject {
+    const result = this.commit((batch, ctx) => updateObject(batch, obj, ctx));
+    this.drain();
+    return result;
+  }
+
+  private rolloutApi(): RolloutApi {
+    const deployment = (ref: WorkloadRef, ns: string | undefined, verb: string) => requireDeployment(this.getRef(ref, ns), verb);
+    const replicaSets = (d: Deployment) => ownedReplicaSets(d, this.get('rs', undefined, { namespace: d.metadata?.namespace }));
+    return {
+      status: (ref, o = {}) => deploymentRolloutStatus(deployment(ref, o.namespace, 'rollout status')),
+      history: (ref, o = {}) => {
+        const d = deployment(ref, o.namespace, 'rollout history');
+        return rolloutHistory(d, replicaSets(d));
+      },
+      undo: (ref, o = {}) => {
+        const d = deployment(ref, o.namespace, 'rollout undo');
+        const r = rollbackTemplate(d, replicaSets(d), o.toRevision ?? 0);
+        if (r.unchanged) return { revision: r.revision, skipped: true };
+        this.writeOne(withRolledBackTemplate(d, r.template, r.annotations));
+        return { revision: r.revision, skipped: false };
+      },
+      pause: (ref, o = {}) => this.writeOne(withPaused(deployment(ref, o.namespace, 'rollout pause'), true)),
+      resume: (ref, o = {}) => this.writeOne(withPaused(deployment(ref, o.namespace, 'rollout resume'), false)),
+      restart: (ref, o = {}) => this.writeOne(withRestartedAt(deployment(ref, o.namespace, 'rollout restart'), this.nowTimestamp)),
+    };
   }
 
   /** One object; throws NotFound (`pods "web" not found`) when absent. */
