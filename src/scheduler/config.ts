@@ -4,7 +4,7 @@
  *
  * Defaults (getDefaultPlugins, multiPoint): SchedulingGates, PrioritySort, NodeUnschedulable,
  * NodeName, TaintToleration (weight 3), NodeAffinity (2), NodePorts, NodeResourcesFit (1),
- * PodTopologySpread (2), InterPodAffinity (2), DefaultPreemption (not yet in kubesim),
+ * PodTopologySpread (2), InterPodAffinity (2), DefaultPreemption,
  * NodeResourcesBalancedAllocation (1), ImageLocality (1), DefaultBinder. The volume plugins
  * (VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone) are accepted in a
  * configuration but kubesim models no volumes, so they never reject or score a node.
@@ -93,7 +93,7 @@ export const DEFAULT_MULTI_POINT: readonly PluginRef[] = [
   { name: 'VolumeZone' },
   { name: 'PodTopologySpread', weight: 2 },
   { name: 'InterPodAffinity', weight: 2 },
-  // DefaultPreemption comes next upstream; kubesim does not implement preemption yet.
+  { name: 'DefaultPreemption' },
   { name: 'NodeResourcesBalancedAllocation', weight: 1 },
   { name: 'ImageLocality', weight: 1 },
   { name: 'DefaultBinder' },

@@ -7,13 +7,15 @@
 import { labelSelectorAsSelector } from '../model/labels/label-selector.js';
 import { selectorFromSet, type Selector } from '../model/labels/selector.js';
 import type { Change } from '../model/store.js';
-import type { Pod, ReplicaSet, ReplicationController, Service, StoredObject } from '../model/types.js';
+import type { Pod, PodDisruptionBudget, ReplicaSet, ReplicationController, Service, StoredObject } from '../model/types.js';
 
 export interface SchedulerListers {
   servicesFor(pod: Pod): readonly Service[];
   replicaSetsFor(pod: Pod): readonly ReplicaSet[];
   replicationControllersFor(pod: Pod): readonly ReplicationController[];
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
+  /** Every PodDisruptionBudget, sorted by namespace and name (preemption counts violations). */
+  podDisruptionBudgets(): readonly PodDisruptionBudget[];
 }
 
 interface Entry {
@@ -21,7 +23,7 @@ interface Entry {
   readonly selector: Selector | undefined;
 }
 
-const WATCHED = new Set(['Service', 'ReplicaSet', 'ReplicationController', 'Namespace']);
+const WATCHED = new Set(['Service', 'ReplicaSet', 'ReplicationController', 'Namespace', 'PodDisruptionBudget']);
 
 function selectorOf(kind: string, obj: StoredObject): Selector | undefined {
   const spec = obj.spec as { selector?: unknown } | undefined;
@@ -35,6 +37,8 @@ export class NamespacedListers implements SchedulerListers {
   /** kind → namespace → name → entry; names iterated sorted for determinism. */
   private readonly byKind = new Map<string, Map<string, Map<string, Entry>>>();
   private readonly namespaces = new Map<string, Readonly<Record<string, string>>>();
+  private readonly pdbs = new Map<string, PodDisruptionBudget>();
+  private pdbList: readonly PodDisruptionBudget[] | undefined;
 
   static watches(kind: string): boolean {
     return WATCHED.has(kind);
@@ -43,6 +47,13 @@ export class NamespacedListers implements SchedulerListers {
   apply(change: Change): void {
     if (!WATCHED.has(change.kind)) return;
     const obj = (change.object ?? change.oldObject)!;
+    if (change.kind === 'PodDisruptionBudget') {
+      const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+      if (change.object) this.pdbs.set(key, change.object as unknown as PodDisruptionBudget);
+      else this.pdbs.delete(key);
+      this.pdbList = undefined;
+      return;
+    }
     if (change.kind === 'Namespace') {
       if (change.object) this.namespaces.set(obj.metadata.name, obj.metadata.labels ?? {});
       else this.namespaces.delete(obj.metadata.name);
@@ -89,5 +100,10 @@ export class NamespacedListers implements SchedulerListers {
 
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined {
     return this.namespaces.get(namespace);
+  }
+
+  podDisruptionBudgets(): readonly PodDisruptionBudget[] {
+    this.pdbList ??= [...this.pdbs.keys()].sort().map((k) => this.pdbs.get(k)!);
+    return this.pdbList;
   }
 }

@@ -22,6 +22,10 @@ import type {
 /** What a plugin factory may read: cluster-level lookups the scheduler provides. */
 export interface PluginHandle {
   readonly listers: import('./listers.js').SchedulerListers;
+  /** The scheduler's random stream for this plugin (a fork named after it). */
+  readonly rng: import('../model/reconcile.js').RandomSource;
+  /** The profile the plugin belongs to; only callable once the profile is built. */
+  profile(): Profile;
 }
 
 export interface PluginFactory {
@@ -59,20 +63,32 @@ export function pluginPoints(registry: PluginRegistry): PluginPoints {
   return out;
 }
 
-export function buildProfile(resolved: ResolvedProfile, registry: PluginRegistry, handle: PluginHandle): Profile {
+/** What the scheduler offers every plugin; buildProfile adds the per-plugin parts. */
+export interface SchedulerServices {
+  readonly listers: import('./listers.js').SchedulerListers;
+  rngFor(pluginName: string): import('../model/reconcile.js').RandomSource;
+}
+
+export function buildProfile(resolved: ResolvedProfile, registry: PluginRegistry, services: SchedulerServices): Profile {
   const instances = new Map<string, Plugin>();
+  let built: Profile | undefined;
+  const profile = (): Profile => {
+    if (!built) throw new BadRequestError(`scheduler profile "${resolved.schedulerName}" is still being built`);
+    return built;
+  };
   const instance = (name: string): Plugin => {
     let p = instances.get(name);
     if (!p) {
       const factory = registry[name];
       if (!factory) throw new BadRequestError(`KubeSchedulerConfiguration: plugin "${name}" does not exist`);
+      const handle: PluginHandle = { listers: services.listers, rng: services.rngFor(name), profile };
       p = factory.create(resolved.args[name] ?? {}, handle);
       instances.set(name, p);
     }
     return p;
   };
   const at = <T>(point: ExtensionPoint): T[] => resolved.plugins[point].map((n) => instance(n) as T);
-  return {
+  built = {
     schedulerName: resolved.schedulerName,
     percentageOfNodesToScore: resolved.percentageOfNodesToScore,
     preEnqueue: at<PreEnqueuePlugin>('preEnqueue'),
@@ -87,4 +103,5 @@ export function buildProfile(resolved: ResolvedProfile, registry: PluginRegistry
     preBind: at<PreBindPlugin>('preBind'),
     bind: at<BindPlugin>('bind'),
   };
+  return built;
 }

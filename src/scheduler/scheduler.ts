@@ -7,6 +7,7 @@
  *
  * @see kubernetes/kubernetes pkg/scheduler/scheduler.go, schedule_one.go, eventhandlers.go
  */
+import type { Rng } from '../clock/rng.js';
 import { BadRequestError } from '../model/errors.js';
 import type { Action, RandomSource } from '../model/reconcile.js';
 import type { Change } from '../model/store.js';
@@ -14,7 +15,7 @@ import type { Node, Pod } from '../model/types.js';
 import { assignedNode, podKey, SchedulerCache } from './cache.js';
 import { resolveConfiguration, type KubeSchedulerConfiguration, type ResolvedConfiguration } from './config.js';
 import { explainPod, type SchedulingExplanation } from './explain.js';
-import { CycleState } from './framework.js';
+import { CycleState, type Status } from './framework.js';
 import { NamespacedListers } from './listers.js';
 import { buildProfile, pluginPoints, type PluginFactory, type PluginRegistry, type Profile } from './profile.js';
 import { DEFAULT_REGISTRY } from './plugins/registry.js';
@@ -60,7 +61,7 @@ export class Scheduler {
 
   constructor(
     options: SchedulerOptions,
-    private readonly rng: RandomSource,
+    private readonly rng: Rng,
   ) {
     const registry: PluginRegistry = { ...DEFAULT_REGISTRY, ...(options.plugins ?? {}) };
     for (const name of Object.keys(options.plugins ?? {})) {
@@ -71,7 +72,8 @@ export class Scheduler {
     }
     this.config = resolveConfiguration(options.config, pluginPoints(registry));
     for (const p of this.config.profiles) {
-      this.profiles.set(p.schedulerName, buildProfile(p, registry, { listers: this.listers }));
+      const services = { listers: this.listers, rngFor: (plugin: string) => this.rng.fork(`plugin/${plugin}`) };
+      this.profiles.set(p.schedulerName, buildProfile(p, registry, services));
     }
     const first = this.profiles.values().next().value!;
     const less = first.queueSort ? (a: QueuedPodInfo, b: QueuedPodInfo) => first.queueSort!.less(a as never, b as never) : undefined;
@@ -209,13 +211,17 @@ export class Scheduler {
       this.failed++;
       const unschedulable = result.fitError !== undefined;
       let message = result.error ?? 'scheduling error';
+      let post: PostFilterOutcome = {};
       if (result.fitError) {
-        const post = this.runPostFilter(profile, result.cycle, pod, result.fitError.nodeToStatus);
-        if (post) result.fitError.postFilterMsg = post;
+        post = this.runPostFilter(profile, result.cycle, pod, result.fitError.nodeToStatus);
+        if (post.message) result.fitError.postFilterMsg = post.message;
         message = formatFitError(result.fitError);
       }
-      this.queue.requeueFailed(info, nowMs, unschedulable, this.movedDuringBatch);
-      actions.push(...failureActions(pod, profile.schedulerName, message, now));
+      this.queue.requeueFailed(info, nowMs, unschedulable && !post.error, this.movedDuringBatch);
+      actions.push(...failureActions(pod, profile.schedulerName, message, now, post.nominatedNodeName));
+      if (post.victims && post.nominatedNodeName) {
+        actions.push(...preemptionActions(pod, post.victims, post.nominatedNodeName, profile.schedulerName, now));
+      }
       return;
     }
     const node = result.nodeName;
@@ -223,7 +229,7 @@ export class Scheduler {
     if (rejected) {
       this.failed++;
       this.queue.requeueFailed(info, nowMs, rejected.code !== 'Error', this.movedDuringBatch);
-      actions.push(...failureActions(pod, profile.schedulerName, rejected.reasons.join(', '), now));
+      actions.push(...failureActions(pod, profile.schedulerName, rejected.reasons.join(', '), now, undefined));
       return;
     }
     this.cache.assume(pod, node);
@@ -244,13 +250,24 @@ export class Scheduler {
     );
   }
 
-  private runPostFilter(profile: Profile, cycle: CycleState, pod: Pod, statuses: ReadonlyMap<string, import('./framework.js').Status>): string | undefined {
+  /**
+   * RunPostFilterPlugins: the first plugin that succeeds decides (a nomination and victims);
+   * otherwise the plugins' messages become the `preemption: ...` part of the failure.
+   */
+  private runPostFilter(profile: Profile, cycle: CycleState, pod: Pod, statuses: ReadonlyMap<string, Status>): PostFilterOutcome {
+    const messages: string[] = [];
+    let nominatedNodeName: string | undefined;
     for (const pl of profile.postFilter) {
       const r = pl.postFilter(cycle, pod, statuses, this.cache);
-      if (r.status.code === 'Success') return undefined;
-      if (r.status.reasons.length > 0) return r.status.reasons.join(', ');
+      if (r.status.code === 'Success') {
+        return r.nominatedNodeName === undefined ? { victims: r.victims ?? [] } : { nominatedNodeName: r.nominatedNodeName, victims: r.victims ?? [] };
+      }
+      if (r.nominatedNodeName !== undefined) nominatedNodeName = r.nominatedNodeName;
+      if (r.status.reasons.length > 0) messages.push(r.status.reasons.join(', '));
+      if (r.status.code === 'Error') return { message: messages.join(' '), error: true };
     }
-    return undefined;
+    const out: PostFilterOutcome = messages.length > 0 ? { message: messages.join(' ') } : {};
+    return nominatedNodeName === undefined ? out : { ...out, nominatedNodeName };
   }
 
   /** Reserve, Permit (allow or reject) and PreBind; the first rejection unreserves all. */
@@ -318,26 +335,69 @@ export class Scheduler {
   }
 }
 
-function failureActions(pod: Pod, schedulerName: string, message: string, now: string): Action[] {
+interface PostFilterOutcome {
+  readonly message?: string;
+  /** undefined: leave the pod's nomination; '': clear it; a name: nominate that node. */
+  readonly nominatedNodeName?: string;
+  readonly victims?: readonly Pod[];
+  readonly error?: boolean;
+}
+
+const podRef = (pod: Pod) => ({ kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata!.name!, uid: pod.metadata?.uid });
+
+function failureActions(pod: Pod, schedulerName: string, message: string, now: string, nominatedNodeName: string | undefined): Action[] {
   const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
   const old = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   const same = old && old.status === 'False' && old.reason === 'Unschedulable' && old.message === message;
+  const nominationChanges = nominatedNodeName !== undefined && nominatedNodeName !== (pod.status?.nominatedNodeName ?? '');
   const actions: Action[] = [];
-  if (!same) {
+  if (!same || nominationChanges) {
     // UpdatePodCondition keeps lastTransitionTime while the status stays False.
     const since = old?.status === 'False' ? (old.lastTransitionTime ?? now) : now;
     conditions.push({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null as never, lastTransitionTime: since });
-    actions.push({ verb: 'updateStatus', object: { ...(pod as object), metadata: { ...pod.metadata, resourceVersion: undefined }, status: { ...pod.status, conditions } } as never });
+    const status: Record<string, unknown> = { ...pod.status, conditions };
+    if (nominatedNodeName === '') delete status.nominatedNodeName;
+    else if (nominatedNodeName !== undefined) status.nominatedNodeName = nominatedNodeName;
+    actions.push({ verb: 'updateStatus', object: { ...(pod as object), metadata: { ...pod.metadata, resourceVersion: undefined }, status } as never });
   }
   actions.push({
     verb: 'event',
     event: {
-      involvedObject: { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata!.name!, uid: pod.metadata?.uid },
+      involvedObject: podRef(pod),
       type: 'Warning',
       reason: 'FailedScheduling',
       message,
       source: schedulerName,
     },
   });
+  return actions;
+}
+
+/**
+ * Carrying out a preemption (prepareCandidate): each victim is marked DisruptionTarget, then
+ * deleted with its grace period, and gets a Preempted event.
+ */
+function preemptionActions(pod: Pod, victims: readonly Pod[], node: string, schedulerName: string, now: string): Action[] {
+  const actions: Action[] = [];
+  for (const victim of victims) {
+    if (victim.metadata?.deletionTimestamp) continue;
+    const conditions = (victim.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+    conditions.push({
+      type: 'DisruptionTarget',
+      status: 'True',
+      reason: 'PreemptionByScheduler',
+      message: `${schedulerName}: preempting to accommodate a higher priority pod`,
+      lastTransitionTime: now,
+    } as never);
+    const key = `${victim.metadata?.namespace ?? 'default'}/${victim.metadata!.name!}`;
+    actions.push(
+      { verb: 'updateStatus', object: { ...(victim as object), metadata: { ...victim.metadata, resourceVersion: undefined }, status: { ...victim.status, conditions } } as never },
+      { verb: 'delete', kind: 'Pod', key },
+      {
+        verb: 'event',
+        event: { involvedObject: podRef(victim), type: 'Normal', reason: 'Preempted', message: `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${node}`, source: schedulerName },
+      },
+    );
+  }
   return actions;
 }

@@ -32,7 +32,8 @@ describe('scheduling in the cluster', () => {
     c.create(pod('big', '2'));
     const p = c.get('pod', 'big');
     const message =
-      '0/5 nodes are available: 2 Insufficient cpu, 3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }.';
+      '0/5 nodes are available: 2 Insufficient cpu, 3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }. ' +
+      'preemption: 0/5 nodes are available: 2 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling.';
     expect((p.status as { conditions: unknown[] }).conditions).toEqual([
       { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: '2025-01-01T00:00:00Z' },
     ]);
@@ -127,5 +128,25 @@ describe('scheduling in the cluster', () => {
     expect(bound).toHaveLength(5);
     expect(bound.filter((p) => nodeOf(p) === 'a')).toHaveLength(3);
     expect(c.scheduler.stats().unschedulable).toBe(3);
+  });
+
+  it('preempts lower-priority pods for a higher-priority one (DefaultPreemption)', () => {
+    const c = createCluster({ nodes: [{ name: 'only', cpu: '2' }] });
+    c.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
+    c.create([pod('low-1'), pod('low-2')]);
+    c.create(pod('vip', '1', { priorityClassName: 'high' }));
+    const vip = c.get('pod', 'vip');
+    expect((vip.status as { nominatedNodeName?: string }).nominatedNodeName).toBe('only');
+    expect(nodeOf(vip)).toBeUndefined();
+    const victims = c.get('pods').filter((p) => p.metadata.deletionTimestamp);
+    expect(victims).toHaveLength(1);
+    expect((victims[0]!.status as { conditions: { type: string; reason?: string }[] }).conditions).toContainEqual(
+      expect.objectContaining({ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler' }),
+    );
+    expect(reasons(c)).toContain(`Preempted: Preempted by pod ${vip.metadata.uid} on node only x1`);
+    // The victim's kubelet finishes the deletion; then the preemptor fits.
+    c.delete('pod', victims[0]!.metadata.name, { gracePeriodSeconds: 0 });
+    c.advance('2s');
+    expect(nodeOf(c.get('pod', 'vip'))).toBe('only');
   });
 });

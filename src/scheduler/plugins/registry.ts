@@ -11,6 +11,7 @@
 import type { Pod } from '../../model/types.js';
 import { SKIP, SUCCESS, status, type Plugin, type PodInfo, type Status } from '../framework.js';
 import type { PluginFactory, PluginRegistry } from '../profile.js';
+import { defaultPreemption, type DefaultPreemptionArgs } from './default-preemption/index.js';
 import { imageLocality } from './image-locality.js';
 import { interPodAffinity, type InterPodAffinityArgs } from './inter-pod-affinity/index.js';
 import { nodeAffinity } from './node-affinity.js';
@@ -79,5 +80,14 @@ export const DEFAULT_REGISTRY: PluginRegistry = {
   NodeVolumeLimits: volumePlugin('NodeVolumeLimits'),
   VolumeBinding: volumePlugin('VolumeBinding'),
   VolumeZone: volumePlugin('VolumeZone'),
+  DefaultPreemption: {
+    points: ['postFilter'],
+    create: (args, handle) =>
+      defaultPreemption(args as DefaultPreemptionArgs, {
+        profile: () => handle.profile(),
+        rng: handle.rng,
+        podDisruptionBudgets: () => handle.listers.podDisruptionBudgets(),
+      }),
+  },
   DefaultBinder: fixed(['bind'], defaultBinder),
 };
