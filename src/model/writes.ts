@@ -16,6 +16,13 @@ import {
   type FieldError,
 } from './errors.js';
 import { admitPodPriority } from './admission/priority.js';
+import {
+  allocateOnCreate,
+  allocateOnUpdate,
+  prepareServiceUpdate,
+  releaseOnRemoval,
+  type NetworkAllocator,
+} from './admission/service-allocation.js';
 import { copyJson, deepFreeze, jsonEqual } from './json.js';
 import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.js';
 import type { StoreBatch } from './store.js';
@@ -36,6 +43,11 @@ export interface WriteContext {
   /** Wall-clock instant (ms since the Unix epoch) that virtual time 0 stands for. */
   readonly epochMs: number;
   readonly ids: IdSource;
+  /**
+   * The network allocators (cluster IPs, node ports, LB IPs, pod IPs), from src/network's
+   * `networkAllocator(options, rng)`. Absent: nothing is allocated (see service-allocation.ts).
+   */
+  readonly network?: NetworkAllocator;
 }
 
 /** Kinds whose metadata.generation counts spec changes (the others leave it unset, as upstream). */
@@ -148,6 +160,7 @@ export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteCon
     meta.name = `${meta.generateName}${ctx.ids.nameSuffix()}`;
   }
 
+  allocateOnCreate(batch, obj, ctx.network);
   meta.uid = ctx.ids.uuid();
   meta.resourceVersion = batch.nextResourceVersion();
   if (GENERATION_KINDS.has(info.kind)) meta.generation = 1;
@@ -220,8 +233,10 @@ export function updateObject(
 
   const strategy = strategyFor(info.kind);
   strategy.applyDefaults(obj);
+  if (info.kind === 'Service' && opts.subresource !== 'status') prepareServiceUpdate(obj, old);
   const errs = [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...strategy.validateUpdate(obj, old)];
   if (errs.length > 0) invalid(info, name, errs);
+  if (opts.subresource !== 'status') allocateOnUpdate(batch, obj, old, ctx.network);
 
   if (jsonEqual(obj, old)) return old;
   if (GENERATION_KINDS.has(info.kind) && !jsonEqual(obj.spec, old.spec)) {
@@ -229,8 +244,11 @@ export function updateObject(
   }
   obj.metadata.resourceVersion = batch.nextResourceVersion();
   const stored = deepFreeze(obj) as StoredObject;
-  if (stored.metadata.deletionTimestamp && deletionFinished(stored)) {
+  // ShouldDeleteDuringUpdate: only once no finalizer holds it and no grace period runs (a pod
+  // in graceful deletion keeps taking status updates until its kubelet deletes it with 0).
+  if (stored.metadata.deletionTimestamp && deletionFinished(stored) && (stored.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
     batch.remove(info.kind, namespace, name);
+    releaseOnRemoval(batch, stored, ctx.network);
     return stored;
   }
   batch.put(info.kind, stored);
@@ -306,6 +324,7 @@ export function deleteObject(
   const pending = finalizers.length > 0 || grace > 0 || !deletionFinished(old);
   if (!pending) {
     batch.remove(kind, ns, name);
+    releaseOnRemoval(batch, old, ctx.network);
     return { object: old, removed: true };
   }
 
@@ -361,6 +380,9 @@ export function bindPod(
   const conditions = (status.conditions ?? []).filter((c) => (c as { type?: string }).type !== 'PodScheduled');
   conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(ctx) });
   status.conditions = conditions;
+  // The kubelet assigns the IP when it creates the sandbox, a moment after binding; kubesim
+  // does it in the binding write so that a bound pod always has its address.
+  ctx.network?.assignPod(batch, pod);
   pod.metadata.resourceVersion = batch.nextResourceVersion();
   const stored = deepFreeze(pod) as StoredObject;
   batch.put('Pod', stored);

@@ -62,6 +62,7 @@ function nodeFromShorthand(
   zone: string | undefined,
   opts: BootstrapOptions,
   controlPlane: boolean,
+  at: string,
 ): Node {
   const labels: Record<string, string> = {
     'kubernetes.io/arch': 'amd64',
@@ -92,7 +93,13 @@ function nodeFromShorthand(
     status: {
       capacity: { ...resources },
       allocatable: { ...resources },
-      conditions: [],
+      // What a kubelet posts when it registers a healthy node (setNodeStatus), in its order.
+      conditions: [
+        nodeCondition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available', at),
+        nodeCondition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure', at),
+        nodeCondition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available', at),
+        nodeCondition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', at),
+      ],
       nodeInfo: {
         architecture: 'amd64',
         bootID: '',
@@ -110,7 +117,8 @@ function nodeFromShorthand(
 }
 
 /** The Node objects to register, in order: masters, then workers. */
-export function bootstrapNodes(opts: BootstrapOptions): KubeObject[] {
+/** `at` is the registration time (the cluster's start) for the nodes' conditions. */
+export function bootstrapNodes(opts: BootstrapOptions, at: string): KubeObject[] {
   const zones = zoneNames(opts.zones);
   const masters = opts.controlPlane?.masters ?? 0;
   if (!Number.isInteger(masters) || masters < 0) {
@@ -118,7 +126,7 @@ export function bootstrapNodes(opts: BootstrapOptions): KubeObject[] {
   }
   const out: KubeObject[] = [];
   for (let i = 0; i < masters; i++) {
-    out.push(nodeFromShorthand({}, `control-plane-${i + 1}`, zones[i % Math.max(zones.length, 1)], opts, true) as KubeObject);
+    out.push(nodeFromShorthand({}, `control-plane-${i + 1}`, zones[i % Math.max(zones.length, 1)], opts, true, at) as KubeObject);
   }
   const nodes = opts.nodes ?? 3;
   const list: readonly (NodeShorthand | Node)[] =
@@ -129,7 +137,7 @@ export function bootstrapNodes(opts: BootstrapOptions): KubeObject[] {
       throw new BadRequestError(`createCluster: nodes[${i}]: must be an object`);
     }
     if (isNodeObject(n)) out.push({ apiVersion: 'v1', kind: 'Node', ...n } as KubeObject);
-    else out.push(nodeFromShorthand(n, n.name ?? `node-${i + 1}`, zones.length > 0 ? zones[i % zones.length] : undefined, opts, false) as KubeObject);
+    else out.push(nodeFromShorthand(n, n.name ?? `node-${i + 1}`, zones.length > 0 ? zones[i % zones.length] : undefined, opts, false, at) as KubeObject);
   });
   return out;
 }
@@ -137,4 +145,40 @@ export function bootstrapNodes(opts: BootstrapOptions): KubeObject[] {
 function validCount(n: number): number {
   if (!Number.isInteger(n) || n < 0) throw new BadRequestError(`createCluster: nodes: must be a non-negative integer, got ${n}`);
   return n;
+}
+
+function nodeCondition(type: string, status: string, reason: string, message: string, at: string) {
+  return { type, status, reason, message, lastHeartbeatTime: at, lastTransitionTime: at };
+}
+
+/** The Services every cluster has: `kubernetes` (the API) and `kube-dns`, at their fixed IPs. */
+export function systemServices(net: { readonly options: { readonly serviceCIDR: string } }): KubeObject[] {
+  const base = net.options.serviceCIDR.split('/')[0]!.split('.').map(Number);
+  const ip = (last: number) => `${base[0]}.${base[1]}.${base[2]}.${base[3]! + last}`;
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { clusterIP: ip(1), ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+      },
+      spec: {
+        clusterIP: ip(10),
+        selector: { 'k8s-app': 'kube-dns' },
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+          { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+        ],
+      },
+    },
+  ];
 }

@@ -38,7 +38,7 @@ function orphan(name: string, labels: Record<string, string>, nodeName?: string)
 
 /** No scheduler (pods stay unscheduled unless a test sets spec.nodeName) and no kubelet. */
 function newCluster(): Cluster {
-  return createCluster({ nodes: 3, scheduler: false, reconcilers: [replicaSetController()] });
+  return createCluster({ nodes: 3, scheduler: false, controllers: false, reconcilers: [replicaSetController()] });
 }
 
 /** Stands in for a kubelet: marks a pod Running, Ready or not, with restarts. */

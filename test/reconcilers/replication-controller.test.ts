@@ -20,7 +20,7 @@ function rc(name: string, replicas: number, minReadySeconds = 0) {
 
 /** No scheduler (pods stay unscheduled unless a test sets spec.nodeName) and no kubelet. */
 function newCluster(): Cluster {
-  return createCluster({ nodes: 2, scheduler: false, reconcilers: [replicationControllerController()] });
+  return createCluster({ nodes: 2, scheduler: false, controllers: false, reconcilers: [replicationControllerController()] });
 }
 
 function scale(c: Cluster, name: string, replicas: number) {
@@ -122,7 +122,7 @@ describe('ReplicationController controller', () => {
   });
 
   it('runs beside the ReplicaSet controller without either claiming the other kind’s pods', () => {
-    const c = createCluster({ nodes: 2, scheduler: false, reconcilers: [replicaSetController(), replicationControllerController()] });
+    const c = createCluster({ nodes: 2, scheduler: false, controllers: false, reconcilers: [replicaSetController(), replicationControllerController()] });
     c.apply(rc('web', 2));
     c.apply({
       apiVersion: 'apps/v1',

@@ -14,7 +14,7 @@ const reasons = (c: ReturnType<typeof createCluster>) =>
 
 describe('scheduling in the cluster', () => {
   it('binds pending pods and records Scheduled events', () => {
-    const c = createCluster({ nodes: 2 });
+    const c = createCluster({ nodes: 2, controllers: false });
     c.create([pod('a'), pod('b')]);
     const pods = c.get('pods');
     expect(pods.every((p) => nodeOf(p) !== undefined)).toBe(true);
@@ -131,13 +131,14 @@ describe('scheduling in the cluster', () => {
   });
 
   it('preempts lower-priority pods for a higher-priority one (DefaultPreemption)', () => {
-    const c = createCluster({ nodes: [{ name: 'only', cpu: '2' }] });
+    const c = createCluster({ nodes: [{ name: 'only', cpu: '2' }], controllers: ['deployment-controller', 'replicaset-controller'] });
     c.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
     c.create([pod('low-1'), pod('low-2')]);
     c.create(pod('vip', '1', { priorityClassName: 'high' }));
     const vip = c.get('pod', 'vip');
     expect((vip.status as { nominatedNodeName?: string }).nominatedNodeName).toBe('only');
     expect(nodeOf(vip)).toBeUndefined();
+    // Without a kubelet the victim stays Terminating, showing how the scheduler marked it.
     const victims = c.get('pods').filter((p) => p.metadata.deletionTimestamp);
     expect(victims).toHaveLength(1);
     expect((victims[0]!.status as { conditions: { type: string; reason?: string }[] }).conditions).toContainEqual(
@@ -148,5 +149,15 @@ describe('scheduling in the cluster', () => {
     c.delete('pod', victims[0]!.metadata.name, { gracePeriodSeconds: 0 });
     c.advance('2s');
     expect(nodeOf(c.get('pod', 'vip'))).toBe('only');
+  });
+
+  it('with kubelets running, a preempted pod that had not started goes at once and the preemptor follows', () => {
+    const c = createCluster({ nodes: [{ name: 'only', cpu: '2' }] });
+    c.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
+    c.create([pod('low-1'), pod('low-2')]);
+    c.create(pod('vip', '1', { priorityClassName: 'high' }));
+    c.advance('2s');
+    expect(nodeOf(c.get('pod', 'vip'))).toBe('only');
+    expect(c.get('pods').map((p) => p.metadata.name)).toHaveLength(2);
   });
 });

@@ -20,7 +20,7 @@ const web = (replicas: number, image = 'nginx:1.27', extra: Record<string, unkno
 });
 
 function cluster(): Cluster {
-  return createCluster({ nodes: 1, reconcilers: [deploymentController(), replicaSetController()] });
+  return createCluster({ nodes: 1, controllers: false, reconcilers: [deploymentController(), replicaSetController()] });
 }
 
 type Stored<T> = T & StoredObject;

@@ -1,0 +1,104 @@
+/**
+ * The simulated kubelet: one reconciler for every node, keyed by pod (`namespace/name`). It
+ * runs the pods bound to nodes (spec.nodeName) through their lifecycle — pull, create, start,
+ * ready, exit, restart, terminate — writing pod status, Events and the node's image cache, as
+ * the kubelet's pod workers and status manager do. Time passes by requeueing for the next
+ * transition (./sync-pod.ts); nothing is remembered between reconciles except what the pod's
+ * status records.
+ *
+ * Not this reconciler's: podIP/hostIP (networking), node heartbeats and node failure (a later
+ * issue: see `nodeRunsPods`).
+ *
+ * @see kubernetes/kubernetes pkg/kubelet/kubelet.go (syncPod, syncTerminatingPod)
+ * @see kubernetes/kubernetes pkg/kubelet/status/status_manager.go (canBeDeleted, the final delete)
+ */
+import { BadRequestError } from '../../model/errors.js';
+import { copyJson, jsonEqual } from '../../model/json.js';
+import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper } from '../../model/reconcile.js';
+import { getObject, objectKey, splitObjectKey, type ClusterState } from '../../model/store.js';
+import { parseRFC3339 } from '../../model/time.js';
+import type { KubeObject, Node, Pod } from '../../model/types.js';
+import { resolveImageProfile, validateImageProfile, type ImageProfile, type ResolvedImageProfile } from './image-profile.js';
+import { syncPod, type NodeObject, type PodObject } from './sync-pod.js';
+
+export type { ImageProfile, ResolvedImageProfile } from './image-profile.js';
+export { resolveImageProfile } from './image-profile.js';
+
+export interface KubeletConfig {
+  /** Behaviour per image (exact reference, or repository for all its tags). */
+  readonly images?: Readonly<Record<string, ImageProfile>>;
+  /** Overrides of the drawn defaults, for every image. */
+  readonly defaultProfile?: Partial<ImageProfile>;
+  /** Seed of the per-image default draws, container ids and image digests. Default '1'. */
+  readonly seed?: string;
+}
+
+const NONE: ReconcileResult = { actions: [] };
+
+/** node.status.images keeps the largest images first (upstream sorts by size, descending). */
+function withImages(node: NodeObject, pulled: readonly { image: string; sizeBytes: number }[]): KubeObject {
+  const next = copyJson(node) as Node & KubeObject;
+  const status = (next.status ??= {});
+  const images = status.images ?? [];
+  for (const p of pulled) images.push({ names: [p.image], sizeBytes: p.sizeBytes });
+  images.sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0) || ((a.names?.[0] ?? '') < (b.names?.[0] ?? '') ? -1 : 1));
+  status.images = images;
+  return next;
+}
+
+/**
+ * Whether the node's kubelet is running pods. Always true for now; node failure (a later
+ * issue) makes this the one place that says "node down: do nothing".
+ */
+function nodeRunsPods(node: NodeObject): boolean {
+  void node;
+  return true;
+}
+
+/** Virtual now as epoch ms: ctx.now has whole seconds, nowMs the milliseconds (the epoch is whole seconds). */
+function epochNow(ctx: ReconcileContext): number {
+  return parseRFC3339(ctx.now) + (ctx.nowMs % 1000);
+}
+
+export function kubelet(config: KubeletConfig = {}): Reconciler {
+  if (config === null || typeof config !== 'object') throw new BadRequestError('kubelet: config must be an object');
+  const images = config.images ?? {};
+  for (const image of Object.keys(images).sort()) validateImageProfile(image, images[image]!);
+  validateImageProfile('*', config.defaultProfile ?? {});
+  const seed = config.seed ?? '1';
+  // A cache of a pure function of the image name: resolution order cannot change results.
+  const resolved = new Map<string, ResolvedImageProfile>();
+  const profile = (image: string): ResolvedImageProfile => {
+    let p = resolved.get(image);
+    if (!p) resolved.set(image, (p = resolveImageProfile(image, images, seed, config.defaultProfile)));
+    return p;
+  };
+
+  const reconcile = (state: ClusterState, key: string, ctx: ReconcileContext): ReconcileResult => {
+    const { namespace, name } = splitObjectKey(key);
+    const pod = getObject(state, 'Pod', namespace, name) as PodObject | undefined;
+    const nodeName = pod?.spec?.nodeName;
+    if (!pod || !nodeName) return NONE;
+    const node = getObject(state, 'Node', undefined, nodeName) as NodeObject | undefined;
+    if (!node || !nodeRunsPods(node)) return NONE;
+    const nowMs = epochNow(ctx);
+    const r = syncPod({ pod, node, nowMs, profile, seed });
+    const involvedObject = { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
+    const actions: Action[] = r.events.map((e) => ({ verb: 'event', event: { involvedObject, ...e, source: 'kubelet', host: nodeName } }));
+    if (!pod.metadata.deletionTimestamp && !jsonEqual(r.status, pod.status)) actions.push({ verb: 'updateStatus', object: { ...copyJson(pod), status: r.status } });
+    if (r.pulled.length > 0) actions.push({ verb: 'updateStatus', object: withImages(node, r.pulled) });
+    if (r.deletePod) {
+      actions.push({ verb: 'delete', kind: 'Pod', key, options: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } } });
+    }
+    return r.nextMs === undefined ? { actions } : { actions, requeueAfterMs: Math.max(0, r.nextMs - nowMs) };
+  };
+
+  const pods: WatchMapper = (change) => {
+    const pod = (change.object ?? change.oldObject)!;
+    if (!change.object || !(pod.spec as Pod['spec'])?.nodeName) return [];
+    return [objectKey(pod.metadata.namespace, pod.metadata.name)];
+  };
+  // Node changes wake nothing yet; node failure (a later issue) will map them to the node's pods.
+  const nodes: WatchMapper = () => [];
+  return { name: 'kubelet', watches: { Pod: pods, Node: nodes }, reconcile };
+}

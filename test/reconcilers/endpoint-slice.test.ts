@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { listObjects } from '../../src/model/store.js';
+import type { StoredObject } from '../../src/model/types.js';
+import { endpointSliceController, MAX_ENDPOINTS_PER_SLICE, type SliceEndpoint, type SlicePort } from '../../src/reconcilers/endpoint-slice.js';
+import { garbageCollector } from '../../src/reconcilers/garbage-collector.js';
+import { newCluster, podManifest, serviceManifest, setStatus } from './endpoints-fixtures.js';
+
+type Slice = StoredObject & { addressType: string; endpoints: SliceEndpoint[]; ports: SlicePort[] };
+
+function slicesOf(c: ReturnType<typeof newCluster>, svc: string): Slice[] {
+  return (listObjects(c.state, 'EndpointSlice', 'default') as Slice[]).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc);
+}
+
+describe('endpointslice-controller', () => {
+  it('writes one owned, labelled IPv4 slice with ready/serving/terminating conditions and zones', () => {
+    const c = newCluster([endpointSliceController()], { zones: 2 });
+    const svc = c.create(serviceManifest('web', { clusterIP: '10.96.0.20' }, { tier: 'front' }))[0]!;
+    c.create(podManifest('a'));
+    c.create(podManifest('b', { node: 'node-2' }));
+    c.create(podManifest('t'));
+    setStatus(c, 'a', { ip: '10.244.0.2', ready: true });
+    setStatus(c, 'b', { ip: '10.244.1.2', ready: false });
+    setStatus(c, 't', { ip: '10.244.0.3', ready: true });
+    c.delete('pod', 't'); // graceful: terminating, still listed
+    const [slice, ...rest] = slicesOf(c, 'web');
+    expect(rest).toEqual([]);
+    expect(slice!.metadata.name).toMatch(/^web-[a-z0-9]{5}$/);
+    expect(slice!.metadata.labels).toEqual({
+      tier: 'front',
+      'kubernetes.io/service-name': 'web',
+      'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+    });
+    expect(slice!.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Service', name: 'web', uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(slice!.addressType).toBe('IPv4');
+    expect(slice!.ports).toEqual([{ name: '', port: 8080, protocol: 'TCP' }]);
+    expect(slice!.endpoints.map((e) => [e.addresses[0], e.conditions, e.nodeName, e.zone])).toEqual([
+      ['10.244.0.2', { ready: true, serving: true, terminating: false }, 'node-1', 'zone-a'],
+      ['10.244.0.3', { ready: false, serving: true, terminating: true }, 'node-1', 'zone-a'],
+      ['10.244.1.2', { ready: false, serving: false, terminating: false }, 'node-2', 'zone-b'],
+    ]);
+  });
+
+  it('keeps a placeholder slice for a Service without endpoints, and none for selector-less ones', () => {
+    const c = newCluster([endpointSliceController()]);
+    c.create(serviceManifest('empty'));
+    c.create(serviceManifest('manual', { selector: undefined }));
+    expect(slicesOf(c, 'empty').map((s) => [s.endpoints, s.ports])).toEqual([[[], []]]);
+    expect(slicesOf(c, 'manual')).toEqual([]);
+    c.create(podManifest('a'));
+    setStatus(c, 'a', { ip: '10.244.0.2', ready: true });
+    const [slice, ...rest] = slicesOf(c, 'empty');
+    expect(rest).toEqual([]);
+    expect(slice!.endpoints.map((e) => e.addresses[0])).toEqual(['10.244.0.2']);
+  });
+
+  it('splits past 100 endpoints and keeps endpoints in their slice when readiness flips', () => {
+    const c = newCluster([endpointSliceController()], { ipam: true });
+    c.create(serviceManifest('web'));
+    const n = MAX_ENDPOINTS_PER_SLICE + 20;
+    for (let i = 0; i < n; i++) {
+      c.create(podManifest(`p${i}`));
+      setStatus(c, `p${i}`, { ip: `10.244.${Math.trunc(i / 200)}.${(i % 200) + 2}`, ready: true });
+    }
+    const before = slicesOf(c, 'web');
+    expect(before.map((s) => s.endpoints.length).sort((a, b) => a - b)).toEqual([20, 100]);
+    setStatus(c, 'p7', { ready: false });
+    const after = slicesOf(c, 'web');
+    const changed = after.filter((s) => before.find((b) => b.metadata.name === s.metadata.name)!.metadata.resourceVersion !== s.metadata.resourceVersion);
+    expect(changed).toHaveLength(1);
+    expect(after.flatMap((s) => s.endpoints).filter((e) => !e.conditions.ready).map((e) => e.targetRef.name)).toEqual(['p7']);
+  });
+
+  it('groups endpoints by resolved named ports and recreates a deleted slice; the GC removes slices with the Service', () => {
+    const c = newCluster([endpointSliceController(), garbageCollector()]);
+    c.create(serviceManifest('web', { ports: [{ name: 'http', port: 80, targetPort: 'http' }] }));
+    c.create(podManifest('a', { ports: [{ name: 'http', containerPort: 8080 }] }));
+    c.create(podManifest('b', { ports: [{ name: 'http', containerPort: 9090 }] }));
+    setStatus(c, 'a', { ip: '10.244.0.2', ready: true });
+    setStatus(c, 'b', { ip: '10.244.0.3', ready: true });
+    const byPort = slicesOf(c, 'web').map((s) => [s.ports[0]!.port, s.endpoints.map((e) => e.addresses[0])]).sort();
+    expect(byPort).toEqual([[8080, ['10.244.0.2']], [9090, ['10.244.0.3']]]);
+    const victim = slicesOf(c, 'web')[0]!;
+    c.delete('endpointslice', victim.metadata.name);
+    expect(slicesOf(c, 'web')).toHaveLength(2);
+    c.delete('service', 'web');
+    c.settle();
+    expect(slicesOf(c, 'web')).toEqual([]);
+  });
+});
