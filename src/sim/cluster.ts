@@ -43,6 +43,12 @@ import { ControllerLoop } from './controller-loop.js';
 import { EventRecorder } from './events.js';
 import { Indexer } from './indexer.js';
 import { Trace, type TraceEntry } from './trace.js';
+import { runKubectl } from '../kubectl/index.js';
+import type { NetworkAllocator } from '../model/admission/service-allocation.js';
+import { networkAllocator } from '../network/ipam.js';
+import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetwork } from '../network/options.js';
+import { Router } from '../network/router.js';
+import { systemServices } from './bootstrap.js';
 import {
   deploymentRolloutStatus,
   ownedReplicaSets,
@@ -79,6 +85,8 @@ export interface ClusterOptions extends BootstrapOptions, BuiltinOptions {
   readonly scheduler?: string | KubeSchedulerConfiguration | false;
   /** Out-of-tree scheduler plugins by name, usable in `scheduler` profiles. */
   readonly schedulerPlugins?: Readonly<Record<string, PluginFactory>>;
+  /** Pod and Service networks, NodePort range, LoadBalancer pool, kube-proxy mode. */
+  readonly network?: Partial<NetworkOptions>;
 }
 
 /** `cluster.rollout`: kubectl rollout for Deployments. */
@@ -162,6 +170,10 @@ export class Cluster {
   private foregroundTimers = 0;
   readonly scheduler: SchedulerApi;
   readonly rollout: RolloutApi;
+  /** DNS, kube-proxy routing, Ingress, partitions and traffic statistics. */
+  readonly network: Router;
+  private readonly net: ResolvedNetwork;
+  private readonly allocator: NetworkAllocator;
 
   constructor(options: ClusterOptions = {}) {
     if (options === null || typeof options !== 'object') throw new BadRequestError('createCluster: options must be an object');
@@ -172,6 +184,14 @@ export class Cluster {
     this.log = new Trace(options.keepTrace ?? true);
     this.maxStepsPerInstant = options.maxStepsPerInstant ?? 1_000_000;
     this.current = emptyState();
+    this.net = resolveNetworkOptions(options.network);
+    this.allocator = networkAllocator(this.net, this.rng.fork('ipam'));
+    this.network = new Router({
+      state: () => this.current,
+      rng: this.rng.fork('network'),
+      proxyMode: this.net.options.proxyMode,
+      clusterDomain: this.net.options.clusterDomain,
+    });
     this.sched =
       options.scheduler === false
         ? undefined
@@ -185,13 +205,14 @@ export class Cluster {
     };
     this.rollout = this.rolloutApi();
     const userReconcilers = options.reconcilers ?? [];
-    for (const r of builtinReconcilers(options, new Set(userReconcilers.map((u) => u.name)))) this.addReconciler(r);
+    for (const r of builtinReconcilers(options, this.seed, this.net.options, new Set(userReconcilers.map((u) => u.name)))) this.addReconciler(r);
     for (const r of userReconcilers) this.addReconciler(r);
-    const nodes = bootstrapNodes(options);
+    const nodes = bootstrapNodes(options, formatRFC3339(this.epochMs));
     this.commit((batch, ctx) => {
       for (const name of SYSTEM_NAMESPACES) {
         createObject(batch, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, ctx);
       }
+      for (const svc of systemServices(this.net)) createObject(batch, svc, ctx);
       for (const pc of SYSTEM_PRIORITY_CLASSES) {
         const { name, ...rest } = pc;
         createObject(batch, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, ...rest }, ctx);
@@ -320,6 +341,14 @@ export class Cluster {
       resume: (ref, o = {}) => this.writeOne(withPaused(deployment(ref, o.namespace, 'rollout resume'), false)),
       restart: (ref, o = {}) => this.writeOne(withRestartedAt(deployment(ref, o.namespace, 'rollout restart'), this.nowTimestamp)),
     };
+  }
+
+  /**
+   * Runs a kubectl command line against the cluster and returns what kubectl prints, e.g.
+   * `cluster.kubectl('get pods -o wide')`. Failures throw KubectlError with kubectl's message.
+   */
+  kubectl(args: string): string {
+    return runKubectl(this, args);
   }
 
   /** One object; throws NotFound (`pods "web" not found`) when absent. */
@@ -452,7 +481,7 @@ export class Cluster {
       const [d] = decodeManifests(pod);
       const batch = new StoreBatch(this.current);
       // Its own id stream, so explaining never shifts the uids and names of the real run.
-      obj = createObject(batch, d!.object, { ...this.writeContext(), ids: this.rng.fork('explain') }) as Pod;
+      obj = createObject(batch, d!.object, { nowMs: this.current.nowMs, epochMs: this.epochMs, ids: this.rng.fork('explain') }) as Pod;
     }
     return this.sched.explain(obj, opts.profile);
   }
@@ -482,7 +511,7 @@ export class Cluster {
   // ---- internals ---------------------------------------------------------------------------
 
   private writeContext(): WriteContext {
-    return { nowMs: this.current.nowMs, epochMs: this.epochMs, ids: this.apiIds };
+    return { nowMs: this.current.nowMs, epochMs: this.epochMs, ids: this.apiIds, network: this.allocator };
   }
 
   /**
