@@ -19,6 +19,7 @@ import {
   type Resource,
   type SchedulerSnapshot,
 } from './framework.js';
+import { PodLabelIndex, type PodLabelIndexSource } from './index/pod-label-index.js';
 import { nodeAllocatable, podInfoFor } from './node-info.js';
 import type { Node, Pod } from '../model/types.js';
 
@@ -105,7 +106,9 @@ export function assignedNode(pod: Pod | undefined): string | undefined {
   return node ? node : undefined;
 }
 
-export class SchedulerCache implements SchedulerSnapshot {
+export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
+  /** Assigned pods by namespace and label, for selector counting (see index/pod-label-index). */
+  readonly podLabelIndex = new PodLabelIndex();
   private readonly infos = new Map<string, CachedNodeInfo>();
   /** pod key → node it is counted on. */
   private readonly podNode = new Map<string, string>();
@@ -173,7 +176,10 @@ export class SchedulerCache implements SchedulerSnapshot {
     this.infos.delete(name);
     // Pods bound to a node that is gone stay counted nowhere, as upstream's cache does once the
     // node is removed (they come back if the node does).
-    for (const pi of info.pods) this.podNode.delete(pi.key);
+    for (const pi of info.pods) {
+      this.podNode.delete(pi.key);
+      this.podLabelIndex.remove(pi);
+    }
   }
 
   /** Reflects a committed pod change (any of: added, updated, deleted). */
@@ -183,7 +189,8 @@ export class SchedulerCache implements SchedulerSnapshot {
     const now = assignedNode(newPod);
     if (this.assumed.has(key) && now !== undefined) this.assumed.delete(key);
     if (was !== undefined) {
-      this.infos.get(was)?.removePod(key);
+      const removed = this.infos.get(was)?.removePod(key);
+      if (removed) this.podLabelIndex.remove(removed);
       this.podNode.delete(key);
       this.invalidateAffinity();
     }
@@ -202,7 +209,8 @@ export class SchedulerCache implements SchedulerSnapshot {
     const key = podKey(pod);
     if (!this.assumed.delete(key)) return;
     const node = this.podNode.get(key);
-    if (node !== undefined) this.infos.get(node)?.removePod(key);
+    const removed = node === undefined ? undefined : this.infos.get(node)?.removePod(key);
+    if (removed) this.podLabelIndex.remove(removed);
     this.podNode.delete(key);
     this.invalidateAffinity();
   }
@@ -217,6 +225,7 @@ export class SchedulerCache implements SchedulerSnapshot {
     if (!info) return; // bound to a node the cache does not know (yet)
     const pi = podInfoFor(pod);
     info.addPod(pi);
+    this.podLabelIndex.add(pi, info);
     this.podNode.set(key, nodeName);
     if (info.podsWithAffinity.length === 1 || info.podsWithRequiredAntiAffinity.length === 1) this.invalidateAffinity();
   }

@@ -17,6 +17,7 @@ import type { RandomSource } from '../model/reconcile.js';
 import {
   CycleState,
   MAX_NODE_SCORE,
+  type FilterPlugin,
   MIN_NODE_SCORE,
   type NodeInfo,
   type NodeScore,
@@ -86,9 +87,10 @@ export function formatFitError(e: FitError): string {
   return msg;
 }
 
-function runFilters(profile: Profile, cycle: CycleState, pod: Pod, node: NodeInfo): Status | undefined {
-  for (const pl of profile.filter) {
-    if (cycle.skipFilterPlugins.has(pl.name)) continue;
+/** The first failing Filter's status on `node`, or undefined when every plugin passes. */
+function runFilters(filters: readonly FilterPlugin[], cycle: CycleState, pod: Pod, node: NodeInfo): Status | undefined {
+  for (let i = 0; i < filters.length; i++) {
+    const pl = filters[i]!;
     const s = pl.filter(cycle, pod, node);
     if (s.code !== 'Success') return s.plugin === undefined ? { ...s, plugin: pl.name } : s;
   }
@@ -161,11 +163,13 @@ export function findNodesThatFit(o: ScheduleOptions, cycle: CycleState): {
   const percentage = o.profile.percentageOfNodesToScore ?? o.percentageOfNodesToScore;
   const want = numFeasibleNodesToFind(percentage, nodes.length);
   const start = o.scan.nextStartNodeIndex % nodes.length;
+  // The plugins PreFilter did not skip, resolved once rather than per node.
+  const filters = o.profile.filter.filter((pl) => !cycle.skipFilterPlugins.has(pl.name));
   let processed = 0;
-  for (let i = 0; i < nodes.length && feasible.length < want; i++) {
-    const node = nodes[(start + i) % nodes.length]!;
+  for (let i = 0, j = start; i < nodes.length && feasible.length < want; i++, j = j + 1 === nodes.length ? 0 : j + 1) {
+    const node = nodes[j]!;
     processed++;
-    const s = runFilters(o.profile, cycle, o.pod, node);
+    const s = runFilters(filters, cycle, o.pod, node);
     if (s === undefined) feasible.push(node);
     else if (s.code === 'Error') return { feasible: [], nodeToStatus, error: s.reasons.join(', ') };
     else nodeToStatus.set(node.name, s);
@@ -181,13 +185,22 @@ export interface PluginScores {
   readonly normalized: number[];
 }
 
-/** PreScore + Score + NormalizeScore + weights over `nodes`. */
-export function prioritizeNodes(o: ScheduleOptions, cycle: CycleState, nodes: readonly NodeInfo[]): {
+/**
+ * PreScore + Score + NormalizeScore + weights over `nodes`. With `detail` false (the hot
+ * loop), `perPlugin` stays empty and one NodeScore list is reused across plugins.
+ */
+export function prioritizeNodes(
+  o: ScheduleOptions,
+  cycle: CycleState,
+  nodes: readonly NodeInfo[],
+  detail = true,
+): {
   totals: number[];
   perPlugin: PluginScores[];
   error?: string;
 } {
-  const totals = new Array<number>(nodes.length).fill(0);
+  const n = nodes.length;
+  const totals = new Array<number>(n).fill(0);
   const perPlugin: PluginScores[] = [];
   if (o.profile.score.length === 0) return { totals: totals.fill(1), perPlugin };
   for (const pl of o.profile.preScore) {
@@ -195,19 +208,21 @@ export function prioritizeNodes(o: ScheduleOptions, cycle: CycleState, nodes: re
     if (s.code === 'Skip') cycle.skipScorePlugins.add(pl.name);
     else if (s.code !== 'Success') return { totals, perPlugin, error: `${pl.name}: ${s.reasons.join(', ')}` };
   }
+  const scores: NodeScore[] = new Array<NodeScore>(n);
+  for (let i = 0; i < n; i++) scores[i] = { name: nodes[i]!.name, score: 0 };
   for (const { plugin, weight } of o.profile.score) {
     if (cycle.skipScorePlugins.has(plugin.name)) continue;
-    const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: plugin.score(cycle, o.pod, n) }));
-    const raw = scores.map((s) => s.score);
+    for (let i = 0; i < n; i++) scores[i]!.score = plugin.score(cycle, o.pod, nodes[i]!);
+    const raw = detail ? scores.map((s) => s.score) : [];
     plugin.normalizeScore?.(cycle, o.pod, scores);
-    for (let i = 0; i < scores.length; i++) {
+    for (let i = 0; i < n; i++) {
       const s = scores[i]!.score;
       if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) {
         return { totals, perPlugin, error: `plugin "${plugin.name}" returns an invalid score ${s}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing` };
       }
       totals[i] = totals[i]! + s * weight;
     }
-    perPlugin.push({ plugin: plugin.name, weight, raw, normalized: scores.map((s) => s.score) });
+    if (detail) perPlugin.push({ plugin: plugin.name, weight, raw, normalized: scores.map((s) => s.score) });
   }
   return { totals, perPlugin };
 }
@@ -248,7 +263,7 @@ export function schedulePod(o: ScheduleOptions, position: (name: string) => numb
   if (fit.feasible.length === 1) {
     return { nodeName: fit.feasible[0]!.name, evaluatedNodes: evaluated, feasibleNodes: 1, cycle };
   }
-  const prio = prioritizeNodes(o, cycle, fit.feasible);
+  const prio = prioritizeNodes(o, cycle, fit.feasible, false);
   if (prio.error) return { nodeName: null, evaluatedNodes: evaluated, feasibleNodes: fit.feasible.length, cycle, error: prio.error };
   const host = selectHost(fit.feasible, prio.totals, position, o.rng);
   return { nodeName: host, evaluatedNodes: evaluated, feasibleNodes: fit.feasible.length, cycle };

@@ -38,6 +38,7 @@ import {
   type PodAffinityTerms,
   type TopologyCounts,
 } from './common.js';
+import { podLabelIndexOf, type PodLabelIndex } from '../../index/pod-label-index.js';
 
 export const PRE_FILTER_STATE_KEY = `PreFilter${NAME}`;
 
@@ -102,10 +103,24 @@ export function preFilter(
   const aff = terms.requiredAffinity;
   const anti = terms.requiredAntiAffinity;
   if (aff.length > 0 || anti.length > 0) {
-    for (const ni of snapshot.nodes) {
-      for (const existing of ni.pods) {
-        updateWithAffinityTerms(affinityCounts, aff, existing.pod, ni.node, nsLabels, 1);
-        updateWithAntiAffinityTerms(antiAffinityCounts, anti, existing.pod, ni.node, nsLabels, 1);
+    const index = podLabelIndexOf(snapshot);
+    // With the label index, the pods a term can match are found through its selector; a pod
+    // must match every affinity term, so the first term's candidates are enough.
+    const affIndexed = aff.length === 0 || (index !== undefined && narrowable(index, aff[0]!));
+    const antiIndexed = anti.map((t) => index !== undefined && narrowable(index, t));
+    if (aff.length > 0 && affIndexed) {
+      forEachTermCandidate(index!, aff[0]!, (p, node) => updateWithAffinityTerms(affinityCounts, aff, p, node, nsLabels, 1));
+    }
+    anti.forEach((t, i) => {
+      if (antiIndexed[i]) forEachTermCandidate(index!, t, (p, node) => updateWithAntiAffinityTerms(antiAffinityCounts, [t], p, node, nsLabels, 1));
+    });
+    const antiRest = anti.filter((_, i) => !antiIndexed[i]);
+    if (!affIndexed || antiRest.length > 0) {
+      for (const ni of snapshot.nodes) {
+        for (const existing of ni.pods) {
+          if (!affIndexed) updateWithAffinityTerms(affinityCounts, aff, existing.pod, ni.node, nsLabels, 1);
+          if (antiRest.length > 0) updateWithAntiAffinityTerms(antiAffinityCounts, antiRest, existing.pod, ni.node, nsLabels, 1);
+        }
       }
     }
   }
@@ -113,6 +128,20 @@ export function preFilter(
   const s: PreFilterState = { existingAntiAffinityCounts, affinityCounts, antiAffinityCounts, pod, terms, nsLabels, incomingNsLabels };
   cycle.write(PRE_FILTER_STATE_KEY, s);
   return { status: SUCCESS };
+}
+
+/**
+ * A term whose namespaces are listed (no namespaceSelector) and whose selector has an equality
+ * requirement: its matching pods can be found through the label index.
+ */
+export function narrowable(index: PodLabelIndex, t: AffinityTerm): boolean {
+  return !t.needsNamespaceLabels && !t.namespaceSelector.empty() && index.canNarrow(t.selector);
+}
+
+/** Every assigned pod that might match `t` (a superset; callers match), each once. */
+export function forEachTermCandidate(index: PodLabelIndex, t: AffinityTerm, fn: (pod: Pod, node: Node) => void): void {
+  // Iterated in a fixed order: the namespaces as the term lists them (a Set keeps insertion order).
+  for (const ns of t.namespaces) index.forEachCandidate(ns, t.selector, (pi, ni) => fn(pi.pod, ni.node));
 }
 
 function satisfyExistingPodsAntiAffinity(s: PreFilterState, labels: Readonly<Record<string, string>> | undefined): boolean {

@@ -36,6 +36,8 @@ import {
   type TopologyCounts,
   type WeightedAffinityTerm,
 } from './common.js';
+import { forEachTermCandidate, narrowable } from './filtering.js';
+import { podLabelIndexOf } from '../../index/pod-label-index.js';
 
 export const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
 
@@ -77,11 +79,20 @@ interface Ctx {
   readonly hardPodAffinityWeight: number;
 }
 
-function processExistingPod(m: TopologyCounts, ctx: Ctx, existing: Pod, node: Node): void {
+function hasLabels(node: Node): boolean {
   const labels = node.metadata?.labels;
-  if (labels == null || Object.keys(labels).length === 0) return;
+  return labels != null && Object.keys(labels).length > 0;
+}
+
+function processExistingPod(m: TopologyCounts, ctx: Ctx, existing: Pod, node: Node): void {
+  if (!hasLabels(node)) return;
   processTerms(m, ctx.terms.preferredAffinity, existing, ctx.nsLabels, node, 1);
   processTerms(m, ctx.terms.preferredAntiAffinity, existing, ctx.nsLabels, node, -1);
+  processExistingPodTerms(m, ctx, existing, node);
+}
+
+/** The existing pod's own terms matched by the incoming pod (only pods with affinity have any). */
+function processExistingPodTerms(m: TopologyCounts, ctx: Ctx, existing: Pod, node: Node): void {
   const et = existingPodTerms(existing);
   if (ctx.hardPodAffinityWeight > 0) {
     for (const t of et.requiredAffinity) processTerm(m, t, ctx.hardPodAffinityWeight, ctx.incoming, ctx.incomingNsLabels, node, 1);
@@ -117,11 +128,27 @@ export function preScore(
     hardPodAffinityWeight: args.hardPodAffinityWeight,
   };
   // Without preferred terms of its own, only pods that have (anti-)affinity can contribute.
-  const allNodes = hasConstraints ? snapshot.nodes : snapshot.havePodsWithAffinity;
   const topologyScore: TopologyCounts = new Map();
-  for (const ni of allNodes) {
-    const podsToProcess = hasConstraints ? ni.pods : ni.podsWithAffinity;
-    for (const pi of podsToProcess) processExistingPod(topologyScore, ctx, pi.pod, ni.node);
+  const index = podLabelIndexOf(snapshot);
+  const own = [...terms.preferredAffinity.map((wt) => ({ wt, multiplier: 1 })), ...terms.preferredAntiAffinity.map((wt) => ({ wt, multiplier: -1 }))];
+  if (hasConstraints && index !== undefined && own.every(({ wt }) => narrowable(index, wt.term))) {
+    // The same sums in another order (integer additions): the incoming pod's terms over the
+    // pods the label index offers, then existing pods' terms over pods that have any.
+    for (const { wt, multiplier } of own) {
+      forEachTermCandidate(index, wt.term, (existing, node) => {
+        if (hasLabels(node)) processTerm(topologyScore, wt.term, wt.weight, existing, ctx.nsLabels, node, multiplier);
+      });
+    }
+    for (const ni of snapshot.havePodsWithAffinity) {
+      if (!hasLabels(ni.node)) continue;
+      for (const pi of ni.podsWithAffinity) processExistingPodTerms(topologyScore, ctx, pi.pod, ni.node);
+    }
+  } else {
+    const allNodes = hasConstraints ? snapshot.nodes : snapshot.havePodsWithAffinity;
+    for (const ni of allNodes) {
+      const podsToProcess = hasConstraints ? ni.pods : ni.podsWithAffinity;
+      for (const pi of podsToProcess) processExistingPod(topologyScore, ctx, pi.pod, ni.node);
+    }
   }
   // Entries are never removed, so empty means no pod contributed anywhere.
   if (topologyScore.size === 0) return SKIP;

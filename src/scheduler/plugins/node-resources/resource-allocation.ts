@@ -116,8 +116,9 @@ export function resourceAllocationScore(
   const res = s.resources;
   const requested = scratch.requested;
   const allocatable = scratch.allocatable;
-  requested.length = res.length;
-  allocatable.length = res.length;
+  // Resizing an array on every call is measurable in the node loop; only do it when needed.
+  if (requested.length !== res.length) requested.length = res.length;
+  if (allocatable.length !== res.length) allocatable.length = res.length;
   for (let i = 0; i < res.length; i++) {
     fill(node, res[i]!.name, podRequests[i] ?? 0, s.useRequested, requested, allocatable, i);
   }

@@ -35,6 +35,8 @@ import {
   type PodTopologySpreadListers,
 } from './common.js';
 import { requiredNodeAffinity } from './node-inclusion.js';
+import type { PodLabelIndex } from '../../index/pod-label-index.js';
+import { podLabelIndexOf } from '../../index/pod-label-index.js';
 
 export const PRE_FILTER_STATE_KEY = `PreFilter${NAME}`;
 const MAX_INT32 = 2147483647;
@@ -93,6 +95,7 @@ export function calPreFilterState(
   allNodes: readonly NodeInfo[],
   defaults: readonly TopologySpreadConstraint[],
   listers: PodTopologySpreadListers | undefined,
+  index?: PodLabelIndex,
 ): PreFilterState {
   const constraints = getConstraints(pod, 'DoNotSchedule', defaults, listers);
   const n = constraints.length;
@@ -107,6 +110,9 @@ export function calPreFilterState(
   if (n === 0) return { constraints, selfMatch, tpValueToMatchNum, criticalPaths };
   const ns = pod.metadata?.namespace ?? '';
   const affinity = requiredNodeAffinity(pod);
+  // With the label index, the node pass only records domains (count 0) and the matching pods
+  // are then counted from the index; without it, each node's pods are counted in place.
+  const indexed = constraints.map((c) => index !== undefined && index.canNarrow(c.selector));
   for (const nodeInfo of allNodes) {
     const node = nodeInfo.node;
     const labels = node.metadata?.labels;
@@ -116,7 +122,25 @@ export function calPreFilterState(
       if (!matchNodeInclusionPolicies(c, pod, node, affinity)) continue;
       const value = labels![c.topologyKey]!;
       const m = tpValueToMatchNum[i]!;
-      m.set(value, (m.get(value) ?? 0) + countPodsMatchSelector(nodeInfo.pods, c.selector, ns));
+      const add = indexed[i] ? 0 : countPodsMatchSelector(nodeInfo.pods, c.selector, ns);
+      m.set(value, (m.get(value) ?? 0) + add);
+    }
+  }
+  if (index !== undefined) {
+    for (let i = 0; i < n; i++) {
+      if (!indexed[i]) continue;
+      const c = constraints[i]!;
+      const m = tpValueToMatchNum[i]!;
+      index.forEachCandidate(ns, c.selector, (pi, ni) => {
+        const md = pi.pod.metadata;
+        if (md?.deletionTimestamp != null || (md?.namespace ?? '') !== ns || !c.selector.matches(md?.labels)) return;
+        const node = ni.node;
+        const labels = node.metadata?.labels;
+        if (!nodeLabelsMatchSpreadConstraints(labels, constraints)) return;
+        if (!matchNodeInclusionPolicies(c, pod, node, affinity)) return;
+        const value = labels![c.topologyKey]!;
+        m.set(value, m.get(value)! + 1);
+      });
     }
   }
   for (let i = 0; i < n; i++) {
@@ -137,7 +161,7 @@ export function preFilter(
 ): { status: Status; result?: PreFilterResult } {
   let s: PreFilterState;
   try {
-    s = calPreFilterState(pod, snapshot.nodes, defaults, listers);
+    s = calPreFilterState(pod, snapshot.nodes, defaults, listers, podLabelIndexOf(snapshot));
   } catch (e) {
     return { status: status('Error', `get constraints from pod: ${(e as Error).message}`) };
   }

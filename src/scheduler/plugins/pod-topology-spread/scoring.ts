@@ -33,6 +33,7 @@ import {
   type PodTopologySpreadListers,
 } from './common.js';
 import { requiredNodeAffinity } from './node-inclusion.js';
+import { podLabelIndexOf, type PodLabelIndex } from '../../index/pod-label-index.js';
 
 export const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
 const INVALID_SCORE = -1;
@@ -45,6 +46,11 @@ export interface PreScoreState {
   readonly topologyValueToPodCounts: readonly Map<string, number>[];
   /** Per constraint: log(number of domains among the filtered nodes + 2). */
   readonly topologyNormalizingWeight: readonly number[];
+  /**
+   * Per hostname constraint, matching pods by node name when PreScore could count them from
+   * the cache's label index (nodes absent have none); undefined entries count in Score.
+   */
+  readonly hostnameCounts?: readonly (Map<string, number> | undefined)[];
 }
 
 /** topologyNormalizingWeight: ln(size + 2), in [1.09, 8.52] for 1..5000 domains. */
@@ -121,23 +127,65 @@ export function preScore(
   if (constraints.length === 0) return SKIP;
   const ns = pod.metadata?.namespace ?? '';
   const affinity = requiredNodeAffinity(pod);
-  for (const ni of allNodes) {
-    const node = ni.node;
-    const labels = node.metadata?.labels;
-    if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) continue;
+  const index = podLabelIndexOf(snapshot);
+  // Constraints the label index counted (their pods need no scan of every node).
+  const indexed = constraints.map(() => false);
+  const hostnameCounts: (Map<string, number> | undefined)[] = constraints.map(() => undefined);
+  if (index !== undefined) {
     for (let i = 0; i < constraints.length; i++) {
       const c = constraints[i]!;
-      if (!matchNodeInclusionPolicies(c, pod, node, affinity)) continue;
-      const value = labels?.[c.topologyKey] ?? '';
-      const m = state.topologyValueToPodCounts[i]!;
-      const cur = m.get(value);
-      // Domains without a candidate node are not scored; hostname has no entries here.
-      if (cur === undefined) continue;
-      m.set(value, cur + countPodsMatchSelector(ni.pods, c.selector, ns));
+      if (c.topologyKey === LABEL_HOSTNAME) {
+        const counts = new Map<string, number>();
+        if (countByNode(index, ns, c, counts)) hostnameCounts[i] = counts;
+        indexed[i] = true; // hostname constraints have no PreScore entries either way
+        continue;
+      }
+      indexed[i] = index.forEachCandidate(ns, c.selector, (pi, ni) => {
+        if (!podCounts(pi.pod, c, ns)) return;
+        const node = ni.node;
+        const labels = node.metadata?.labels;
+        if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) return;
+        if (!matchNodeInclusionPolicies(c, pod, node, affinity)) return;
+        const m = state.topologyValueToPodCounts[i]!;
+        const value = labels?.[c.topologyKey] ?? '';
+        const cur = m.get(value);
+        if (cur !== undefined) m.set(value, cur + 1);
+      });
     }
   }
-  cycle.write(PRE_SCORE_STATE_KEY, state);
+  if (indexed.some((x) => !x)) {
+    for (const ni of allNodes) {
+      const node = ni.node;
+      const labels = node.metadata?.labels;
+      if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) continue;
+      for (let i = 0; i < constraints.length; i++) {
+        if (indexed[i]) continue;
+        const c = constraints[i]!;
+        if (!matchNodeInclusionPolicies(c, pod, node, affinity)) continue;
+        const value = labels?.[c.topologyKey] ?? '';
+        const m = state.topologyValueToPodCounts[i]!;
+        const cur = m.get(value);
+        // Domains without a candidate node are not scored; hostname has no entries here.
+        if (cur === undefined) continue;
+        m.set(value, cur + countPodsMatchSelector(ni.pods, c.selector, ns));
+      }
+    }
+  }
+  cycle.write(PRE_SCORE_STATE_KEY, { ...state, hostnameCounts } satisfies PreScoreState);
   return SUCCESS;
+}
+
+/** countPodsMatchSelector's test for one pod: same namespace, not terminating, selected. */
+function podCounts(p: Pod, c: Constraint, ns: string): boolean {
+  const md = p.metadata;
+  return md?.deletionTimestamp == null && (md?.namespace ?? '') === ns && c.selector.matches(md?.labels);
+}
+
+/** Matching pods per node name from the label index; false when the selector cannot be narrowed. */
+function countByNode(index: PodLabelIndex, ns: string, c: Constraint, out: Map<string, number>): boolean {
+  return index.forEachCandidate(ns, c.selector, (pi, ni) => {
+    if (podCounts(pi.pod, c, ns)) out.set(ni.name, (out.get(ni.name) ?? 0) + 1);
+  });
 }
 
 export function score(cycle: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
@@ -151,10 +199,11 @@ export function score(cycle: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const c = s.constraints[i]!;
     const tpVal = labels[c.topologyKey];
     if (tpVal === undefined) continue;
-    const cnt =
-      c.topologyKey === LABEL_HOSTNAME
-        ? countPodsMatchSelector(nodeInfo.pods, c.selector, ns)
-        : (s.topologyValueToPodCounts[i]!.get(tpVal) ?? 0);
+    let cnt: number;
+    if (c.topologyKey === LABEL_HOSTNAME) {
+      const byNode = s.hostnameCounts?.[i];
+      cnt = byNode !== undefined ? (byNode.get(nodeInfo.name) ?? 0) : countPodsMatchSelector(nodeInfo.pods, c.selector, ns);
+    } else cnt = s.topologyValueToPodCounts[i]!.get(tpVal) ?? 0;
     total += scoreForCount(cnt, c.maxSkew, s.topologyNormalizingWeight[i]!);
   }
   // Go's math.Round (half away from zero); scores are never negative, so Math.round agrees.
