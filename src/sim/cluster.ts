@@ -636,8 +636,21 @@ export class Cluster {
       this.requeueAfter(index, key, this.loop.backoffMs(index, key));
     } else {
       this.loop.forget(index, key);
+      // Level-based: the latest successful reconcile says whether (and when) it needs to look
+      // again, so it replaces an earlier request. Upstream's workqueue would still fire the
+      // earlier AddAfter, into a reconcile that finds nothing to do; dropping it is what lets
+      // `settle` see a finished rollout as quiet instead of waiting out its progress deadline.
+      this.cancelRequeue(index, key);
       if (result.requeueAfterMs !== undefined) this.requeueAfter(index, key, Math.max(0, Math.trunc(result.requeueAfterMs)));
     }
+  }
+
+  private cancelRequeue(index: number, key: string): void {
+    const c = this.loop.controller(index);
+    const pending = c.delayed.get(key);
+    if (!pending) return;
+    this.cancel(pending.id, { type: 'requeue', controller: index, key, background: false });
+    c.delayed.delete(key);
   }
 
   private requeueAfter(index: number, key: string, delayMs: number): void {
