@@ -15,7 +15,7 @@ describe('store', () => {
     const s = emptyState();
     expect(s.resourceVersion).toBe(0);
     expect(countObjects(s, 'Pod')).toBe(0);
-    expect(s.kinds.Pod!.buckets).toHaveLength(BUCKETS);
+    expect(s.kinds.Pod!.buckets.length * s.kinds.Pod!.buckets[0]!.length).toBe(BUCKETS);
   });
 
   it('commits a batch without touching the base state', () => {
@@ -30,7 +30,7 @@ describe('store', () => {
     expect(countObjects(base, 'Pod')).toBe(0);
   });
 
-  it('shares every untouched bucket with the previous state', () => {
+  it('copies only the path of a write: one second-level array and one bucket', () => {
     let s = emptyState();
     const b = new StoreBatch(s);
     for (let i = 0; i < 5000; i++) b.put('Pod', obj('Pod', 'default', `p${i}`));
@@ -38,9 +38,14 @@ describe('store', () => {
     const b2 = new StoreBatch(s);
     b2.put('Pod', obj('Pod', 'default', 'p1', '2'));
     const s2 = b2.commit();
-    const changed = s2.kinds.Pod!.buckets.filter((bucket, i) => bucket !== s.kinds.Pod!.buckets[i]);
-    expect(changed).toHaveLength(1);
+    const before = s.kinds.Pod!.buckets;
+    const after = s2.kinds.Pod!.buckets;
+    const changedLevels = after.filter((level, i) => level !== before[i]);
+    expect(changedLevels).toHaveLength(1);
+    const i = after.indexOf(changedLevels[0]!);
+    expect(after[i]!.filter((bucket, j) => bucket !== before[i]![j])).toHaveLength(1);
     expect(s2.kinds.Node).toBe(s.kinds.Node);
+    expect(Object.isFrozen(after) && Object.isFrozen(after[i]) && Object.isFrozen(s2)).toBe(true);
   });
 
   it('lists sorted by namespace then name, and filters by namespace', () => {

@@ -4,6 +4,7 @@ import {
   BadRequestError,
   ConflictError,
   createCluster,
+  getObject,
   InvalidError,
   NotFoundError,
   RequestEntityTooLargeError,
@@ -299,7 +300,7 @@ describe('virtual time and reconcilers', () => {
       watches: { Deployment: 'self' },
       reconcile(state, key, ctx) {
         const [ns, name] = key.split('/');
-        const d = state.kinds.Deployment && (Object.values(state.kinds.Deployment.buckets).flatMap((b) => Object.values(b)).find((o) => o.metadata.namespace === ns && o.metadata.name === name));
+        const d = getObject(state, 'Deployment', ns, name!);
         if (!d) return { actions: [] };
         const want = (d.spec as { replicas: number }).replicas;
         const have = (d.status as { replicas?: number } | undefined)?.replicas;
@@ -354,10 +355,7 @@ describe('virtual time and reconcilers', () => {
   it('runUntil stops as soon as the predicate holds', () => {
     const c = createCluster({ controllers: false, reconcilers: [mirror([])] });
     c.apply(deployment('web', 3));
-    const done = c.runUntil((s) => {
-      const d = Object.values(s.kinds.Deployment!.buckets).flatMap((b) => Object.values(b))[0];
-      return (d?.status as { replicas?: number } | undefined)?.replicas === 3;
-    }, { timeout: '1m' });
+    const done = c.runUntil((s) => (getObject(s, 'Deployment', 'default', 'web')?.status as { replicas?: number } | undefined)?.replicas === 3, { timeout: '1m' });
     expect(done).toBe(true);
     expect(c.now).toBe(2000);
   });

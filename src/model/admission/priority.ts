@@ -5,7 +5,7 @@
  * @see kubernetes/kubernetes plugin/pkg/admission/priority/admission.go
  */
 import { ForbiddenError } from '../errors.js';
-import type { StoreBatch } from '../store.js';
+import { forEachObject, type StoreBatch } from '../store.js';
 import type { KubeObject, PriorityClass } from '../types.js';
 
 /** The classes the API server creates at start-up (pkg/apis/scheduling SystemPriorityClasses). */
@@ -17,13 +17,11 @@ export const SYSTEM_PRIORITY_CLASSES: readonly { name: string; value: number; de
 function globalDefault(batch: StoreBatch): PriorityClass | undefined {
   // Few classes exist; scanning them at pod creation is what upstream's lister does too.
   let best: PriorityClass | undefined;
-  for (const bucket of batch.base.kinds.PriorityClass?.buckets ?? []) {
-    for (const key in bucket) {
-      const pc = batch.get('PriorityClass', undefined, bucket[key]!.metadata.name) as PriorityClass | undefined;
-      // Upstream picks the lowest value when several claim globalDefault.
-      if (pc?.globalDefault && (best === undefined || pc.value < best.value)) best = pc;
-    }
-  }
+  forEachObject(batch.base, 'PriorityClass', (stored) => {
+    const pc = batch.get('PriorityClass', undefined, stored.metadata.name) as PriorityClass | undefined;
+    // Upstream picks the lowest value when several claim globalDefault.
+    if (pc?.globalDefault && (best === undefined || pc.value < best.value)) best = pc;
+  });
   return best;
 }
 
