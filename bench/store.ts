@@ -1,6 +1,6 @@
 /**
  * Store benchmark: create / update / delete throughput at 1k, 10k and 150k objects, writes
- * batched per step (StoreBatch + one immer produce per commit), as the Cluster does. The
+ * batched per step (StoreBatch + one copy-on-write commit), as the Cluster does. The
  * claim under test: a step's cost follows what it changed, not how many objects exist — the
  * per-write cost at 150k objects stays within 1.5x of the cost at 1k.
  *

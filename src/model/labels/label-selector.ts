@@ -27,7 +27,7 @@ const OPERATORS: ReadonlyMap<string, Operator> = new Map<string, Operator>([
 ]);
 
 /**
- * Compiled selectors of deep-frozen LabelSelectors (immer freezes stored objects), so hot loops
+ * Compiled selectors of deep-frozen LabelSelectors (the store freezes what it stores), so hot loops
  * that call this per pod or per node compile each selector once. Unfrozen input is never cached
  * because its owner could still change it. Never iterated.
  */
