@@ -15,6 +15,8 @@ export type Action =
   | { readonly verb: 'updateStatus'; readonly object: KubeObject }
   | { readonly verb: 'delete'; readonly kind: string; readonly key: string; readonly options?: DeleteOptions }
   | { readonly verb: 'bind'; readonly podKey: string; readonly nodeName: string }
+  /** The pods/eviction subresource (src/model/eviction.ts): a deletion that respects PodDisruptionBudgets. */
+  | { readonly verb: 'evict'; readonly podKey: string; readonly options?: DeleteOptions }
   | { readonly verb: 'event'; readonly event: EventRecord };
 
 /** A Kubernetes Event to record (the recorder aggregates repeats into `count`). */
