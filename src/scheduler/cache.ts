@@ -40,12 +40,26 @@ export class CachedNodeInfo implements NodeInfo {
   imageStates: Record<string, ImageSummary> = {};
   /** Bumped on every change; the scheduler's index uses it to know what to refresh. */
   generation = 0;
+  labels: Readonly<Record<string, string>> | undefined;
+  /** Queued in `changed` since the node table last read it (see SchedulerCache.takeChanged). */
+  queued = false;
 
   constructor(
     readonly name: string,
     public node: Node,
+    private readonly changed: CachedNodeInfo[] = [],
   ) {
     this.allocatable = nodeAllocatable(node);
+    this.labels = node.metadata?.labels;
+  }
+
+  /** Records a change: bumps the generation and queues the node for the node table. */
+  touch(): void {
+    this.generation++;
+    if (!this.queued) {
+      this.queued = true;
+      this.changed.push(this);
+    }
   }
 
   addPod(pi: PodInfo): void {
@@ -55,7 +69,7 @@ export class CachedNodeInfo implements NodeInfo {
     for (const p of pi.hostPorts) this.usedPorts.push(p);
     addResource(this.requested, pi.requests, 1);
     addResource(this.nonZeroRequested, pi.nonZeroRequests, 1);
-    this.generation++;
+    this.touch();
   }
 
   removePod(key: string): PodInfo | undefined {
@@ -70,7 +84,7 @@ export class CachedNodeInfo implements NodeInfo {
     }
     addResource(this.requested, pi.requests, -1);
     addResource(this.nonZeroRequested, pi.nonZeroRequests, -1);
-    this.generation++;
+    this.touch();
     return pi;
   }
 }
@@ -122,6 +136,19 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
   private antiAffinityNodes: CachedNodeInfo[] | undefined;
   /** Bumped whenever the node set or its order changes. */
   nodeSetGeneration = 0;
+  /** Nodes changed since the last takeChanged() (each once). */
+  private readonly changedList: CachedNodeInfo[] = [];
+
+  /**
+   * The nodes whose NodeInfo changed since the last call, each once, and forgets them: the
+   * node table (node-table.ts) refreshes exactly these rows. Only one reader may use it.
+   */
+  takeChanged(): CachedNodeInfo[] {
+    const out = this.changedList.slice();
+    this.changedList.length = 0;
+    for (const info of out) info.queued = false;
+    return out;
+  }
 
   get nodes(): readonly CachedNodeInfo[] {
     this.ordered ??= nodeInfoNodeOrder(this.zones).map((n) => this.infos.get(n)!);
@@ -151,7 +178,7 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
     const zone = zoneOf(node);
     let info = this.infos.get(name);
     if (!info) {
-      info = new CachedNodeInfo(name, node);
+      info = new CachedNodeInfo(name, node, this.changedList);
       this.infos.set(name, info);
       this.addToTree(name, zone);
     } else {
@@ -161,10 +188,11 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
         this.addToTree(name, zone);
       }
       info.node = node;
+      info.labels = node.metadata?.labels;
       info.allocatable = nodeAllocatable(node);
-      info.generation++;
     }
     this.setImages(info, node);
+    info.touch();
     return info;
   }
 

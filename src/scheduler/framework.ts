@@ -83,6 +83,18 @@ export interface NodeInfo {
   readonly allocatable: Resource;
   /** image name → size and how many nodes have it (ImageLocality's spread factor). */
   readonly imageStates: Readonly<Record<string, { readonly sizeBytes: number; readonly numNodes: number }>>;
+  /**
+   * node.metadata.labels, when the NodeInfo keeps a copy of the reference (the scheduler
+   * cache does): node loops over thousands of nodes read it without two more hops. Read it
+   * through nodeLabels().
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** The node's labels (NodeInfo.labels when kept, else node.metadata.labels). */
+export function nodeLabels(ni: NodeInfo): Readonly<Record<string, string>> | undefined {
+  const l = ni.labels;
+  return l !== undefined ? l : ni.node.metadata?.labels;
 }
 
 /** Per-cycle scratch data shared between a plugin's extension points (upstream CycleState). */

@@ -33,9 +33,40 @@ function selectorOf(kind: string, obj: StoredObject): Selector | undefined {
   return sel && Object.keys(sel).length > 0 ? selectorFromSet(sel) : undefined;
 }
 
+/**
+ * One namespace's objects of one kind, by name, with the names kept sorted as they come and
+ * go (binary insertion), so a lookup walks them in order without sorting per call.
+ */
+class NamespaceEntries {
+  readonly byName = new Map<string, Entry>();
+  readonly sortedNames: string[] = [];
+
+  set(name: string, e: Entry): void {
+    if (!this.byName.has(name)) this.sortedNames.splice(this.lowerBound(name), 0, name);
+    this.byName.set(name, e);
+  }
+
+  delete(name: string): void {
+    if (!this.byName.delete(name)) return;
+    this.sortedNames.splice(this.lowerBound(name), 1);
+  }
+
+  /** The first index whose name is >= `name` (byte order, as sort() without a comparator). */
+  private lowerBound(name: string): number {
+    let lo = 0;
+    let hi = this.sortedNames.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sortedNames[mid]! < name) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
 export class NamespacedListers implements SchedulerListers {
-  /** kind → namespace → name → entry; names iterated sorted for determinism. */
-  private readonly byKind = new Map<string, Map<string, Map<string, Entry>>>();
+  /** kind → namespace → entries; names iterated sorted for determinism. */
+  private readonly byKind = new Map<string, Map<string, NamespaceEntries>>();
   private readonly namespaces = new Map<string, Readonly<Record<string, string>>>();
   private readonly pdbs = new Map<string, PodDisruptionBudget>();
   private pdbList: readonly PodDisruptionBudget[] | undefined;
@@ -67,7 +98,7 @@ export class NamespacedListers implements SchedulerListers {
     const ns = obj.metadata.namespace ?? 'default';
     let byName = byNs.get(ns);
     if (!byName) {
-      byName = new Map();
+      byName = new NamespaceEntries();
       byNs.set(ns, byName);
     }
     if (change.object) byName.set(obj.metadata.name, { object: change.object, selector: selectorOf(change.kind, change.object) });
@@ -75,12 +106,13 @@ export class NamespacedListers implements SchedulerListers {
   }
 
   private selecting<T>(kind: string, pod: Pod): T[] {
-    const byName = this.byKind.get(kind)?.get(pod.metadata?.namespace ?? 'default');
-    if (!byName) return [];
+    const entries = this.byKind.get(kind)?.get(pod.metadata?.namespace ?? 'default');
+    if (!entries) return [];
     const labels = pod.metadata?.labels ?? {};
     const out: T[] = [];
-    for (const name of [...byName.keys()].sort()) {
-      const e = byName.get(name)!;
+    const names = entries.sortedNames;
+    for (let i = 0; i < names.length; i++) {
+      const e = entries.byName.get(names[i]!)!;
       if (e.selector && !e.selector.empty() && e.selector.matches(labels)) out.push(e.object as unknown as T);
     }
     return out;

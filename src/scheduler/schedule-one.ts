@@ -97,14 +97,14 @@ function runFilters(filters: readonly FilterPlugin[], cycle: CycleState, pod: Po
   return undefined;
 }
 
-interface PreFilterOutcome {
+export interface PreFilterOutcome {
   readonly nodes?: readonly NodeInfo[];
   /** The plugins whose node sets narrowed `nodes`, for the absent nodes' reason. */
   readonly narrowedBy?: readonly string[];
   readonly status?: Status;
 }
 
-function runPreFilters(profile: Profile, cycle: CycleState, pod: Pod, snapshot: SchedulerSnapshot): PreFilterOutcome {
+export function runPreFilters(profile: Profile, cycle: CycleState, pod: Pod, snapshot: SchedulerSnapshot): PreFilterOutcome {
   let allowed: Set<string> | undefined;
   const narrowedBy: string[] = [];
   for (const pl of profile.preFilter) {
@@ -203,11 +203,8 @@ export function prioritizeNodes(
   const totals = new Array<number>(n).fill(0);
   const perPlugin: PluginScores[] = [];
   if (o.profile.score.length === 0) return { totals: totals.fill(1), perPlugin };
-  for (const pl of o.profile.preScore) {
-    const s = pl.preScore(cycle, o.pod, nodes, o.snapshot);
-    if (s.code === 'Skip') cycle.skipScorePlugins.add(pl.name);
-    else if (s.code !== 'Success') return { totals, perPlugin, error: `${pl.name}: ${s.reasons.join(', ')}` };
-  }
+  const preScoreError = runPreScore(o, cycle, nodes);
+  if (preScoreError !== undefined) return { totals, perPlugin, error: preScoreError };
   const scores: NodeScore[] = new Array<NodeScore>(n);
   for (let i = 0; i < n; i++) scores[i] = { name: nodes[i]!.name, score: 0 };
   for (const { plugin, weight } of o.profile.score) {
@@ -218,13 +215,28 @@ export function prioritizeNodes(
     for (let i = 0; i < n; i++) {
       const s = scores[i]!.score;
       if (s > MAX_NODE_SCORE || s < MIN_NODE_SCORE) {
-        return { totals, perPlugin, error: `plugin "${plugin.name}" returns an invalid score ${s}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing` };
+        return { totals, perPlugin, error: invalidScoreError(plugin.name, s) };
       }
       totals[i] = totals[i]! + s * weight;
     }
     if (detail) perPlugin.push({ plugin: plugin.name, weight, raw, normalized: scores.map((s) => s.score) });
   }
   return { totals, perPlugin };
+}
+
+/** RunPreScorePlugins: Skip marks the plugin's Score skipped; returns the error, if any. */
+export function runPreScore(o: ScheduleOptions, cycle: CycleState, nodes: readonly NodeInfo[]): string | undefined {
+  for (const pl of o.profile.preScore) {
+    const s = pl.preScore(cycle, o.pod, nodes, o.snapshot);
+    if (s.code === 'Skip') cycle.skipScorePlugins.add(pl.name);
+    else if (s.code !== 'Success') return `${pl.name}: ${s.reasons.join(', ')}`;
+  }
+  return undefined;
+}
+
+/** NormalizeScore's contract, as the framework checks it after each plugin. */
+export function invalidScoreError(plugin: string, score: number): string {
+  return `plugin "${plugin}" returns an invalid score ${score}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`;
 }
 
 /** The tie rule described in the header: top-scoring nodes in node-list order, one draw. */

@@ -21,6 +21,8 @@ import { buildProfile, pluginPoints, type PluginFactory, type PluginRegistry, ty
 import { DEFAULT_REGISTRY } from './plugins/registry.js';
 import { SchedulingQueue, UNSCHEDULABLE_FLUSH_INTERVAL_MS, type QueuedPodInfo } from './queue.js';
 import { formatFitError, schedulePod, type ScanState } from './schedule-one.js';
+import { fastSchedulePod } from './fast-cycle.js';
+import { NodeTable } from './node-table.js';
 import { podSchedulingChanged, nodeSchedulingPropertiesChanged } from './events.js';
 
 export interface SchedulerOptions {
@@ -46,6 +48,8 @@ export class Scheduler {
   readonly config: ResolvedConfiguration;
   private readonly profiles = new Map<string, Profile>();
   private readonly cache = new SchedulerCache();
+  /** The cache's nodes as typed arrays, for the indexed cycle. */
+  private readonly table = new NodeTable(this.cache);
   private readonly listers = new NamespacedListers();
   private readonly queue: SchedulingQueue;
   /** Pods held back by a PreEnqueue plugin (scheduling gates), by key. */
@@ -203,10 +207,11 @@ export class Scheduler {
   private scheduleOne(info: QueuedPodInfo, nowMs: number, now: string, actions: Action[]): void {
     const pod = info.pod;
     const profile = this.profiles.get(pod.spec?.schedulerName ?? 'default-scheduler')!;
-    const result = schedulePod(
-      { profile, snapshot: this.cache, pod, rng: this.rng, scan: this.scan, percentageOfNodesToScore: this.config.percentageOfNodesToScore },
-      (name) => this.position(name),
-    );
+    const options = { profile, snapshot: this.cache, pod, rng: this.rng, scan: this.scan, percentageOfNodesToScore: this.config.percentageOfNodesToScore };
+    const position = (name: string) => this.position(name);
+    // The indexed cycle decides as schedulePod would; it declines (undefined) what it does
+    // not model and when no node fits, and then the plain cycle runs.
+    const result = fastSchedulePod(options, this.table, position) ?? schedulePod(options, position);
     if (result.nodeName === null) {
       this.failed++;
       const unschedulable = result.fitError !== undefined;

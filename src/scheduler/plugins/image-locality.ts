@@ -19,6 +19,7 @@ import {
   type ScorePlugin,
   type Status,
 } from '../framework.js';
+import { registerFastHint } from '../fast-hints.js';
 
 const MB = 1024 * 1024;
 export const MIN_THRESHOLD = 23 * MB;
@@ -91,4 +92,4 @@ function score(cycle: CycleState, pod: Pod, node: NodeInfo): number {
   return calculatePriority(sum, images.length);
 }
 
-export const imageLocality = { name: 'ImageLocality', preScore, score } satisfies PreScorePlugin & ScorePlugin;
+export const imageLocality = registerFastHint({ name: 'ImageLocality', preScore, score } satisfies PreScorePlugin & ScorePlugin, { imageLocality: true });

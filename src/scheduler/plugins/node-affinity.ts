@@ -33,6 +33,7 @@ import {
   type ScorePlugin,
   type Status,
 } from '../framework.js';
+import { registerFastHint } from '../fast-hints.js';
 import { defaultNormalizeScore } from './taint-toleration.js';
 
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
@@ -276,5 +277,31 @@ export function nodeAffinity(args: NodeAffinityArgs = {}): NodeAffinityPlugin {
     defaultNormalizeScore(scores, false);
   }
 
-  return { name: 'NodeAffinity', preFilter, filter, preScore, score, normalizeScore };
+  const addedSpecific = readsNodeIdentity(args.addedAffinity);
+  return registerFastHint(
+    { name: 'NodeAffinity', preFilter, filter, preScore, score, normalizeScore } satisfies NodeAffinityPlugin,
+    { groupLevel: { nodeSpecific: (pod: Pod) => addedSpecific || readsNodeIdentity(pod.spec?.affinity?.nodeAffinity, pod.spec?.nodeSelector) } },
+  );
+}
+
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+function termReadsNodeIdentity(t: NodeSelectorTerm | undefined): boolean {
+  if (t == null) return false;
+  if ((t.matchFields?.length ?? 0) > 0) return true;
+  for (const e of t.matchExpressions ?? []) if (e.key === HOSTNAME_LABEL) return true;
+  return false;
+}
+
+/**
+ * Whether node affinity terms (or a nodeSelector) read the node's name (matchFields) or its
+ * kubernetes.io/hostname label: then Filter and Score differ between nodes whose other labels
+ * are equal, and the indexed cycle evaluates them node by node.
+ */
+export function readsNodeIdentity(a: NodeAffinitySpec | undefined, nodeSelector?: Readonly<Record<string, string>> | null): boolean {
+  if (nodeSelector != null && Object.hasOwn(nodeSelector, HOSTNAME_LABEL)) return true;
+  if (a == null) return false;
+  for (const t of a.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) if (termReadsNodeIdentity(t)) return true;
+  for (const t of a.preferredDuringSchedulingIgnoredDuringExecution ?? []) if (termReadsNodeIdentity(t.preference)) return true;
+  return false;
 }

@@ -4,6 +4,7 @@
  * @see kubernetes/kubernetes pkg/scheduler/framework/plugins/nodename/node_name.go
  */
 import type { Pod } from '../../model/types.js';
+import { registerFastHint } from '../fast-hints.js';
 import { status, SUCCESS, type CycleState, type FilterPlugin, type NodeInfo, type Status } from '../framework.js';
 
 export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";
@@ -18,4 +19,4 @@ function filter(_cycle: CycleState, pod: Pod, node: NodeInfo): Status {
   return fitsNodeName(pod, node) ? SUCCESS : status('UnschedulableAndUnresolvable', ERR_REASON_NODE_NAME);
 }
 
-export const nodeName = { name: 'NodeName', filter } satisfies FilterPlugin;
+export const nodeName = registerFastHint({ name: 'NodeName', filter } satisfies FilterPlugin, { nodeName: true });

@@ -18,6 +18,7 @@ import {
   type PreFilterPlugin,
   type Status,
 } from '../framework.js';
+import { registerFastHint } from '../fast-hints.js';
 import { podInfoFor } from '../node-info.js';
 
 export const ERR_REASON_NODE_PORTS = "node(s) didn't have free ports for the requested pod ports";
@@ -59,4 +60,4 @@ function filter(cycle: CycleState, pod: Pod, node: NodeInfo): Status {
   return fitsPorts(want, node) ? SUCCESS : status('Unschedulable', ERR_REASON_NODE_PORTS);
 }
 
-export const nodePorts = { name: 'NodePorts', preFilter, filter } satisfies PreFilterPlugin & FilterPlugin;
+export const nodePorts = registerFastHint({ name: 'NodePorts', preFilter, filter } satisfies PreFilterPlugin & FilterPlugin, { perNode: true });

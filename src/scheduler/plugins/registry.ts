@@ -10,6 +10,7 @@
  */
 import type { Pod } from '../../model/types.js';
 import { SKIP, SUCCESS, status, type Plugin, type PodInfo, type Status } from '../framework.js';
+import { registerFastHint } from '../fast-hints.js';
 import type { PluginFactory, PluginRegistry } from '../profile.js';
 import { defaultPreemption, type DefaultPreemptionArgs } from './default-preemption/index.js';
 import { imageLocality } from './image-locality.js';
@@ -49,7 +50,7 @@ const schedulingGates = {
 const defaultBinder = { name: 'DefaultBinder', bind: (): Status => SUCCESS };
 
 const volumePlugin = (name: string): PluginFactory =>
-  fixed(['preFilter', 'filter'], { name, preFilter: () => ({ status: SKIP }), filter: () => SUCCESS } as Plugin);
+  fixed(['preFilter', 'filter'], registerFastHint({ name, preFilter: () => ({ status: SKIP }), filter: () => SUCCESS } as Plugin, { alwaysPasses: true }));
 
 export const DEFAULT_REGISTRY: PluginRegistry = {
   PrioritySort: fixed(['queueSort'], prioritySort),

@@ -19,6 +19,7 @@ import {
   type ScorePlugin,
   type Status,
 } from '../framework.js';
+import { ALWAYS_GROUP_LEVEL, registerFastHint } from '../fast-hints.js';
 
 /** upstream Toleration.ToleratesTaint: effect and key match when set; Equal compares values. */
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {
@@ -109,10 +110,7 @@ function normalizeScore(_cycle: CycleState, _pod: Pod, scores: NodeScore[]): voi
   defaultNormalizeScore(scores, true);
 }
 
-export const taintToleration = {
-  name: 'TaintToleration',
-  filter,
-  preScore,
-  score,
-  normalizeScore,
-} satisfies FilterPlugin & PreScorePlugin & ScorePlugin;
+export const taintToleration = registerFastHint(
+  { name: 'TaintToleration', filter, preScore, score, normalizeScore } satisfies FilterPlugin & PreScorePlugin & ScorePlugin,
+  ALWAYS_GROUP_LEVEL,
+);

@@ -13,6 +13,7 @@ import type { Node, Pod } from '../../../model/types.js';
 import {
   SKIP,
   SUCCESS,
+  nodeLabels,
   status,
   type CycleState,
   type NodeInfo,
@@ -181,7 +182,7 @@ const EXISTING_ANTI_NOT_MATCH: Status = Object.freeze(status('Unschedulable', ER
 export function filter(cycle: CycleState, _pod: Pod, nodeInfo: NodeInfo): Status {
   const s = cycle.read<PreFilterState>(PRE_FILTER_STATE_KEY);
   if (s === undefined) return status('Error', `reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`);
-  const labels = nodeInfo.node.metadata?.labels;
+  const labels = nodeLabels(nodeInfo);
   if (!satisfyPodAffinity(s, labels)) return AFFINITY_NOT_MATCH;
   if (!satisfyPodAntiAffinity(s, labels)) return ANTI_AFFINITY_NOT_MATCH;
   if (!satisfyExistingPodsAntiAffinity(s, labels)) return EXISTING_ANTI_NOT_MATCH;

@@ -22,6 +22,7 @@ import type {
 import { NAME, type NamespaceLabels } from './common.js';
 import { filter, preFilter, updateWithPod } from './filtering.js';
 import { normalizeScore, preScore, score, type ScoringArgs } from './scoring.js';
+import { registerFastHint } from '../../fast-hints.js';
 
 export {
   ERR_REASON_AFFINITY_RULES_NOT_MATCH,
@@ -56,7 +57,7 @@ export function interPodAffinity(args: InterPodAffinityArgs = {}, namespaceLabel
     ignorePreferredTermsOfExistingPods: args.ignorePreferredTermsOfExistingPods ?? false,
     namespaceLabels,
   };
-  return {
+  const plugin: InterPodAffinityPlugin = {
     name: NAME,
     preFilter: (cycle: CycleState, pod: Pod, snapshot: SchedulerSnapshot) => preFilter(cycle, pod, snapshot, namespaceLabels),
     filter,
@@ -67,4 +68,5 @@ export function interPodAffinity(args: InterPodAffinityArgs = {}, namespaceLabel
     addPod: (cycle, podToSchedule, podInfo, node) => updateWithPod(cycle, podToSchedule, podInfo, node, 1),
     removePod: (cycle, podToSchedule, podInfo, node) => updateWithPod(cycle, podToSchedule, podInfo, node, -1),
   };
+  return registerFastHint(plugin, { perNode: true });
 }

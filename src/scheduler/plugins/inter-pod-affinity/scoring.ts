@@ -15,6 +15,7 @@ import {
   MAX_NODE_SCORE,
   SKIP,
   SUCCESS,
+  nodeLabels,
   status,
   type CycleState,
   type NodeInfo,
@@ -159,7 +160,7 @@ export function preScore(
 export function score(cycle: CycleState, _pod: Pod, nodeInfo: NodeInfo): number {
   const s = cycle.read<PreScoreState>(PRE_SCORE_STATE_KEY);
   if (s === undefined) return 0;
-  const labels = nodeInfo.node.metadata?.labels;
+  const labels = nodeLabels(nodeInfo);
   if (labels == null) return 0;
   let total = 0;
   for (const [key, values] of s.topologyScore) {

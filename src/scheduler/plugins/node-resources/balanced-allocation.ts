@@ -27,6 +27,7 @@ import {
   type ResourceAllocationScorer,
   type ResourceSpec,
 } from './resource-allocation.js';
+import { registerFastHint } from '../../fast-hints.js';
 
 export interface NodeResourcesBalancedAllocationArgs {
   /** Default cpu and memory, weight 1 (weights are not used by this plugin). */
@@ -92,5 +93,5 @@ export function nodeResourcesBalancedAllocation(
     return resourceAllocationScore(scorer, node, reqs, scratch);
   }
 
-  return { name: 'NodeResourcesBalancedAllocation', preScore, score };
+  return registerFastHint({ name: 'NodeResourcesBalancedAllocation', preScore, score }, { allocation: scorer });
 }

@@ -21,6 +21,7 @@ import {
   type ScorePlugin,
   type Status,
 } from '../../framework.js';
+import { registerFastHint } from '../../fast-hints.js';
 import { isExtendedResourceName, podInfoFor } from '../../node-info.js';
 import { leastResourceScorer } from './least-allocated.js';
 import { mostResourceScorer } from './most-allocated.js';
@@ -209,5 +210,5 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): NodeResources
     return resourceAllocationScore(scorer, node, reqs, scratch);
   }
 
-  return { name: 'NodeResourcesFit', preFilter, filter, preScore, score };
+  return registerFastHint({ name: 'NodeResourcesFit', preFilter, filter, preScore, score }, { fit: true, allocation: scorer });
 }

@@ -15,6 +15,7 @@ import type { TopologySpreadConstraint } from 'kubernetes-types/core/v1.js';
 import {
   SKIP,
   SUCCESS,
+  nodeLabels,
   status,
   type CycleState,
   type NodeInfo,
@@ -184,7 +185,7 @@ export function filter(cycle: CycleState, _pod: Pod, nodeInfo: NodeInfo): Status
   if (s === undefined) return status('Error', `reading "${PRE_FILTER_STATE_KEY}" from cycleState: not found`);
   const constraints = s.constraints;
   if (constraints.length === 0) return SUCCESS;
-  const labels = nodeInfo.node.metadata?.labels;
+  const labels = nodeLabels(nodeInfo);
   for (let i = 0; i < constraints.length; i++) {
     const c = constraints[i]!;
     const tpVal = labels?.[c.topologyKey];

@@ -23,6 +23,7 @@ import type {
 import { NAME, SYSTEM_DEFAULT_CONSTRAINTS, type PodTopologySpreadArgs, type PodTopologySpreadListers } from './common.js';
 import { filter, preFilter, updateWithPod } from './filtering.js';
 import { normalizeScore, preScore, score, type ScoringConfig } from './scoring.js';
+import { registerFastHint } from '../../fast-hints.js';
 
 export {
   ERR_REASON_CONSTRAINTS_NOT_MATCH,
@@ -49,7 +50,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}, listersArg?:
   const systemDefaulted = (args.defaultingType ?? 'System') === 'System';
   const defaults = systemDefaulted ? SYSTEM_DEFAULT_CONSTRAINTS : (args.defaultConstraints ?? []);
   const cfg: ScoringConfig = { defaults, listers, systemDefaulted };
-  return {
+  const plugin: PodTopologySpreadPlugin = {
     name: NAME,
     preFilter: (cycle: CycleState, pod: Pod, snapshot: SchedulerSnapshot) => preFilter(cycle, pod, snapshot, defaults, listers),
     filter,
@@ -60,4 +61,5 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}, listersArg?:
     addPod: (cycle, podToSchedule, podInfo, node) => updateWithPod(cycle, podToSchedule, podInfo, node, 1),
     removePod: (cycle, podToSchedule, podInfo, node) => updateWithPod(cycle, podToSchedule, podInfo, node, -1),
   };
+  return registerFastHint(plugin, { perNode: true, topologySpread: true });
 }

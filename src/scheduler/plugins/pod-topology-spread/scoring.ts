@@ -18,6 +18,7 @@ import {
   status,
   type CycleState,
   type NodeInfo,
+  nodeLabels,
   type NodeScore,
   type SchedulerSnapshot,
   type Status,
@@ -81,7 +82,7 @@ function initPreScoreState(
   const topoSize: number[] = constraints.map(() => 0);
   if (constraints.length > 0) {
     for (const ni of filteredNodes) {
-      const labels = ni.node.metadata?.labels;
+      const labels = nodeLabels(ni);
       if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) {
         ignoredNodes.add(ni.name);
         continue;
@@ -191,7 +192,7 @@ function countByNode(index: PodLabelIndex, ns: string, c: Constraint, out: Map<s
 export function score(cycle: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
   const s = cycle.read<PreScoreState>(PRE_SCORE_STATE_KEY);
   if (s === undefined || s.ignoredNodes.has(nodeInfo.name)) return 0;
-  const labels = nodeInfo.node.metadata?.labels;
+  const labels = nodeLabels(nodeInfo);
   if (labels == null) return 0;
   const ns = pod.metadata?.namespace ?? '';
   let total = 0;

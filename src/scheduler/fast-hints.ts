@@ -1,0 +1,48 @@
+/**
+ * What the indexed cycle (fast-cycle.ts) may assume about a plugin instance. Built-in plugins
+ * describe themselves here when they are created; a plugin without a hint (out of tree, or a
+ * built-in name overridden by the user) makes the indexed cycle step aside for the plain one,
+ * so a hint is a promise about the plugin's own code, never a guess from its name.
+ *
+ * The promises, per hint field:
+ * - `groupLevel`: Filter and Score read the node only through its labels other than
+ *   kubernetes.io/hostname, its taints and spec.unschedulable (the node table's "group"),
+ *   unless `nodeSpecific(pod)` says this pod's terms read the node's name or hostname label.
+ * - `alwaysPasses`: Filter returns Success on every node (the volume plugins, no volumes).
+ * - `nodeName`: Filter is NodeName's: Success everywhere for a pod without spec.nodeName.
+ * - `fit`: Filter is NodeResourcesFit's fitsRequest (pods, cpu, memory, ephemeral-storage,
+ *   scalar resources), `allocation` its scorer (cpu/memory/... of the node's totals).
+ * - `allocation`: Score is resourceAllocationScore(allocation, node, pod's request list).
+ * - `imageLocality`: Score reads the node only through the names in node.imageStates.
+ * - `perNode`: a known plugin whose Filter/Score the indexed cycle calls node by node.
+ * - `topologySpread`: PodTopologySpread (its PreScore state is read to group nodes).
+ */
+import type { Pod } from '../model/types.js';
+import type { Plugin } from './framework.js';
+import type { ResourceAllocationScorer } from './plugins/node-resources/resource-allocation.js';
+
+export interface FastHint {
+  readonly groupLevel?: { readonly nodeSpecific: (pod: Pod) => boolean };
+  readonly alwaysPasses?: true;
+  readonly nodeName?: true;
+  readonly fit?: true;
+  readonly allocation?: ResourceAllocationScorer;
+  readonly imageLocality?: true;
+  readonly perNode?: true;
+  readonly topologySpread?: true;
+}
+
+const hints = new WeakMap<Plugin, FastHint>();
+
+/** Called by a built-in plugin's module or factory on the instance it hands out. */
+export function registerFastHint<P extends Plugin>(plugin: P, hint: FastHint): P {
+  hints.set(plugin, hint);
+  return plugin;
+}
+
+export function fastHintOf(plugin: Plugin): FastHint | undefined {
+  return hints.get(plugin);
+}
+
+/** For plugins whose Filter/Score depend on the group alone, whatever the pod. */
+export const ALWAYS_GROUP_LEVEL: FastHint = Object.freeze({ groupLevel: Object.freeze({ nodeSpecific: () => false }) });
