@@ -6,8 +6,10 @@
  * transition (./sync-pod.ts); nothing is remembered between reconciles except what the pod's
  * status records.
  *
- * Not this reconciler's: podIP/hostIP (networking), node heartbeats and node failure (a later
- * issue: see `nodeRunsPods`).
+ * Not this reconciler's: podIP/hostIP (networking) and node heartbeats (./node-lease.ts). A
+ * node whose machine is off or whose kubelet is stopped (a fault record, see `nodeRunsPods`)
+ * runs nothing and writes nothing: its pods keep their last status, and pods deleted meanwhile
+ * stay Terminating until the kubelet comes back and finishes them.
  *
  * @see kubernetes/kubernetes pkg/kubelet/kubelet.go (syncPod, syncTerminatingPod)
  * @see kubernetes/kubernetes pkg/kubelet/status/status_manager.go (canBeDeleted, the final delete)
@@ -19,6 +21,7 @@ import { getObject, objectKey, splitObjectKey, type ClusterState } from '../../m
 import { parseRFC3339 } from '../../model/time.js';
 import type { KubeObject, Node, Pod } from '../../model/types.js';
 import { resolveImageProfile, validateImageProfile, type ImageProfile, type ResolvedImageProfile } from './image-profile.js';
+import { kubeletRunning } from './node-lease.js';
 import { syncPod, type NodeObject, type PodObject } from './sync-pod.js';
 
 export type { ImageProfile, ResolvedImageProfile } from './image-profile.js';
@@ -47,12 +50,11 @@ function withImages(node: NodeObject, pulled: readonly { image: string; sizeByte
 }
 
 /**
- * Whether the node's kubelet is running pods. Always true for now; node failure (a later
- * issue) makes this the one place that says "node down: do nothing".
+ * Whether the node's kubelet is running pods: the one place that says "node down, or kubelet
+ * stopped: do nothing". Faults are records in the state ('~Fault'), so this stays pure.
  */
-function nodeRunsPods(node: NodeObject): boolean {
-  void node;
-  return true;
+function nodeRunsPods(state: ClusterState, node: NodeObject): boolean {
+  return kubeletRunning(state, node.metadata.name);
 }
 
 /** Virtual now as epoch ms: ctx.now has whole seconds, nowMs the milliseconds (the epoch is whole seconds). */
@@ -80,7 +82,7 @@ export function kubelet(config: KubeletConfig = {}): Reconciler {
     const nodeName = pod?.spec?.nodeName;
     if (!pod || !nodeName) return NONE;
     const node = getObject(state, 'Node', undefined, nodeName) as NodeObject | undefined;
-    if (!node || !nodeRunsPods(node)) return NONE;
+    if (!node || !nodeRunsPods(state, node)) return NONE;
     const nowMs = epochNow(ctx);
     const r = syncPod({ pod, node, nowMs, profile, seed });
     const involvedObject = { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
@@ -98,7 +100,8 @@ export function kubelet(config: KubeletConfig = {}): Reconciler {
     if (!change.object || !(pod.spec as Pod['spec'])?.nodeName) return [];
     return [objectKey(pod.metadata.namespace, pod.metadata.name)];
   };
-  // Node changes wake nothing yet; node failure (a later issue) will map them to the node's pods.
+  // Node changes wake nothing: a kubelet coming back is woken for its pods by the sim, which
+  // has the nodeName index (a watch mapper does not).
   const nodes: WatchMapper = () => [];
   return { name: 'kubelet', watches: { Pod: pods, Node: nodes }, reconcile };
 }
