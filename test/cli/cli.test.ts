@@ -20,6 +20,7 @@ describe('kubesim CLI', () => {
     expect(a).toBe(b);
     expect(a).toContain('deployment.apps/vote created');
     expect(a).toContain('deployment.apps/vote unchanged');
+    expect(a).toContain('service/vote unchanged');
     expect(a).toContain('is invalid: spec.replicas: Invalid value: -1');
     const c = execFileSync('node', [BIN, 'demo', '--seed', '2'], { encoding: 'utf8' });
     expect(c).not.toBe(a);
