@@ -382,7 +382,8 @@ function planLoadBalancer(plan: Plan, svc: KubeObject, spec: Spec, old: KubeObje
   }
   if (held.length > 0 || ingressIPs(svc).length > 0) return;
   const pool = net.loadBalancerCIDR;
-  for (let ip = pool.base + 1; ip < pool.base + pool.size - 1; ip++) {
+  // The pool's last usable address belongs to the simulated ingress controller (ingressIP).
+  for (let ip = pool.base + 1; ip < pool.base + pool.size - 2; ip++) {
     const value = formatIPv4(ip);
     if (plan.isFree('~LoadBalancerIP', value)) {
       plan.claims.push(['~LoadBalancerIP', value]);
@@ -424,4 +425,9 @@ export function releaseServiceAddresses(batch: StoreBatch, svc: StoredObject): v
   for (const np of heldNodePorts(spec)) release(batch, '~NodePort', String(np), owner);
   if (needsHealthCheckNodePort(spec) && spec.healthCheckNodePort) release(batch, '~NodePort', String(spec.healthCheckNodePort), owner);
   for (const lb of ingressIPs(svc)) release(batch, '~LoadBalancerIP', lb, owner);
+}
+
+/** The address the simulated ingress controller publishes: the LB pool's last usable one. */
+export function ingressControllerIP(net: ResolvedNetwork): string {
+  return formatIPv4(net.loadBalancerCIDR.base + net.loadBalancerCIDR.size - 2);
 }

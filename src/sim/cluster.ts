@@ -44,8 +44,18 @@ import { EventRecorder } from './events.js';
 import { Indexer } from './indexer.js';
 import { Trace, type TraceEntry } from './trace.js';
 import { runKubectl } from '../kubectl/index.js';
+import type { KubectlOptions } from '../kubectl/target.js';
+import { evictPod } from '../model/eviction.js';
+import { patchObject, type PatchType } from '../model/patch.js';
+import { decodeManifestsStrict } from '../model/strict-decode.js';
+import { cordonNode, runDrain, type DrainOptions, type DrainResult } from './drain.js';
+import { KubectlError } from '../kubectl/errors.js';
+import { API_SERVER_URL } from '../kubectl/info.js';
+import { ControlPlane, mirrorPods, staticPodStatus } from './control-plane.js';
+import { Faults, type FaultHost, type ScheduledFault } from './faults.js';
+import { FAULT_TABLE, machineDown, nodeLease } from '../reconcilers/kubelet/node-lease.js';
 import type { NetworkAllocator } from '../model/admission/service-allocation.js';
-import { networkAllocator } from '../network/ipam.js';
+import { ingressControllerIP, networkAllocator } from '../network/ipam.js';
 import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetwork } from '../network/options.js';
 import { Router } from '../network/router.js';
 import { systemServices } from './bootstrap.js';
@@ -142,7 +152,8 @@ export interface DeleteCallOptions extends DeleteOptions {
  */
 type TimerPayload =
   | { readonly type: 'requeue'; readonly controller: number; readonly key: string; readonly background: false }
-  | { readonly type: 'scheduler'; readonly background: boolean };
+  | { readonly type: 'scheduler'; readonly background: boolean }
+  | { readonly type: 'fault'; readonly fault: ScheduledFault; readonly background: false };
 
 /** How many pods one scheduling step binds before controllers run again (one commit each). */
 const SCHEDULE_BATCH = 1024;
@@ -174,6 +185,10 @@ export class Cluster {
   readonly network: Router;
   private readonly net: ResolvedNetwork;
   private readonly allocator: NetworkAllocator;
+  /** The masters (etcd members) and whether the API is available. */
+  readonly controlPlane: ControlPlane;
+  /** Fault injection: nodes, kubelets, zones, masters, partitions; now or scheduled as data. */
+  readonly faults: Faults;
 
   constructor(options: ClusterOptions = {}) {
     if (options === null || typeof options !== 'object') throw new BadRequestError('createCluster: options must be an object');
@@ -191,6 +206,7 @@ export class Cluster {
       rng: this.rng.fork('network'),
       proxyMode: this.net.options.proxyMode,
       clusterDomain: this.net.options.clusterDomain,
+      isNodeDown: (name) => machineDown(this.current, name),
     });
     this.sched =
       options.scheduler === false
@@ -204,8 +220,11 @@ export class Cluster {
       },
     };
     this.rollout = this.rolloutApi();
+    const masters = options.controlPlane?.masters ?? 0;
+    this.controlPlane = new ControlPlane(Array.from({ length: Number.isInteger(masters) && masters > 0 ? masters : 0 }, (_, i) => `control-plane-${i + 1}`));
+    this.faults = new Faults(this.faultHost());
     const userReconcilers = options.reconcilers ?? [];
-    for (const r of builtinReconcilers(options, this.seed, this.net.options, new Set(userReconcilers.map((u) => u.name)))) this.addReconciler(r);
+    for (const r of builtinReconcilers(options, this.seed, { ...this.net.options, ingressIP: ingressControllerIP(this.net) }, new Set(userReconcilers.map((u) => u.name)))) this.addReconciler(r);
     for (const r of userReconcilers) this.addReconciler(r);
     const nodes = bootstrapNodes(options, formatRFC3339(this.epochMs));
     this.commit((batch, ctx) => {
@@ -217,9 +236,37 @@ export class Cluster {
         const { name, ...rest } = pc;
         createObject(batch, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, ...rest }, ctx);
       }
-      nodes.forEach((node, i) => createObject(batch, cloneJson(node, `createCluster: nodes[${i}]`) as KubeObject, ctx));
+      // The kubelets register their nodes and Leases. The Leases take their uids from a stream
+      // of their own, so that adding them did not shift any other object's uid or name.
+      const registration = { ...ctx, ids: this.rng.fork('node-registration') };
+      nodes.forEach((node, i) => {
+        const stored = createObject(batch, cloneJson(node, `createCluster: nodes[${i}]`) as KubeObject, ctx);
+        createObject(batch, nodeLease(stored, this.epochMs), registration);
+      });
     });
-    this.drain();
+    this.runDue();
+    this.startStaticPods(options.kubeletVersion ?? 'v1.32.0');
+  }
+
+  /**
+   * The masters' kubelets start their static pods (etcd, kube-apiserver, ...) before the API
+   * is up, then create mirror pods for them: here, Running from the cluster's start.
+   */
+  private startStaticPods(version: string): void {
+    if (this.controlPlane.members.length === 0) return;
+    this.commit((batch, ctx) => {
+      const ids = { ...ctx, ids: this.rng.fork('static-pods') };
+      for (const name of this.controlPlane.members) {
+        const node = batch.get('Node', undefined, name);
+        if (!node) continue;
+        for (const manifest of mirrorPods(node, version, this.seed, this.nowTimestamp)) {
+          const pod = createObject(batch, manifest, ids);
+          const status = staticPodStatus(pod, node, this.epochMs, this.seed);
+          updateObject(batch, { ...(cloneJson(pod) as object), status: { ...(pod.status as object), ...status } } as KubeObject, ctx, { subresource: 'status' });
+        }
+      }
+    });
+    this.runDue();
   }
 
   /** The current immutable state. */
@@ -257,41 +304,46 @@ export class Cluster {
    * All-or-nothing: if any object is rejected, the error names its document and nothing changes.
    */
   apply(input: string | object | readonly object[]): ApplyResult[] {
-    const decoded = decodeManifests(input);
+    this.requireApi();
+    const decoded = decodeManifestsStrict(input);
     const results = this.commit((batch, ctx) => eachDocument(decoded, (obj) => applyObject(batch, obj, ctx)));
-    this.drain();
+    this.runDue();
     return results;
   }
 
   /** kubectl create: every object must be new. All-or-nothing. */
   create(input: string | object | readonly object[]): StoredObject[] {
-    const decoded = decodeManifests(input);
+    this.requireApi();
+    const decoded = decodeManifestsStrict(input);
     const created = this.commit((batch, ctx) => eachDocument(decoded, (obj) => createObject(batch, obj, ctx)));
-    this.drain();
+    this.runDue();
     return created;
   }
 
   /** kubectl replace: a full update; a resourceVersion in the object makes it conditional. */
   replace(input: string | object | readonly object[]): StoredObject[] {
-    const decoded = decodeManifests(input);
+    this.requireApi();
+    const decoded = decodeManifestsStrict(input);
     const replaced = this.commit((batch, ctx) => eachDocument(decoded, (obj) => updateObject(batch, obj, ctx)));
-    this.drain();
+    this.runDue();
     return replaced;
   }
 
   /** Writes an object's status (the status subresource), as a controller or kubelet would. */
   updateStatus(input: object): StoredObject {
+    this.requireApi();
     const [d] = decodeManifests(input);
     const result = this.commit((batch, ctx) => updateObject(batch, d!.object, ctx, { subresource: 'status' }));
-    this.drain();
+    this.runDue();
     return result;
   }
 
   /** kubectl delete KIND NAME: graceful for pods on nodes; propagation Background by default. */
   delete(kind: string, name: string, opts: DeleteCallOptions = {}): DeleteResult {
+    this.requireApi();
     const info = resolveResource(kind);
     const result = this.commit((batch, ctx) => deleteObject(batch, info.kind, opts.namespace, name, ctx, opts));
-    this.drain();
+    this.runDue();
     return result;
   }
 
@@ -316,8 +368,9 @@ export class Cluster {
   }
 
   private writeOne(obj: KubeObject): StoredObject {
+    this.requireApi();
     const result = this.commit((batch, ctx) => updateObject(batch, obj, ctx));
-    this.drain();
+    this.runDue();
     return result;
   }
 
@@ -347,8 +400,67 @@ export class Cluster {
    * Runs a kubectl command line against the cluster and returns what kubectl prints, e.g.
    * `cluster.kubectl('get pods -o wide')`. Failures throw KubectlError with kubectl's message.
    */
-  kubectl(args: string): string {
-    return runKubectl(this, args);
+  kubectl(args: string, opts?: KubectlOptions): string {
+    if (!this.controlPlane.available(this.current)) {
+      const host = API_SERVER_URL.replace(/^https:\/\//, '');
+      throw new KubectlError('ServiceUnavailable', `The connection to the server ${host} was refused - did you specify the right host or port?`);
+    }
+    return runKubectl(this, args, opts);
+  }
+
+  /** kubectl patch: strategic-merge (default), JSON merge (RFC 7386) or JSON patch (RFC 6902). */
+  patch(kind: string, name: string, patch: string | object, opts: { type?: PatchType; namespace?: string } = {}): StoredObject {
+    this.requireApi();
+    const info = resolveResource(kind);
+    const result = this.commit((batch, ctx) => {
+      const live = batch.get(info.kind, info.namespaced ? (opts.namespace ?? 'default') : undefined, name);
+      if (!live) throw new NotFoundError(groupResource(info), name);
+      return updateObject(batch, patchObject(live, patch, opts.type ?? 'strategic'), ctx);
+    });
+    this.runDue();
+    return result;
+  }
+
+  /** The pods/eviction subresource: deletes the pod unless a PodDisruptionBudget forbids it (429). */
+  evict(pod: string, opts: { namespace?: string } & DeleteOptions = {}): DeleteResult {
+    this.requireApi();
+    const { namespace, name } = pod.includes('/') ? splitObjectKey(pod) : { namespace: opts.namespace, name: pod };
+    const result = this.commit((batch, ctx) => evictPod(batch, namespace ?? 'default', name, ctx, opts));
+    this.runDue();
+    return result;
+  }
+
+  /** kubectl cordon: marks the node unschedulable. Returns kubectl's line (`node/x cordoned`). */
+  cordon(node: string): string {
+    const r = cordonNode(this.get('node', node), true);
+    if (r.object) this.replace(r.object);
+    return r.line;
+  }
+
+  /** kubectl uncordon. */
+  uncordon(node: string): string {
+    const r = cordonNode(this.get('node', node), false);
+    if (r.object) this.replace(r.object);
+    return r.line;
+  }
+
+  /**
+   * kubectl drain: cordons, then evicts the node's pods through the Eviction API (refused
+   * evictions are retried every 5 s of virtual time, as kubectl does) and waits for them to go.
+   * Returns kubectl's output lines, and the error kubectl would exit with.
+   */
+  drain(node: string, opts: DrainOptions = {}): DrainResult {
+    return runDrain(
+      {
+        state: () => this.current,
+        now: () => this.current.nowMs,
+        update: (o) => void this.replace(o),
+        evict: (key, o) => void this.evict(key, o),
+        advanceTo: (ms) => this.advance(Math.max(0, ms - this.current.nowMs)),
+      },
+      node,
+      opts,
+    );
   }
 
   /** One object; throws NotFound (`pods "web" not found`) when absent. */
@@ -356,6 +468,7 @@ export class Cluster {
   /** A list, sorted by namespace and name, in the namespace (default `default`) or all. */
   get(kind: string, name?: undefined, opts?: GetOptions): StoredObject[];
   get(kind: string, name?: string, opts: GetOptions = {}): StoredObject | StoredObject[] {
+    this.requireApi();
     const info = resolveResource(kind);
     if (name !== undefined) {
       const obj = this.find(info.kind, name, opts);
@@ -371,6 +484,7 @@ export class Cluster {
 
   /** Like `get` for one object, but undefined instead of NotFound. */
   find(kind: string, name: string, opts: GetOptions = {}): StoredObject | undefined {
+    this.requireApi();
     const info: KindInfo = resolveResource(kind);
     return getObject(this.current, info.kind, info.namespaced ? (opts.namespace ?? 'default') : undefined, name);
   }
@@ -402,7 +516,13 @@ export class Cluster {
   settle(opts: { timeout?: Duration } = {}): boolean {
     const deadline = this.current.nowMs + parseDuration(opts.timeout ?? DEFAULT_SETTLE_TIMEOUT);
     for (;;) {
-      this.drain();
+      this.runDue();
+      if (this.foregroundTimers === 0 && this.blockedWork()) {
+        // The API is down with work waiting for it: nothing happens until someone acts.
+        this.timers.advanceTo(deadline);
+        this.setNow(deadline);
+        return false;
+      }
       if (this.foregroundTimers === 0) return true;
       const next = this.timers.peek();
       if (!next || next.dueMs > deadline) {
@@ -417,14 +537,14 @@ export class Cluster {
   }
 
   private runTo(targetMs: number, stop: (state: ClusterState) => boolean): boolean {
-    this.drain();
+    this.runDue();
     if (stop(this.current)) return true;
     for (;;) {
       const timer = this.timers.popDue(targetMs);
       if (!timer) break;
       this.setNow(timer.dueMs);
       this.fire(timer.payload);
-      this.drain();
+      this.runDue();
       if (stop(this.current)) return true;
     }
     this.timers.advanceTo(targetMs);
@@ -439,6 +559,15 @@ export class Cluster {
 
   private fire(payload: TimerPayload): void {
     if (!payload.background) this.foregroundTimers--;
+    if (payload.type === 'fault') {
+      try {
+        this.faults.run(payload.fault.spec);
+      } catch (e) {
+        if (!(e instanceof KubesimError)) throw e;
+        this.log.record({ tMs: this.current.nowMs, op: 'error', controller: 'faults', key: payload.fault.spec.fault, message: e.message });
+      }
+      return;
+    }
     if (payload.type === 'scheduler') {
       this.schedulerTimer = undefined;
       this.sched!.tick(this.current.nowMs);
@@ -510,6 +639,58 @@ export class Cluster {
 
   // ---- internals ---------------------------------------------------------------------------
 
+  /** Throws ServiceUnavailable while etcd has no quorum: the call changes nothing. */
+  private requireApi(): void {
+    if (!this.controlPlane.available(this.current)) throw this.controlPlane.unavailableError(this.current);
+  }
+
+  /** Work that only the (unavailable) API would let run. */
+  private blockedWork(): boolean {
+    if (this.controlPlane.available(this.current)) return false;
+    return this.loop.size > 0 || (this.sched !== undefined && this.sched.pendingActive > 0);
+  }
+
+  private faultHost(): FaultHost {
+    const cluster = this;
+    return {
+      get state() {
+        return cluster.current;
+      },
+      get nowMs() {
+        return cluster.current.nowMs;
+      },
+      epochMs: this.epochMs,
+      network: this.network,
+      get controlPlane() {
+        return cluster.controlPlane;
+      },
+      commitFaults: (note, write, woken) => {
+        const batch = new StoreBatch(this.current);
+        write(batch);
+        this.log.record({ tMs: this.current.nowMs, op: 'note', message: note });
+        this.publish(batch);
+        this.wakeKubelet(woken);
+        this.runDue();
+      },
+      note: (note) => {
+        this.log.record({ tMs: this.current.nowMs, op: 'note', message: note });
+        this.runDue();
+      },
+      scheduleFault: (f) => {
+        this.schedule(f.dueMs, { type: 'fault', fault: f, background: false });
+      },
+    };
+  }
+
+  /** A kubelet back at work looks at every pod bound to its node (the nodeName index). */
+  private wakeKubelet(nodes: readonly string[]): void {
+    const index = this.loop.names().indexOf('kubelet');
+    if (index < 0) return;
+    for (const node of nodes) {
+      for (const pod of this.indexer.list('Pod', 'nodeName', node)) this.loop.enqueue(index, `${pod.metadata.namespace}/${pod.metadata.name}`);
+    }
+  }
+
   private writeContext(): WriteContext {
     return { nowMs: this.current.nowMs, epochMs: this.epochMs, ids: this.apiIds, network: this.allocator };
   }
@@ -529,7 +710,12 @@ export class Cluster {
     if (batch.changes.length === 0) return;
     this.current = batch.commit(this.current.nowMs);
     const tMs = this.current.nowMs;
-    for (const change of batch.changes) if (!isInternalTable(change.kind)) this.publishChange(change, tMs);
+    for (const change of batch.changes) {
+      if (!isInternalTable(change.kind)) this.publishChange(change, tMs);
+      // Fault records are data reconcilers may watch (the kubelet's heartbeats do); they are
+      // neither traced (the fault's note is) nor sent to watchers.
+      else if (change.kind === FAULT_TABLE) this.loop.onChange(change, this.current);
+    }
   }
 
   private publishChange(change: Change, tMs: number): void {
@@ -551,7 +737,9 @@ export class Cluster {
    * Runs everything due at this instant: queued reconciles until the queue is empty, then a
    * batch of scheduling, and again, until neither has work (bounded).
    */
-  private drain(): void {
+  private runDue(): void {
+    // Without the API no controller and no scheduler can act: their queues and timers wait.
+    if (!this.controlPlane.available(this.current)) return;
     let steps = 0;
     for (;;) {
       for (let item = this.loop.next(); item; item = this.loop.next()) {
@@ -682,6 +870,11 @@ export class Cluster {
       case 'bind': {
         const { namespace, name } = splitObjectKey(action.podKey);
         bindPod(batch, namespace ?? 'default', name, action.nodeName, ctx);
+        return;
+      }
+      case 'evict': {
+        const { namespace, name } = splitObjectKey(action.podKey);
+        evictPod(batch, namespace ?? 'default', name, ctx, action.options);
         return;
       }
       case 'event':

@@ -247,7 +247,8 @@ describe('bad input changes nothing', () => {
     ['a scalar document', 'just a string', /must be an object/],
     ['a __proto__ key', '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","__proto__":{"polluted":true}},"spec":{"containers":[{"name":"c","image":"x"}]}}', /__proto__|not allowed/],
     ['a 10 MB document', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\n  annotations:\n    a: "${'x'.repeat(10 * 1024 * 1024)}"\n`, RequestEntityTooLargeError],
-    ['wrong types', { ...deployment('web'), spec: { ...deployment('web').spec, replicas: 'three' } }, InvalidError],
+    ['wrong types', { ...deployment('web'), spec: { ...deployment('web').spec, replicas: 'three' } }, /cannot unmarshal string into Go struct field DeploymentSpec\.spec\.replicas of type int32/],
+    ['an unknown field', { ...deployment('web'), spec: { ...deployment('web').spec, replicaz: 3 } }, /strict decoding error: unknown field "spec\.replicaz"/],
   ];
 
   it.each(cases)('%s', (_why, input, expected) => {
