@@ -50,6 +50,34 @@ export type {
   PreEnqueuePlugin,
 } from './scheduler/framework.js';
 export type { NodeShorthand } from './sim/bootstrap.js';
+export type { Faults, FaultSpec, FaultVerb, ScheduledFault } from './sim/faults.js';
+export type { ControlPlane } from './sim/control-plane.js';
+export type { DrainOptions, DrainResult } from './sim/drain.js';
+export type { NodePoolSpec } from './reconcilers/node-pool.js';
+export type { ImageProfile } from './reconcilers/kubelet/image-profile.js';
+export type { NetworkOptions } from './network/options.js';
+export type { Router } from './network/router.js';
+export type {
+  ProxyMode,
+  Route,
+  RouteVia,
+  RouteEndpoint,
+  Hop,
+  NetworkError,
+  NetworkErrorReason,
+  ResolveResult,
+  RequestTarget,
+  RequestOptions,
+  ResolveOptions,
+  NetworkStats,
+} from './network/types.js';
+export type { KubectlOptions } from './kubectl/target.js';
+export { KubectlError } from './kubectl/errors.js';
+export { patchObject } from './model/patch.js';
+export type { PatchType } from './model/patch.js';
+export { JsonPatchError } from './model/json-patch.js';
+export { StrategicMergePatchError } from './model/strategic-merge-patch.js';
+export { findUnknownFields } from './model/strict-decode.js';
 export { formatApplyResult, LAST_APPLIED_ANNOTATION } from './sim/apply.js';
 export type { ApplyResult, ApplyAction } from './sim/apply.js';
 export { formatTraceEntry } from './sim/trace.js';
