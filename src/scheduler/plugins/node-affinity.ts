@@ -130,7 +130,8 @@ export function compileNodeSelector(ns: NodeSelector): readonly CompiledTerm[] {
   return out;
 }
 
-function selectorMatches(terms: readonly CompiledTerm[], node: Node, nodeName: string): boolean {
+/** Whether any of a compiled NodeSelector's terms matches the node (terms are ORed). */
+export function selectorMatches(terms: readonly CompiledTerm[], node: Node, nodeName: string): boolean {
   for (let i = 0; i < terms.length; i++) if (termMatches(terms[i]!, node, nodeName)) return true;
   return false;
 }
