@@ -62,3 +62,22 @@ spec:
     expect(c.network.request({ from: 'external', to: 'http://vote.example.com/' })).toMatchObject({ ok: true, service: 'default/vote', via: 'ingress' });
   });
 });
+
+describe('Endpoints through a rolling update', () => {
+  it('hold exactly the ready vote pods at every step of the rollout', () => {
+    const c = votingApp();
+    c.setImage('deployment/vote', 'vote', 'dockersamples/examplevotingapp_vote:v2');
+    for (let step = 0; step < 120 && !c.rollout.status('deployment/vote').done; step++) {
+      c.advance('500ms');
+      const ready = c
+        .get('pods', undefined, { selector: 'app=vote' })
+        .filter((p) => !p.metadata.deletionTimestamp && (p.status as { conditions?: { type: string; status: string }[] }).conditions?.some((x) => x.type === 'Ready' && x.status === 'True'))
+        .map((p) => (p.status as { podIP: string }).podIP)
+        .sort();
+      const ep = c.get('endpoints', 'vote') as { subsets?: { addresses?: { ip: string }[] }[] };
+      const addresses = (ep.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
+      expect(addresses).toEqual(ready);
+    }
+    expect(c.rollout.status('deployment/vote').done).toBe(true);
+  });
+});
