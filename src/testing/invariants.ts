@@ -163,6 +163,12 @@ function isSteady(d: StoredObject): boolean {
  * is no baseline, it was not steady there, its replicas, strategy or minReadySeconds changed
  * since, it is paused, or a fault or disruption happened (then pods vanish for other reasons).
  */
+/**
+ * Deployments whose replicas or strategy changed at some point since a baseline: a scale to 0
+ * and back to the old count between two settles is not a rollout from a steady state.
+ */
+const changedSinceBaseline = new WeakMap<object, Set<string>>();
+
 export const rolloutBoundsHeld = defineInvariant('rolloutBoundsHeld', (c, ctx) => {
   if (!ctx.baseline || ctx.disruptedSinceBaseline || ctx.faultsActive) return [];
   const out: string[] = [];
@@ -173,8 +179,16 @@ export const rolloutBoundsHeld = defineInvariant('rolloutBoundsHeld', (c, ctx) =
     const base = listObjects(ctx.baseline, 'Deployment', d.metadata.namespace).find((b) => b.metadata.uid === d.metadata.uid);
     if (!base || !isSteady(base) || dspec(base).paused) continue;
     const bspec = dspec(base);
-    if ((bspec.replicas ?? 1) !== (spec.replicas ?? 1) || (bspec.minReadySeconds ?? 0) !== (spec.minReadySeconds ?? 0)) continue;
-    if (JSON.stringify(bspec.strategy ?? {}) !== JSON.stringify(spec.strategy ?? {})) continue;
+    let changed = changedSinceBaseline.get(ctx.baseline);
+    if (!changed) changedSinceBaseline.set(ctx.baseline, (changed = new Set()));
+    if (
+      (bspec.replicas ?? 1) !== (spec.replicas ?? 1) ||
+      (bspec.minReadySeconds ?? 0) !== (spec.minReadySeconds ?? 0) ||
+      JSON.stringify(bspec.strategy ?? {}) !== JSON.stringify(spec.strategy ?? {})
+    ) {
+      changed.add(d.metadata.uid);
+    }
+    if (changed.has(d.metadata.uid)) continue;
     const want = spec.replicas ?? 1;
     const ru = spec.strategy?.rollingUpdate ?? {};
     const surge = scaledIntOrPercent(ru.maxSurge, want, true, '25%');

@@ -164,3 +164,19 @@ describe('invariants on a healthy cluster', () => {
     for (const inv of builtinInvariants) expect([inv.name, failed(inv(c, { baseline: c.state }))]).toEqual([inv.name, '']);
   });
 });
+
+describe('rolloutBoundsHeld after a scale to zero and back', () => {
+  it('does not treat the scale-up from zero as a rollout from the steady state', async () => {
+    const { createCluster } = await import('../../src/index.js');
+    const { rolloutBoundsHeld } = await import('../../src/testing/index.js');
+    const c = createCluster({ nodes: 2, images: { 'web:v1': { pullTime: '1s' } } });
+    c.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' }, spec: { replicas: 3, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'web:v1' }] } } } });
+    c.settle();
+    const baseline = c.state;
+    const ctx = { baseline, disruptedSinceBaseline: false, faultsActive: false };
+    c.scale('deployment/api', 0);
+    expect(rolloutBoundsHeld(c, ctx).ok).toBe(true);
+    c.scale('deployment/api', 3);
+    expect(rolloutBoundsHeld(c, ctx).ok).toBe(true);
+  });
+});
