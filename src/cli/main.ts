@@ -4,18 +4,22 @@
  * 0 success, 1 a failed run or expectation, 2 bad usage or an invalid scenario file.
  */
 import { readFileSync, realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { KubesimError } from '../model/errors.js';
 import { runDemo } from './demo.js';
 import { ScenarioError } from './scenario/schema.js';
 import { parseScenario, runScenario, summarize } from './scenario/runner.js';
 import { runShell } from './shell.js';
+import { formatSweep, mergeSweeps, parseMetrics, parseSweepResult, type SweepResult } from './sweep/aggregate.js';
+import { parseSeeds, parseShard, shardSeeds, SweepUsageError } from './sweep/seeds.js';
 
 const HELP = `kubesim — a deterministic, in-memory Kubernetes cluster simulator
 
 Usage:
   kubesim demo [--seed N]                            run the narrated demo
   kubesim run SCENARIO.yaml [--seed N] [--output json]  run a scenario and check its expectations
+  kubesim sweep SCENARIO.yaml --seeds 1..1000        run a scenario over many seeds in parallel
   kubesim shell [--seed N] [--nodes N] [--zones N]   an interactive kubectl prompt on a fresh cluster
   kubesim version                                    print the version
   kubesim help                                       this text
@@ -41,6 +45,25 @@ Options:
 
 Exit status: 0 all expectations held (or the scenario was skipped for a missing feature),
 1 a step or an expectation failed, 2 bad usage or an invalid scenario file.`,
+  sweep: `Usage: kubesim sweep SCENARIO.yaml --seeds SEEDS [--workers N] [--shard i/n]
+                     [--metrics m1,m2] [--output json]
+       kubesim sweep --merge SHARD.json SHARD.json ... [--output json]
+
+Runs one scenario once per seed (the seed replaces the scenario's cluster seed) on worker
+threads, and aggregates: passed/failed/skipped counts, the failing seeds, and per metric
+min/p50/p90/p99/max (nearest rank). The aggregate, with its aggregateHash, is the same for
+any --workers and for shards merged with --merge.
+
+Options:
+  --seeds SEEDS    1..1000, 1,2,5 or 1..10,20..30 (inclusive ranges; repeats count once)
+  --workers N      worker threads (default: the number of CPUs)
+  --shard i/n      run only the seeds at positions p (0-based, sorted) with p % n == i-1
+  --metrics LIST   any of duration, rolloutMs, pendingPods (default: all)
+  --output json    print the machine-readable result (also the shard file format)
+  --merge          merge the JSON outputs of shards given as arguments
+
+Exit status: 0 every seed passed (or was skipped), 1 some seed failed, 2 bad usage
+(bad seed list, shard out of range, unreadable or invalid file).`,
   shell: `Usage: kubesim shell [--seed N] [--nodes N] [--zones N] [--masters N]
 
 An interactive prompt on a fresh cluster. Type kubectl commands (with or without the
@@ -135,6 +158,56 @@ function run(args: readonly string[], io: Io): number {
   return report.status === 'failed' ? 1 : 0;
 }
 
+/** A one-line progress bar redrawn in place; only ever on a terminal. */
+function progressBar(done: number, total: number, failed: number): void {
+  const width = 30;
+  const filled = Math.trunc((done * width) / total);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} seeds, ${failed} failed`);
+  if (done === total) process.stderr.write('\r\x1b[K');
+}
+
+async function sweep(args: readonly string[], io: Io): Promise<number> {
+  // --merge takes no value; the files are the positional arguments.
+  const merge = args.includes('--merge');
+  const p = parseFlags(
+    args.filter((a) => a !== '--merge'),
+    merge ? ['output'] : ['seeds', 'workers', 'shard', 'metrics', 'output'],
+    'sweep',
+  );
+  const output = p.flags.get('output') ?? 'text';
+  if (output !== 'text' && output !== 'json') throw new UsageError(`--output must be "json" (or omitted), got "${output}"`);
+  // Loaded here so the other commands do not load the worker pool library at start-up.
+  const { readInput, runSweep } = await import('./sweep/sweep.js');
+  let result: SweepResult;
+  if (merge) {
+    if (p.positional.length === 0) throw new UsageError('kubesim sweep --merge needs the JSON files of the shards');
+    result = mergeSweeps(p.positional.map((f) => parseSweepResult(readInput(f), f)));
+  } else {
+    const file = p.positional[0];
+    if (file === undefined || p.positional.length > 1) throw new UsageError('kubesim sweep takes exactly one SCENARIO.yaml');
+    const spec = p.flags.get('seeds');
+    if (spec === undefined) throw new UsageError('kubesim sweep needs --seeds (for example --seeds 1..100)');
+    const all = parseSeeds(spec);
+    const shardSpec = p.flags.get('shard');
+    const shard = shardSpec === undefined ? undefined : parseShard(shardSpec);
+    const seeds = shard === undefined ? all : shardSeeds(all, shard);
+    const metrics = parseMetrics(p.flags.get('metrics'));
+    const workers = intFlag(p, 'workers') ?? availableParallelism();
+    const bar = output === 'text' && process.stderr.isTTY === true;
+    try {
+      result = await runSweep({ file, seeds, workers, metrics, ...(shard !== undefined ? { shard } : {}), ...(bar ? { onProgress: progressBar } : {}) });
+    } catch (e) {
+      if (e instanceof ScenarioError) {
+        io.err(`error: invalid scenario ${file}: ${e.message}`);
+        return 2;
+      }
+      throw e;
+    }
+  }
+  io.out(output === 'json' ? JSON.stringify(result, null, 2) : formatSweep(result));
+  return result.failed > 0 ? 1 : 0;
+}
+
 export function main(argv: readonly string[], io: Io = stdio): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
@@ -160,6 +233,8 @@ export function main(argv: readonly string[], io: Io = stdio): number | Promise<
       }
       case 'run':
         return run(rest, io);
+      case 'sweep':
+        return sweep(rest, io).catch((e: unknown) => usageExit(e, command, io));
       case 'shell': {
         const p = parseFlags(rest, ['seed', 'nodes', 'zones', 'masters'], 'shell');
         return runShell({
@@ -177,12 +252,17 @@ export function main(argv: readonly string[], io: Io = stdio): number | Promise<
         return 0;
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`error: ${e.message}\nSee 'kubesim ${command} --help'.`);
-      return 2;
-    }
-    throw e;
+    return usageExit(e, command, io);
   }
+}
+
+/** Bad usage prints the problem and a pointer to --help, exit 2; anything else propagates. */
+function usageExit(e: unknown, command: string, io: Io): number {
+  if (e instanceof UsageError || e instanceof SweepUsageError) {
+    io.err(`error: ${e.message}\nSee 'kubesim ${command} --help'.`);
+    return 2;
+  }
+  throw e;
 }
 
 // Run only as the program, not when imported (tests import main()).

@@ -9,6 +9,7 @@
 import { parse } from 'yaml';
 import { formatDuration } from '../../clock/duration.js';
 import { KubesimError } from '../../model/errors.js';
+import { forEachObject } from '../../model/store.js';
 import { createCluster, type Cluster, type ClusterOptions } from '../../sim/cluster.js';
 import { KubectlError, runKubectl } from '../../kubectl/index.js';
 import { ScenarioError, validateScenario, type Expectation, type ManifestRef, type Scenario, type Step } from './schema.js';
@@ -42,6 +43,21 @@ export interface ScenarioReport {
   readonly expectations: ExpectationReport[];
   readonly endMs: number;
   readonly traceHash: string;
+  /** Present only when `RunOptions.metrics` asks for it (kept out of `kubesim run` output). */
+  readonly metrics?: ScenarioMetrics;
+}
+
+/** Numbers `kubesim sweep` aggregates across seeds, read from the run's final state. */
+export interface ScenarioMetrics {
+  /** Virtual time at the end of the run. */
+  readonly durationMs: number;
+  /**
+   * Virtual time at which the last passing `rollout ... done: true` expectation held (with a
+   * `within`, the moment it first held); absent when the scenario has no such expectation.
+   */
+  readonly rolloutMs?: number;
+  /** Pods whose status.phase is Pending at the end (unscheduled or not yet started). */
+  readonly pendingPods: number;
 }
 
 export interface RunOptions {
@@ -51,6 +67,8 @@ export interface RunOptions {
   readonly readFile?: (path: string) => string;
   /** Called with each line of progress as it happens. */
   readonly onProgress?: (line: string) => void;
+  /** Adds `metrics` to the report. */
+  readonly metrics?: boolean;
 }
 
 /** Marks a feature the cluster does not offer yet. */
@@ -217,6 +235,14 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioReport 
   const expectations: ExpectationReport[] = [];
   let status: ScenarioStatus = 'passed';
   let reason: string | undefined;
+  let rolloutMs: number | undefined;
+  // Expectations and their reports line up one to one, in order.
+  const noteRollouts = (specs: readonly Expectation[], reports: readonly ExpectationReport[]): void => {
+    specs.forEach((e, i) => {
+      const x = reports[i];
+      if (e.kind === 'rollout' && e.done && x !== undefined && x.passed) rolloutMs = x.atMs;
+    });
+  };
   const record = (r: StepReport): void => {
     steps.push(r);
     progress(`${stamp(r.atMs)} ${r.action}${r.ok ? '' : '  FAILED'}`);
@@ -237,6 +263,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioReport 
         else throw e;
       }
       record(r);
+      if (step.action.kind === 'expect') noteRollouts(step.action.expectations, expectations.slice(before));
       for (const x of expectations.slice(before)) progress(`            ${x.passed ? 'PASS' : 'FAIL'} ${x.description}${x.passed ? '' : ` (got: ${x.actual})`}`);
       if (!r.ok) {
         status = 'failed';
@@ -249,6 +276,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioReport 
       for (const e of s.expect) {
         const x = evaluate(cluster, e);
         expectations.push(x);
+        noteRollouts([e], [x]);
         progress(`${stamp(x.atMs)} ${x.passed ? 'PASS' : 'FAIL'} ${x.description}${x.passed ? '' : ` (got: ${x.actual})`}`);
       }
       const failedExp = expectations.filter((x) => !x.passed);
@@ -263,7 +291,16 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioReport 
     reason = e.message;
     progress(`${stamp(cluster.now)} SKIPPED: ${e.message}`);
   }
-  return { name: s.name, seed: cluster.seed, status, ...(reason !== undefined ? { reason } : {}), steps, expectations, endMs: cluster.now, traceHash: cluster.traceHash() };
+  const metrics = opts.metrics === true ? { metrics: finalMetrics(cluster, rolloutMs) } : {};
+  return { name: s.name, seed: cluster.seed, status, ...(reason !== undefined ? { reason } : {}), steps, expectations, endMs: cluster.now, traceHash: cluster.traceHash(), ...metrics };
+}
+
+function finalMetrics(cluster: Cluster, rolloutMs: number | undefined): ScenarioMetrics {
+  let pendingPods = 0;
+  forEachObject(cluster.state, 'Pod', (pod) => {
+    if ((pod as { status?: { phase?: string } }).status?.phase === 'Pending') pendingPods++;
+  });
+  return { durationMs: cluster.now, ...(rolloutMs !== undefined ? { rolloutMs } : {}), pendingPods };
 }
 
 /** One-line summary: `PASSED zone-outage: 4 expectations, t=6m0s, trace 1a2b...`. */
