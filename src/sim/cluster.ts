@@ -2,7 +2,11 @@
  * The Cluster facade: owns the state, the virtual clock and its timers, the seeded random
  * streams, the controller work queue, the event emitter and the trace. Every write — a user's
  * call or a reconciler's action — goes through `commit`, which runs the model's write path in
- * one StoreBatch, commits it with one produce, then traces, emits and wakes watchers.
+ * one StoreBatch, commits it copy-on-write, then traces, emits and wakes watchers. Public option
+ * and API types are in ./cluster-types.ts; carrying out actions is in ./actions.ts.
+ *
+ * Layering note: `cluster.kubectl()` is part of the public API, so this module imports
+ * src/kubectl; src/kubectl never imports src/sim (it talks to a KubectlTarget interface).
  */
 import { EventEmitter } from 'eventemitter3';
 import { parseDuration, type Duration } from '../clock/duration.js';
@@ -14,7 +18,7 @@ import { cloneJson } from '../model/json.js';
 import { groupResource, resolveResource, type KindInfo } from '../model/kinds.js';
 import { parseSelector } from '../model/labels/selector.js';
 import { decodeManifests, withSource, type DecodedObject } from '../model/manifest.js';
-import type { Action, Reconciler } from '../model/reconcile.js';
+import type { Reconciler } from '../model/reconcile.js';
 import {
   emptyState,
   getObject,
@@ -28,7 +32,6 @@ import {
 import { formatRFC3339, parseRFC3339 } from '../model/time.js';
 import type { Deployment, KubeObject, Pod, StoredObject } from '../model/types.js';
 import {
-  bindPod,
   createObject,
   deleteObject,
   updateObject,
@@ -37,11 +40,21 @@ import {
   type WriteContext,
 } from '../model/writes.js';
 import { applyObject, type ApplyResult } from './apply.js';
-import { bootstrapNodes, SYSTEM_NAMESPACES, type BootstrapOptions } from './bootstrap.js';
-import { builtinReconcilers, type BuiltinOptions } from './builtins.js';
+import { bootstrapNodes, SYSTEM_NAMESPACES } from './bootstrap.js';
+import { builtinReconcilers } from './builtins.js';
 import { ControllerLoop } from './controller-loop.js';
 import { EventRecorder } from './events.js';
 import { Indexer } from './indexer.js';
+import { applyAction, applyActions } from './actions.js';
+import type {
+  ClusterEvents,
+  ClusterOptions,
+  DeleteCallOptions,
+  GetOptions,
+  RolloutApi,
+  SchedulerApi,
+  WatchEventType,
+} from './cluster-types.js';
 import { Trace, type TraceEntry } from './trace.js';
 import { runKubectl } from '../kubectl/index.js';
 import type { KubectlOptions } from '../kubectl/target.js';
@@ -56,7 +69,7 @@ import { Faults, type FaultHost, type ScheduledFault } from './faults.js';
 import { FAULT_TABLE, machineDown, nodeLease } from '../reconcilers/kubelet/node-lease.js';
 import type { NetworkAllocator } from '../model/admission/service-allocation.js';
 import { ingressControllerIP, networkAllocator } from '../network/ipam.js';
-import { resolveNetworkOptions, type NetworkOptions, type ResolvedNetwork } from '../network/options.js';
+import { resolveNetworkOptions, type ResolvedNetwork } from '../network/options.js';
 import { Router } from '../network/router.js';
 import { systemServices } from './bootstrap.js';
 import {
@@ -70,81 +83,23 @@ import {
   withPaused,
   withRestartedAt,
   withRolledBackTemplate,
-  type RolloutStatus,
   type RunOptions,
   type WorkloadRef,
 } from './workload-verbs.js';
-import { rollbackTemplate, rolloutHistory, type RolloutRevision } from '../reconcilers/deployment/index.js';
-import type { KubeSchedulerConfiguration } from '../scheduler/config.js';
+import { rollbackTemplate, rolloutHistory } from '../reconcilers/deployment/index.js';
 import type { SchedulingExplanation } from '../scheduler/explain.js';
-import type { PluginFactory } from '../scheduler/profile.js';
-import { Scheduler, type SchedulerStats } from '../scheduler/scheduler.js';
+import { Scheduler } from '../scheduler/scheduler.js';
 
-export interface ClusterOptions extends BootstrapOptions, BuiltinOptions {
-  /** Seed for every random draw (uids, name suffixes, tie-breaks). Default 1. */
-  readonly seed?: string | number;
-  /** The wall-clock instant virtual time 0 stands for (RFC 3339). Default 2025-01-01T00:00:00Z. */
-  readonly startTime?: string;
-  /** Reconcilers to run beside the built-in ones. */
-  readonly reconcilers?: readonly Reconciler[];
-  /** Keep every trace entry (default) or only the running hash, for very long runs. */
-  readonly keepTrace?: boolean;
-  /** Bound on reconciles at one virtual instant before kubesim calls it a livelock. */
-  readonly maxStepsPerInstant?: number;
-  /** KubeSchedulerConfiguration (YAML text or object); `false` runs no scheduler. */
-  readonly scheduler?: string | KubeSchedulerConfiguration | false;
-  /** Out-of-tree scheduler plugins by name, usable in `scheduler` profiles. */
-  readonly schedulerPlugins?: Readonly<Record<string, PluginFactory>>;
-  /** Pod and Service networks, NodePort range, LoadBalancer pool, kube-proxy mode. */
-  readonly network?: Partial<NetworkOptions>;
-}
-
-/** `cluster.rollout`: kubectl rollout for Deployments. */
-export interface RolloutApi {
-  status(ref: WorkloadRef, opts?: { namespace?: string }): RolloutStatus;
-  history(ref: WorkloadRef, opts?: { namespace?: string }): RolloutRevision[];
-  /** Back to the previous revision, or `toRevision`. Returns the revision rolled back to. */
-  undo(ref: WorkloadRef, opts?: { namespace?: string; toRevision?: number }): { revision: number; skipped: boolean };
-  pause(ref: WorkloadRef, opts?: { namespace?: string }): StoredObject;
-  resume(ref: WorkloadRef, opts?: { namespace?: string }): StoredObject;
-  restart(ref: WorkloadRef, opts?: { namespace?: string }): StoredObject;
-}
-
-/** `cluster.scheduler`: look inside the scheduler. */
-export interface SchedulerApi {
-  /** One cycle in the open for a pod (object, `name` or `namespace/name`), without binding. */
-  explain(pod: string | object, opts?: { profile?: string; namespace?: string }): SchedulingExplanation;
-  stats(): SchedulerStats;
-}
-
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-export interface WatchEvent {
-  readonly type: WatchEventType;
-  readonly kind: string;
-  readonly object: StoredObject;
-  /** The previous version (MODIFIED and DELETED). */
-  readonly oldObject?: StoredObject;
-}
-
-export interface ClusterEvents {
-  /** Every committed write, as a watch would deliver it. */
-  watch: (event: WatchEvent) => void;
-  /** Every Kubernetes Event recorded or aggregated (Scheduled, Pulling, ScalingReplicaSet, ...). */
-  event: (event: StoredObject) => void;
-}
-
-export interface GetOptions {
-  readonly namespace?: string;
-  /** List across every namespace (kubectl -A). */
-  readonly allNamespaces?: boolean;
-  /** Label selector in string form: 'app=web,tier!=db'. */
-  readonly selector?: string;
-}
-
-export interface DeleteCallOptions extends DeleteOptions {
-  readonly namespace?: string;
-}
+export type {
+  ClusterOptions,
+  ClusterEvents,
+  DeleteCallOptions,
+  GetOptions,
+  RolloutApi,
+  SchedulerApi,
+  WatchEvent,
+  WatchEventType,
+} from './cluster-types.js';
 
 /**
  * Timers are data. `background` timers (periodic housekeeping such as the scheduler's flush of
@@ -765,7 +720,7 @@ export class Cluster {
     const ctx = this.writeContext();
     for (const action of actions) {
       try {
-        this.applyAction(batch, action, ctx);
+        applyAction(batch, action, ctx, this.recorder);
       } catch (e) {
         if (!(e instanceof KubesimError)) throw e;
         this.log.record({ tMs: this.current.nowMs, op: 'error', controller: 'default-scheduler', key: action.verb === 'bind' ? action.podKey : action.verb, message: e.message });
@@ -790,35 +745,10 @@ export class Cluster {
       (err as { cause?: unknown }).cause = e;
       throw err;
     }
-    let failed = false;
     const batch = new StoreBatch(this.current);
-    const ctx = this.writeContext();
-    // Slow start: once a listed group has a failure, the listed groups after it are skipped;
-    // actions past the listed groups always run.
-    const groups = result.batches ?? [];
-    let listed = 0;
-    for (const size of groups) listed += size;
-    let groupEnd = groups[0] ?? 0;
-    let group = 0;
-    let skipping = false;
-    for (let i = 0; i < result.actions.length; i++) {
-      const action = result.actions[i]!;
-      if (i < listed) {
-        while (i >= groupEnd) {
-          if (failed) skipping = true;
-          group += 1;
-          groupEnd += groups[group]!;
-        }
-        if (skipping) continue;
-      }
-      try {
-        this.applyAction(batch, action, ctx);
-      } catch (e) {
-        if (!(e instanceof KubesimError)) throw e;
-        failed = true;
-        this.log.record({ tMs: this.current.nowMs, op: 'error', controller: name, key, message: e.message });
-      }
-    }
+    const failed = applyActions(batch, result.actions, result.batches ?? [], this.writeContext(), this.recorder, (_action, e) =>
+      this.log.record({ tMs: this.current.nowMs, op: 'error', controller: name, key, message: e.message }),
+    );
     this.publish(batch);
     if (failed) {
       this.requeueAfter(index, key, this.loop.backoffMs(index, key));
@@ -849,38 +779,6 @@ export class Cluster {
     const payload: TimerPayload = { type: 'requeue', controller: index, key, background: false };
     if (pending) this.cancel(pending.id, payload);
     c.delayed.set(key, { id: this.schedule(dueMs, payload), dueMs });
-  }
-
-  private applyAction(batch: StoreBatch, action: Action, ctx: WriteContext): void {
-    switch (action.verb) {
-      case 'create':
-        createObject(batch, cloneJson(action.object) as KubeObject, ctx);
-        return;
-      case 'update':
-        updateObject(batch, cloneJson(action.object) as KubeObject, ctx);
-        return;
-      case 'updateStatus':
-        updateObject(batch, cloneJson(action.object) as KubeObject, ctx, { subresource: 'status' });
-        return;
-      case 'delete': {
-        const { namespace, name } = splitObjectKey(action.key);
-        deleteObject(batch, action.kind, namespace, name, ctx, action.options);
-        return;
-      }
-      case 'bind': {
-        const { namespace, name } = splitObjectKey(action.podKey);
-        bindPod(batch, namespace ?? 'default', name, action.nodeName, ctx);
-        return;
-      }
-      case 'evict': {
-        const { namespace, name } = splitObjectKey(action.podKey);
-        evictPod(batch, namespace ?? 'default', name, ctx, action.options);
-        return;
-      }
-      case 'event':
-        this.recorder.record(batch, action.event, ctx);
-        return;
-    }
   }
 }
 

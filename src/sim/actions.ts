@@ -1,0 +1,87 @@
+/**
+ * Carrying out a reconciler's (or the scheduler's) actions: each API call through the same
+ * write path users take, all into one StoreBatch. A call that fails is reported, not thrown,
+ * so the others still land (as a controller's separate API calls would); slow-start groups
+ * skip the groups after a failed one, as controller_utils' slowStartBatch does.
+ */
+import { KubesimError } from '../model/errors.js';
+import { evictPod } from '../model/eviction.js';
+import { cloneJson } from '../model/json.js';
+import type { Action } from '../model/reconcile.js';
+import { splitObjectKey, type StoreBatch } from '../model/store.js';
+import type { KubeObject } from '../model/types.js';
+import { bindPod, createObject, deleteObject, updateObject, type WriteContext } from '../model/writes.js';
+import type { EventRecorder } from './events.js';
+
+/** One API call into the batch; throws the call's typed error. */
+export function applyAction(batch: StoreBatch, action: Action, ctx: WriteContext, recorder: EventRecorder): void {
+  switch (action.verb) {
+    case 'create':
+      createObject(batch, cloneJson(action.object) as KubeObject, ctx);
+      return;
+    case 'update':
+      updateObject(batch, cloneJson(action.object) as KubeObject, ctx);
+      return;
+    case 'updateStatus':
+      updateObject(batch, cloneJson(action.object) as KubeObject, ctx, { subresource: 'status' });
+      return;
+    case 'delete': {
+      const { namespace, name } = splitObjectKey(action.key);
+      deleteObject(batch, action.kind, namespace, name, ctx, action.options);
+      return;
+    }
+    case 'bind': {
+      const { namespace, name } = splitObjectKey(action.podKey);
+      bindPod(batch, namespace ?? 'default', name, action.nodeName, ctx);
+      return;
+    }
+    case 'evict': {
+      const { namespace, name } = splitObjectKey(action.podKey);
+      evictPod(batch, namespace ?? 'default', name, ctx, action.options);
+      return;
+    }
+    case 'event':
+      recorder.record(batch, action.event, ctx);
+      return;
+  }
+}
+
+/**
+ * Applies `actions` in order. With `groups` (slow-start batch sizes), once a listed group has
+ * a failure the listed groups after it are skipped; actions past the listed groups always run.
+ * Returns whether any call failed; each failure goes to `onError`.
+ */
+export function applyActions(
+  batch: StoreBatch,
+  actions: readonly Action[],
+  groups: readonly number[],
+  ctx: WriteContext,
+  recorder: EventRecorder,
+  onError: (action: Action, error: KubesimError) => void,
+): boolean {
+  let failed = false;
+  let listed = 0;
+  for (const size of groups) listed += size;
+  let groupEnd = groups[0] ?? 0;
+  let group = 0;
+  let skipping = false;
+  for (let i = 0; i < actions.length; i++) {
+    const action = actions[i]!;
+    if (i < listed) {
+      while (i >= groupEnd) {
+        if (failed) skipping = true;
+        group += 1;
+        groupEnd += groups[group]!;
+      }
+      if (skipping) continue;
+    }
+    try {
+      applyAction(batch, action, ctx, recorder);
+    } catch (e) {
+      if (!(e instanceof KubesimError)) throw e;
+      failed = true;
+      onError(action, e);
+    }
+  }
+  return failed;
+}
