@@ -12,8 +12,8 @@
  * derived here, deterministically. Nodes that come with an InternalIP keep it.
  *
  * Upstream keeps the taken blocks in an in-memory cidrset rebuilt from the nodes; this
- * reconciler rebuilds the set from the nodes on each allocation (only nodes lacking a block
- * or an address pay for it). Upstream's allocator continues after the last block it handed
+ * reconciler rebuilds a bitmap from the nodes on each allocation (only nodes lacking a block
+ * or an address pay for it), from integers parsed once per node object. Upstream's allocator continues after the last block it handed
  * out rather than from the lowest free one; kubesim picks the lowest free, as the networking
  * design asks.
  *
@@ -68,31 +68,56 @@ function internalIP(node: NodeObject): string | undefined {
   return node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
 }
 
+/**
+ * What a node holds, as integers, parsed once per (immutable) node object: finding the lowest
+ * free block or address then costs one map lookup per node instead of string work, which keeps
+ * registering thousands of nodes fast (it is still a scan of the nodes per allocation).
+ */
+interface Held {
+  readonly cidrs: readonly number[];
+  readonly address: number | undefined;
+}
+
+const heldCache = new WeakMap<object, Held>();
+
+function held(n: NodeObject): Held {
+  let h = heldCache.get(n);
+  if (h === undefined) {
+    const cidrs: number[] = [];
+    for (const c of [...(n.spec?.podCIDRs ?? []), ...(n.spec?.podCIDR ? [n.spec.podCIDR] : [])]) {
+      const b = parseBlock(c);
+      if (b) cidrs.push(b.base);
+    }
+    const ip = internalIP(n);
+    h = { cidrs, address: ip === undefined ? undefined : toInt(ip) };
+    if (Object.isFrozen(n)) heldCache.set(n, h);
+  }
+  return h;
+}
+
 /** The lowest free node-sized block: subnet i is base + i × 2^(32 − mask). */
 function nextPodCIDR(state: ClusterState, cluster: Block, mask: number): string | undefined {
-  const used = new Set<string>();
-  forEachObject(state, 'Node', (n) => {
-    for (const c of (n as NodeObject).spec?.podCIDRs ?? []) used.add(c);
-    const c = (n as NodeObject).spec?.podCIDR;
-    if (c) used.add(c);
-  });
   const size = 2 ** (32 - mask);
-  for (let i = 0; i < cluster.size / size; i++) {
-    const cidr = `${toText(cluster.base + i * size)}/${mask}`;
-    if (!used.has(cidr)) return cidr;
-  }
-  return undefined;
+  const used = new Uint8Array(cluster.size / size);
+  forEachObject(state, 'Node', (n) => {
+    for (const base of held(n as NodeObject).cidrs) {
+      const i = (base - cluster.base) / size;
+      // Blocks outside the cluster CIDR, or of another size, do not collide with ours.
+      if (Number.isInteger(i) && i >= 0 && i < used.length) used[i] = 1;
+    }
+  });
+  const free = used.indexOf(0);
+  return free < 0 ? undefined : `${toText(cluster.base + free * size)}/${mask}`;
 }
 
 function nextNodeAddress(state: ClusterState, range: Block): string | undefined {
-  const used = new Set<string>();
+  const used = new Uint8Array(range.size);
   forEachObject(state, 'Node', (n) => {
-    const ip = internalIP(n as NodeObject);
-    if (ip) used.add(ip);
+    const ip = held(n as NodeObject).address;
+    if (ip !== undefined && ip >= range.base && ip < range.base + range.size) used[ip - range.base] = 1;
   });
-  for (let ip = range.base + 1; ip < range.base + range.size - 1; ip++) {
-    if (!used.has(toText(ip))) return toText(ip);
-  }
+  // Neither the network address (.0) nor the broadcast address is handed out.
+  for (let i = 1; i < range.size - 1; i++) if (used[i] === 0) return toText(range.base + i);
   return undefined;
 }
 
