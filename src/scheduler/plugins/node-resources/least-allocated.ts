@@ -8,7 +8,7 @@
  * @see kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/least_allocated.go
  */
 import { MAX_NODE_SCORE } from '../../framework.js';
-import type { ResourceScorerFn, ResourceSpec } from './resource-allocation.js';
+import { weightedResourceScorer, type ResourceScorerFn, type ResourceSpec } from './resource-allocation.js';
 
 export function leastRequestedScore(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
@@ -16,16 +16,5 @@ export function leastRequestedScore(requested: number, capacity: number): number
 }
 
 export function leastResourceScorer(resources: readonly ResourceSpec[]): ResourceScorerFn {
-  return (requested, allocatable) => {
-    let nodeScore = 0;
-    let weightSum = 0;
-    for (let i = 0; i < requested.length; i++) {
-      const alloc = allocatable[i]!;
-      if (alloc === 0) continue;
-      const weight = resources[i]!.weight;
-      nodeScore += leastRequestedScore(requested[i]!, alloc) * weight;
-      weightSum += weight;
-    }
-    return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
-  };
+  return weightedResourceScorer(resources, leastRequestedScore);
 }

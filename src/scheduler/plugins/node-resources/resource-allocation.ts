@@ -30,6 +30,28 @@ export const DEFAULT_RESOURCES: readonly ResourceSpec[] = Object.freeze([
 /** A strategy: (requested, allocatable) per resource, in the order of `resources` → score. */
 export type ResourceScorerFn = (requested: readonly number[], allocatable: readonly number[]) => number;
 
+/**
+ * The weighted average LeastAllocated and MostAllocated share: Σ(score(r) × weight) / Σ weight
+ * over resources the node has (allocatable > 0), integer division as in Go.
+ */
+export function weightedResourceScorer(
+  resources: readonly ResourceSpec[],
+  score: (requested: number, capacity: number) => number,
+): ResourceScorerFn {
+  return (requested, allocatable) => {
+    let nodeScore = 0;
+    let weightSum = 0;
+    for (let i = 0; i < requested.length; i++) {
+      const alloc = allocatable[i]!;
+      if (alloc === 0) continue;
+      const weight = resources[i]!.weight;
+      nodeScore += score(requested[i]!, alloc) * weight;
+      weightSum += weight;
+    }
+    return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
+  };
+}
+
 export interface ResourceAllocationScorer {
   readonly name: string;
   readonly resources: readonly ResourceSpec[];
