@@ -485,9 +485,7 @@ export class Cluster {
         this.setNow(deadline);
         return false;
       }
-      const timer = this.timers.popDue(deadline)!;
-      this.setNow(timer.dueMs);
-      this.fire(timer.payload);
+      this.fireInstant(next.dueMs);
     }
   }
 
@@ -495,16 +493,25 @@ export class Cluster {
     this.runDue();
     if (stop(this.current)) return true;
     for (;;) {
-      const timer = this.timers.popDue(targetMs);
-      if (!timer) break;
-      this.setNow(timer.dueMs);
-      this.fire(timer.payload);
+      const next = this.timers.peek();
+      if (!next || next.dueMs > targetMs) break;
+      this.fireInstant(next.dueMs);
       this.runDue();
       if (stop(this.current)) return true;
     }
     this.timers.advanceTo(targetMs);
     this.setNow(targetMs);
     return stop(this.current);
+  }
+
+  /**
+   * Fires every timer due at `dueMs` before any of the work they wake runs: one instant is one
+   * step, so a wave of pods turning Ready at the same millisecond costs each Service one
+   * Endpoints sync (the work queue dedupes keys still waiting), not one sync per pod.
+   */
+  private fireInstant(dueMs: number): void {
+    this.setNow(dueMs);
+    for (let timer = this.timers.popDue(dueMs); timer; timer = this.timers.popDue(dueMs)) this.fire(timer.payload);
   }
 
   private setNow(ms: number): void {
