@@ -224,6 +224,11 @@ export class StoreBatch {
     return this.log;
   }
 
+  /** Whether this batch has written (or removed) any object of `kind` so far. */
+  touched(kind: string): boolean {
+    return this.overlay.has(kind);
+  }
+
   private write(kind: string, skey: string, value: StoredObject | null): void {
     let m = this.overlay.get(kind);
     if (!m) {

@@ -14,7 +14,24 @@ export const SYSTEM_PRIORITY_CLASSES: readonly { name: string; value: number; de
   { name: 'system-cluster-critical', value: 2000000000, description: 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.' },
 ];
 
+/**
+ * The global default per version of the PriorityClass table: the store copies a kind's table on
+ * every write to that kind, so an unchanged table means unchanged classes. Without this, every
+ * pod creation walked the whole (mostly empty) table.
+ */
+const defaults = new WeakMap<object, { readonly pc: PriorityClass | undefined }>();
+
 function globalDefault(batch: StoreBatch): PriorityClass | undefined {
+  const table = batch.base.kinds.PriorityClass;
+  const cacheable = table !== undefined && !batch.touched('PriorityClass');
+  const known = cacheable ? defaults.get(table) : undefined;
+  if (known) return known.pc;
+  const pc = scanGlobalDefault(batch);
+  if (cacheable) defaults.set(table, { pc });
+  return pc;
+}
+
+function scanGlobalDefault(batch: StoreBatch): PriorityClass | undefined {
   // Few classes exist; scanning them at pod creation is what upstream's lister does too.
   let best: PriorityClass | undefined;
   forEachObject(batch.base, 'PriorityClass', (stored) => {
