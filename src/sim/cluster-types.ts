@@ -2,6 +2,7 @@
  * The Cluster's public option and API types: what createCluster accepts and what
  * cluster.rollout / cluster.scheduler / cluster.on offer.
  */
+import type { Duration } from '../clock/duration.js';
 import type { Reconciler } from '../model/reconcile.js';
 import type { StoredObject } from '../model/types.js';
 import type { DeleteOptions } from '../model/writes.js';
@@ -24,6 +25,11 @@ export interface ClusterOptions extends BootstrapOptions, BuiltinOptions {
   readonly reconcilers?: readonly Reconciler[];
   /** Keep every trace entry (default) or only the running hash, for very long runs. */
   readonly keepTrace?: boolean;
+  /**
+   * How long an Event lives after its last write (kube-apiserver --event-ttl). Default '1h';
+   * '0s' keeps Events forever.
+   */
+  readonly eventTTL?: Duration;
   /** Bound on reconciles at one virtual instant before kubesim calls it a livelock. */
   readonly maxStepsPerInstant?: number;
   /** KubeSchedulerConfiguration (YAML text or object); `false` runs no scheduler. */

@@ -44,6 +44,7 @@ import { bootstrapNodes, SYSTEM_NAMESPACES } from './bootstrap.js';
 import { builtinReconcilers } from './builtins.js';
 import { ControllerLoop } from './controller-loop.js';
 import { EventRecorder } from './events.js';
+import { DEFAULT_EVENT_TTL_MS, EventExpiry } from './event-ttl.js';
 import { Indexer } from './indexer.js';
 import { applyAction, applyActions } from './actions.js';
 import type {
@@ -108,7 +109,8 @@ export type {
 type TimerPayload =
   | { readonly type: 'requeue'; readonly controller: number; readonly key: string; readonly background: false }
   | { readonly type: 'scheduler'; readonly background: boolean }
-  | { readonly type: 'fault'; readonly fault: ScheduledFault; readonly background: false };
+  | { readonly type: 'fault'; readonly fault: ScheduledFault; readonly background: false }
+  | { readonly type: 'eventTtl'; readonly background: true };
 
 /** How many pods one scheduling step binds before controllers run again (one commit each). */
 const SCHEDULE_BATCH = 1024;
@@ -127,6 +129,9 @@ export class Cluster {
   private readonly log: Trace;
   private readonly loop = new ControllerLoop();
   private readonly recorder = new EventRecorder();
+  /** Event leases (kube-apiserver --event-ttl); undefined when Events never expire. */
+  private readonly eventExpiry: EventExpiry | undefined;
+  private eventTimer: { id: number; dueMs: number } | undefined;
   private readonly indexer = new Indexer();
   private readonly maxStepsPerInstant: number;
   private readonly sched: Scheduler | undefined;
@@ -153,6 +158,9 @@ export class Cluster {
     this.epochMs = parseRFC3339(options.startTime ?? DEFAULT_START);
     this.log = new Trace(options.keepTrace ?? true);
     this.maxStepsPerInstant = options.maxStepsPerInstant ?? 1_000_000;
+    const eventTtlMs = options.eventTTL === undefined ? DEFAULT_EVENT_TTL_MS : parseDuration(options.eventTTL);
+    if (eventTtlMs < 0) throw new BadRequestError(`createCluster: eventTTL must not be negative, got ${String(options.eventTTL)}`);
+    this.eventExpiry = eventTtlMs > 0 ? new EventExpiry(eventTtlMs) : undefined;
     this.current = emptyState();
     this.net = resolveNetworkOptions(options.network);
     this.allocator = networkAllocator(this.net, this.rng.fork('ipam'));
@@ -530,6 +538,11 @@ export class Cluster {
       }
       return;
     }
+    if (payload.type === 'eventTtl') {
+      this.eventTimer = undefined;
+      this.expireEvents();
+      return;
+    }
     if (payload.type === 'scheduler') {
       this.schedulerTimer = undefined;
       this.sched!.tick(this.current.nowMs);
@@ -678,6 +691,31 @@ export class Cluster {
       // neither traced (the fault's note is) nor sent to watchers.
       else if (change.kind === FAULT_TABLE) this.loop.onChange(change, this.current);
     }
+    this.armEventTimer();
+  }
+
+  /** Keeps one background timer for the oldest Event lease. */
+  private armEventTimer(): void {
+    const dueMs = this.eventExpiry?.nextDueMs();
+    if (dueMs === undefined || this.eventTimer !== undefined) return;
+    this.eventTimer = { id: this.schedule(dueMs, { type: 'eventTtl', background: true }), dueMs };
+  }
+
+  /** Deletes the Events whose lease ran out (unless written again since). */
+  private expireEvents(): void {
+    if (!this.controlPlane.available(this.current)) {
+      // etcd without quorum expires nothing; look again a second later.
+      this.eventTimer = { id: this.schedule(this.current.nowMs + 1000, { type: 'eventTtl', background: true }), dueMs: this.current.nowMs + 1000 };
+      return;
+    }
+    const due = this.eventExpiry!.takeDue(this.current.nowMs);
+    this.commit((batch, ctx) => {
+      for (const e of due) {
+        const current = batch.get('Event', e.namespace, e.name);
+        if (current?.metadata.resourceVersion === e.resourceVersion) deleteObject(batch, 'Event', e.namespace, e.name, ctx);
+      }
+    });
+    this.armEventTimer();
   }
 
   private publishChange(change: Change, tMs: number): void {
@@ -691,6 +729,7 @@ export class Cluster {
     this.emitter.emit('watch', change.oldObject ? { type, kind: change.kind, object, oldObject: change.oldObject } : { type, kind: change.kind, object });
     if (change.kind === 'Event' && type !== 'DELETED') this.emitter.emit('event', object);
     this.indexer.apply(change);
+    this.eventExpiry?.onChange(change, tMs);
     this.sched?.onChange(change, tMs);
     this.loop.onChange(change, this.current);
   }

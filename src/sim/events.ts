@@ -2,6 +2,10 @@
  * The event recorder: turns `event` actions into core/v1 Event objects the way client-go's
  * recorder and EventCorrelator do: a repeat of the same event (same object, reason, message,
  * source) bumps `count` and `lastTimestamp` on the existing Event instead of creating another.
+ * Like client-go's correlator, it remembers the last 4,096 distinct events (an LRU), so a
+ * repeat of an event older than that is recorded as a new Event, and memory stays bounded.
+ *
+ * @see kubernetes/kubernetes staging/src/k8s.io/client-go/tools/record/events_cache.go
  */
 import { copyJson } from '../model/json.js';
 import type { EventRecord } from '../model/reconcile.js';
@@ -10,8 +14,14 @@ import { formatRFC3339 } from '../model/time.js';
 import type { KubeObject } from '../model/types.js';
 import { createObject, updateObject, type WriteContext } from '../model/writes.js';
 
+/** client-go record.maxLruCacheEntries. */
+export const EVENT_CACHE_ENTRIES = 4096;
+
 export class EventRecorder {
-  /** Correlation key → Event name, for aggregation. A cache: the store stays the truth. */
+  /**
+   * Correlation key → Event name, for aggregation, least recently used first (a Map keeps
+   * insertion order; a hit is moved to the end). A cache: the store stays the truth.
+   */
   private readonly names = new Map<string, string>();
   private serial = 0;
 
@@ -21,6 +31,10 @@ export class EventRecorder {
     const now = formatRFC3339(ctx.epochMs + ctx.nowMs);
     const existingName = this.names.get(key);
     const existing = existingName === undefined ? undefined : batch.get('Event', namespace, existingName);
+    if (existingName !== undefined) {
+      this.names.delete(key);
+      if (existing) this.names.set(key, existingName);
+    }
     if (existing) {
       const next = copyJson(existing) as KubeObject & { count?: number; lastTimestamp?: string };
       next.count = (next.count ?? 1) + 1;
@@ -50,5 +64,6 @@ export class EventRecorder {
     };
     createObject(batch, event, ctx);
     this.names.set(key, name);
+    if (this.names.size > EVENT_CACHE_ENTRIES) this.names.delete(this.names.keys().next().value!);
   }
 }

@@ -179,9 +179,9 @@ describe('taint eviction controller', () => {
     expect(c.get('pod', 'sixty').metadata.deletionTimestamp).toBeUndefined();
     c.advance(1);
     expect(c.get('pod', 'sixty').metadata.deletionTimestamp).toBeDefined();
-    c.advance('1h');
-    expect(c.get('pod', 'forever').metadata.deletionTimestamp).toBeUndefined();
     const msgs = c.get('events').filter((e) => (e as { reason?: string }).reason === 'TaintManagerEviction').map((e) => (e as { message?: string }).message);
     expect(msgs).toEqual(['Marking for deletion Pod default/default-300s', 'Marking for deletion Pod default/sixty']);
+    c.advance('1h');
+    expect(c.get('pod', 'forever').metadata.deletionTimestamp).toBeUndefined();
   });
 });

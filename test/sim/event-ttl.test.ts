@@ -1,0 +1,67 @@
+/**
+ * Events expire an hour after their last write (kube-apiserver --event-ttl, default 1h;
+ * pkg/registry/core/event/storage/storage.go TTLFunc renews the lease on every update), and the
+ * recorder aggregates repeats of recent events only (client-go events_cache.go, LRU of 4096).
+ */
+import { describe, expect, it } from 'vitest';
+import { createCluster } from '../../src/index.js';
+
+const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'c', image: 'app' }] } };
+
+function eventReasons(c: ReturnType<typeof createCluster>): string[] {
+  return c.get('events').map((e) => (e as { reason?: string }).reason ?? '').sort();
+}
+
+describe('Event TTL', () => {
+  it('deletes an Event one hour after its last write, with a DELETED watch event', () => {
+    const c = createCluster({ nodes: 1, images: { app: { pullTime: '1s', startupTime: '1s' } } });
+    c.create(pod);
+    c.settle();
+    const recorded = eventReasons(c);
+    expect(recorded).toContain('Scheduled');
+    const deleted: string[] = [];
+    c.on('watch', (e) => {
+      if (e.kind === 'Event' && e.type === 'DELETED') deleted.push((e.object as { reason?: string }).reason ?? '');
+    });
+    c.advance('59m');
+    expect(eventReasons(c)).toEqual(recorded);
+    c.advance('2m');
+    expect(eventReasons(c)).toEqual([]);
+    expect(deleted.sort()).toEqual(recorded);
+    // The pod itself is untouched.
+    expect(c.get('pod', 'web').status?.phase).toBe('Running');
+  });
+
+  it('renews the lease when an aggregated Event is written again', () => {
+    // A container that exits at once: BackOff events repeat and bump count on one Event.
+    const c = createCluster({ nodes: 1, images: { app: { pullTime: '1s', startupTime: '1s', crashAfter: '1s' } } });
+    c.create(pod);
+    c.advance('50m');
+    const backOff = () => c.get('events').find((e) => (e as { reason?: string }).reason === 'BackOff') as { count?: number; lastTimestamp?: string } | undefined;
+    expect(backOff()?.count ?? 0).toBeGreaterThan(1);
+    c.advance('30m');
+    // More than an hour after it was first recorded, but written again since: still there.
+    expect(backOff()).toBeDefined();
+    expect(c.get('events').some((e) => (e as { reason?: string }).reason === 'Scheduled')).toBe(false);
+  });
+
+  it("keeps Events forever with eventTTL: '0s', and rejects a negative TTL", () => {
+    const c = createCluster({ nodes: 1, eventTTL: '0s', images: { app: { pullTime: '1s', startupTime: '1s' } } });
+    c.create(pod);
+    c.settle();
+    const recorded = eventReasons(c);
+    c.advance('3h');
+    expect(eventReasons(c)).toEqual(recorded);
+    expect(() => createCluster({ eventTTL: '-1s' })).toThrow(/eventTTL must not be negative/);
+  });
+
+  it('is deterministic: the same run twice gives the same trace hash', () => {
+    const run = () => {
+      const c = createCluster({ nodes: 2, seed: 7, images: { app: { pullTime: '1s', startupTime: '1s' } } });
+      c.create(pod);
+      c.advance('2h');
+      return c.traceHash();
+    };
+    expect(run()).toBe(run());
+  });
+});
