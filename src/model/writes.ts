@@ -210,15 +210,18 @@ export function updateObject(
 
   let obj: Mutable;
   if (opts.subresource === 'status') {
-    // Status writes change .status only (ResetObjectMetaForStatus and the spec reset).
-    obj = copyJson(old) as Mutable;
+    // Status writes change .status only (ResetObjectMetaForStatus and the spec reset). The
+    // rest of the old object is frozen and unchanged, so the new version shares it instead of
+    // copying it (deepFreeze then skips it too): a status update costs the status.
+    obj = { ...old, metadata: { ...old.metadata } } as Mutable;
     obj.status = input.status;
   } else {
     obj = input as Mutable;
     obj.apiVersion = info.apiVersion;
     obj.metadata = { ...inMeta, namespace };
     if (!info.namespaced) delete obj.metadata.namespace;
-    if (info.statusSubresource) obj.status = old.status === undefined ? undefined : copyJson(old.status);
+    // The old status, frozen and shared (a spec write does not change it).
+    if (info.statusSubresource) obj.status = old.status;
     const meta = obj.metadata;
     const oldMeta = old.metadata;
     meta.uid = oldMeta.uid;
@@ -374,12 +377,17 @@ export function bindPod(
     throw new ConflictError(groupResource(info), name, `pod ${name} is being deleted, cannot be assigned to a host`);
   }
   if (!batch.get('Node', undefined, nodeName)) throw new NotFoundError(groupResource(kindInfo('Node')), nodeName);
-  const pod = copyJson(old) as Mutable & { spec: { nodeName?: string }; status?: { conditions?: unknown[] } };
-  pod.spec.nodeName = nodeName;
-  const status = (pod.status ??= {});
-  const conditions = (status.conditions ?? []).filter((c) => (c as { type?: string }).type !== 'PodScheduled');
+  // The binding changes spec.nodeName and status; everything else is shared with the old,
+  // frozen version rather than copied (the containers, volumes, labels, ...).
+  const oldStatus = old.status as { conditions?: unknown[] } | undefined;
+  const conditions = (oldStatus?.conditions ?? []).filter((c) => (c as { type?: string }).type !== 'PodScheduled');
   conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(ctx) });
-  status.conditions = conditions;
+  const pod = {
+    ...old,
+    metadata: { ...old.metadata },
+    spec: { ...(old.spec as object), nodeName },
+    status: { ...oldStatus, conditions },
+  } as Mutable & { spec: { nodeName?: string }; status: { conditions?: unknown[] } };
   // The kubelet assigns the IP when it creates the sandbox, a moment after binding; kubesim
   // does it in the binding write so that a bound pod always has its address.
   ctx.network?.assignPod(batch, pod);

@@ -29,7 +29,7 @@ describe('Event TTL', () => {
     expect(eventReasons(c)).toEqual([]);
     expect(deleted.sort()).toEqual(recorded);
     // The pod itself is untouched.
-    expect(c.get('pod', 'web').status?.phase).toBe('Running');
+    expect((c.get('pod', 'web').status as { phase?: string }).phase).toBe('Running');
   });
 
   it('renews the lease when an aggregated Event is written again', () => {
