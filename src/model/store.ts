@@ -171,6 +171,39 @@ export function forEachObject(state: ClusterState, kind: string, fn: (obj: Store
   }
 }
 
+/**
+ * Calls `fn(before, after)` for each object of `kind` added (`before` undefined), removed
+ * (`after` undefined) or replaced between two states; every object of `next` as added when
+ * there is no `prev`. Containers two states share are the same objects (copy-on-write), so
+ * they are skipped by identity and the cost follows what changed, not the kind's size; two
+ * unrelated states still diff correctly, at the cost of a full scan. Bucket order.
+ */
+export function forEachChangedObject(
+  prev: ClusterState | undefined,
+  next: ClusterState,
+  kind: string,
+  fn: (before: StoredObject | undefined, after: StoredObject | undefined) => void,
+): void {
+  const a = prev === undefined ? emptyTable() : table(prev, kind) ?? emptyTable();
+  const b = table(next, kind) ?? emptyTable();
+  if (a === b) return;
+  for (let hi = 0; hi < FANOUT; hi++) {
+    const la = a.buckets[hi]!;
+    const lb = b.buckets[hi]!;
+    if (la === lb) continue;
+    for (let lo = 0; lo < FANOUT; lo++) {
+      const ba = la[lo]!;
+      const bb = lb[lo]!;
+      if (ba === bb) continue;
+      for (const skey in ba) {
+        const after = Object.hasOwn(bb, skey) ? bb[skey] : undefined;
+        if (ba[skey] !== after) fn(ba[skey], after);
+      }
+      for (const skey in bb) if (!Object.hasOwn(ba, skey)) fn(undefined, bb[skey]);
+    }
+  }
+}
+
 /** One committed write: `oldObject` absent on create, `object` absent on delete. */
 export interface Change {
   readonly kind: string;

@@ -11,11 +11,16 @@
  * Upstream the kubelet reports these; kubesim's nodes have no host to ask, so the address is
  * derived here, deterministically. Nodes that come with an InternalIP keep it.
  *
- * Upstream keeps the taken blocks in an in-memory cidrset rebuilt from the nodes; this
- * reconciler rebuilds a bitmap from the nodes on each allocation (only nodes lacking a block
- * or an address pay for it), from integers parsed once per node object. Upstream's allocator continues after the last block it handed
- * out rather than from the lowest free one; kubesim picks the lowest free, as the networking
- * design asks.
+ * Upstream keeps the taken blocks in an in-memory cidrset rebuilt from the nodes at start and
+ * then updated from its Node watch; this reconciler keeps the same kind of state (a free-set
+ * with a cursor, node-ipam-set.ts) for the blocks and for the addresses, across reconciles.
+ * It is brought up to the state each reconcile receives by diffing that state's Node table
+ * against the one it last saw (store.forEachChangedObject: cost follows the nodes that
+ * changed), so it can never drift from the state, and a reconcile with a state unrelated to
+ * the last one (another cluster, a test's hand-made state) still answers right. Each
+ * allocation is then ~O(1), and registering n nodes O(n) instead of O(n²). Upstream's
+ * allocator continues after the last block it handed out rather than from the lowest free
+ * one; kubesim picks the lowest free, as the networking design asks.
  *
  * Layering: reconcilers may not import src/network, so the options are plain values here.
  *
@@ -24,9 +29,10 @@
 import { BadRequestError } from '../model/errors.js';
 import { copyJson } from '../model/json.js';
 import type { Action, ReconcileResult, Reconciler } from '../model/reconcile.js';
-import { forEachObject, getObject, type ClusterState } from '../model/store.js';
+import { forEachChangedObject, getObject, type ClusterState } from '../model/store.js';
 import { parseIPv4 } from '../model/strategy/endpoints.js';
 import type { KubeObject, Node, StoredObject } from '../model/types.js';
+import { HeldSet } from './node-ipam-set.js';
 
 export interface NodeIpamOptions {
   readonly clusterCIDR: string;
@@ -69,9 +75,8 @@ function internalIP(node: NodeObject): string | undefined {
 }
 
 /**
- * What a node holds, as integers, parsed once per (immutable) node object: finding the lowest
- * free block or address then costs one map lookup per node instead of string work, which keeps
- * registering thousands of nodes fast (it is still a scan of the nodes per allocation).
+ * What a node holds, as integers, parsed once per (immutable) node object: the free-sets
+ * add a node object's holdings when it appears and remove the same ones when it goes.
  */
 interface Held {
   readonly cidrs: readonly number[];
@@ -95,34 +100,69 @@ function held(n: NodeObject): Held {
   return h;
 }
 
-/** The lowest free node-sized block: subnet i is base + i × 2^(32 − mask). */
-function nextPodCIDR(state: ClusterState, cluster: Block, mask: number): string | undefined {
-  const size = 2 ** (32 - mask);
-  const used = new Uint8Array(cluster.size / size);
-  forEachObject(state, 'Node', (n) => {
-    for (const base of held(n as NodeObject).cidrs) {
-      const i = (base - cluster.base) / size;
-      // Blocks outside the cluster CIDR, or of another size, do not collide with ours.
-      if (Number.isInteger(i) && i >= 0 && i < used.length) used[i] = 1;
+/**
+ * The blocks and addresses the nodes of one state hold. Block i is base + i × 2^(32 − mask);
+ * address i is range.base + i, handed out from .1 and never the broadcast address.
+ */
+class Allocator {
+  private readonly blocks: HeldSet;
+  private readonly addresses: HeldSet;
+  private readonly blockSize: number;
+  /** The state the sets describe; undefined before the first sync. */
+  private synced: ClusterState | undefined;
+
+  constructor(
+    private readonly cluster: Block,
+    private readonly mask: number,
+    private readonly range: Block,
+  ) {
+    this.blockSize = 2 ** (32 - mask);
+    const count = Math.floor(cluster.size / this.blockSize);
+    this.blocks = new HeldSet(count, 0, count);
+    this.addresses = new HeldSet(range.size, 1, range.size - 1);
+  }
+
+  /** Brings the sets up to `state` from the nodes that changed since the last state seen. */
+  sync(state: ClusterState): void {
+    if (state === this.synced) return;
+    forEachChangedObject(this.synced, state, 'Node', (before, after) => {
+      if (before) this.apply(before as NodeObject, -1);
+      if (after) this.apply(after as NodeObject, 1);
+    });
+    this.synced = state;
+  }
+
+  private apply(node: NodeObject, sign: 1 | -1): void {
+    const h = held(node);
+    for (const base of h.cidrs) {
+      const i = (base - this.cluster.base) / this.blockSize;
+      // Blocks outside the cluster CIDR, or not on a block boundary, do not collide with ours.
+      if (Number.isInteger(i) && i >= 0 && i < this.blocks.size) {
+        if (sign > 0) this.blocks.add(i);
+        else this.blocks.remove(i);
+      }
     }
-  });
-  const free = used.indexOf(0);
-  return free < 0 ? undefined : `${toText(cluster.base + free * size)}/${mask}`;
+    const ip = h.address;
+    if (ip !== undefined && ip >= this.range.base && ip < this.range.base + this.range.size) {
+      if (sign > 0) this.addresses.add(ip - this.range.base);
+      else this.addresses.remove(ip - this.range.base);
+    }
+  }
+
+  /** The lowest free node-sized block, as a CIDR. */
+  nextPodCIDR(): string | undefined {
+    const i = this.blocks.lowestFree();
+    return i === undefined ? undefined : `${toText(this.cluster.base + i * this.blockSize)}/${this.mask}`;
+  }
+
+  /** The lowest free address from .1 (neither the network nor the broadcast address). */
+  nextNodeAddress(): string | undefined {
+    const i = this.addresses.lowestFree();
+    return i === undefined ? undefined : toText(this.range.base + i);
+  }
 }
 
-function nextNodeAddress(state: ClusterState, range: Block): string | undefined {
-  const used = new Uint8Array(range.size);
-  forEachObject(state, 'Node', (n) => {
-    const ip = held(n as NodeObject).address;
-    if (ip !== undefined && ip >= range.base && ip < range.base + range.size) used[ip - range.base] = 1;
-  });
-  // Neither the network address (.0) nor the broadcast address is handed out.
-  for (let i = 1; i < range.size - 1; i++) if (used[i] === 0) return toText(range.base + i);
-  return undefined;
-}
-
-function assignPodCIDR(state: ClusterState, node: NodeObject, cluster: Block, mask: number): Action {
-  const cidr = nextPodCIDR(state, cluster, mask);
+function assignPodCIDR(node: NodeObject, cidr: string | undefined): Action {
   if (!cidr) {
     return {
       verb: 'event',
@@ -140,8 +180,7 @@ function assignPodCIDR(state: ClusterState, node: NodeObject, cluster: Block, ma
   return { verb: 'update', object: next };
 }
 
-function assignAddress(state: ClusterState, node: NodeObject, range: Block): Action[] {
-  const ip = nextNodeAddress(state, range);
+function assignAddress(node: NodeObject, ip: string | undefined): Action[] {
   if (!ip) return [];
   const next = copyJson(node) as NodeObject & KubeObject;
   const status = (next.status ??= {});
@@ -157,6 +196,8 @@ export function nodeIpamController(opts: NodeIpamOptions = DEFAULT_NODE_IPAM_OPT
   const addresses = parseBlock(opts.nodeAddressCIDR);
   if (!cluster || !addresses) throw new BadRequestError(`nodeIpamController: invalid CIDR in ${JSON.stringify(opts)}`);
   const mask = opts.nodeCIDRMaskSize;
+  // Built at the first allocation: a cluster whose nodes all come with blocks never pays for it.
+  let allocator: Allocator | undefined;
   return {
     name: 'node-ipam-controller',
     watches: { Node: 'self' },
@@ -164,9 +205,11 @@ export function nodeIpamController(opts: NodeIpamOptions = DEFAULT_NODE_IPAM_OPT
       const node = getObject(state, 'Node', undefined, key) as NodeObject | undefined;
       if (!node || node.metadata.deletionTimestamp) return { actions: [] };
       // One write per reconcile: the spec update wakes this key again for the address.
-      if (!node.spec?.podCIDR) return { actions: [assignPodCIDR(state, node, cluster, mask)] };
-      if (!internalIP(node)) return { actions: assignAddress(state, node, addresses) };
-      return { actions: [] };
+      if (node.spec?.podCIDR && internalIP(node)) return { actions: [] };
+      const alloc = (allocator ??= new Allocator(cluster, mask, addresses));
+      alloc.sync(state);
+      if (!node.spec?.podCIDR) return { actions: [assignPodCIDR(node, alloc.nextPodCIDR())] };
+      return { actions: assignAddress(node, alloc.nextNodeAddress()) };
     },
   };
 }

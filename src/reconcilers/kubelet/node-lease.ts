@@ -25,7 +25,7 @@
  * @see kubernetes/kubernetes staging/src/k8s.io/component-helpers/apimachinery/lease/controller.go
  * @see kubernetes/kubernetes pkg/kubelet/kubelet_node_status.go (setNodeStatus, recordNodeStatusEvent)
  */
-import { copyJson } from '../../model/json.js';
+import { copyJson, jsonEqual } from '../../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper } from '../../model/reconcile.js';
 import { getObject, type ClusterState } from '../../model/store.js';
 import { formatRFC3339Micro, parseRFC3339 } from '../../model/time.js';
@@ -87,9 +87,19 @@ export function parseRFC3339Ms(s: string): number {
   return parseRFC3339(s.replace(/\.\d+Z$/, 'Z')) + frac;
 }
 
+// The last ctx.now parsed: every reconcile of one instant (thousands, when a cluster of
+// thousands of nodes registers) asks for the same one. A pure function's memo, so still
+// deterministic.
+let lastNow: string | undefined;
+let lastNowEpochMs = 0;
+
 /** Virtual now as epoch ms (ctx.now has whole seconds; the epoch is whole seconds). */
 export function epochNowMs(ctx: ReconcileContext): number {
-  return parseRFC3339(ctx.now) + (ctx.nowMs % 1000);
+  if (ctx.now !== lastNow) {
+    lastNowEpochMs = parseRFC3339(ctx.now);
+    lastNow = ctx.now;
+  }
+  return lastNowEpochMs + (ctx.nowMs % 1000);
 }
 
 /** The last 10 s renewal at or before `atMs`, counted from the Lease's anchor. */
@@ -215,8 +225,9 @@ export function kubeletNodeLease(): Reconciler {
   };
   const nodes: WatchMapper = (change) => {
     if (!change.object) return [];
-    const ready = (o: StoredObject | undefined) => JSON.stringify((o?.status as Node['status'])?.conditions?.find((c) => c.type === 'Ready') ?? null);
-    if (change.oldObject && ready(change.oldObject) === ready(change.object)) return [];
+    // Compared as values (not serialized): this runs for every Node write in the cluster.
+    const ready = (o: StoredObject | undefined) => (o?.status as Node['status'])?.conditions?.find((c) => c.type === 'Ready') ?? null;
+    if (change.oldObject && jsonEqual(ready(change.oldObject), ready(change.object))) return [];
     return [change.object.metadata.name];
   };
   return { name: 'kubelet-node-lease', watches: { [FAULT_TABLE]: faults, Lease: leases, Node: nodes }, reconcile: reconcileHeartbeat };
