@@ -15,7 +15,8 @@
  *
  * Every run is a fresh child process (peak RSS is per run: process.resourceUsage().maxRSS).
  * Seeded and deterministic; only the wall-clock timing varies. Prints one JSON line per run,
- * then a table.
+ * then a table. On a terminal, stderr shows a progress bar over the runs (bench/progress.ts);
+ * the parent only waits on its children, so the bar does not touch what a child measures.
  *
  *   npm run bench:sim -- --only=envelope --scale=0.1,0.333
  *   npm run bench:sim -- --only=day,growth --scale=0.1,0.333,1
@@ -24,12 +25,13 @@
  * --timeout=<s> (default 900) kills a child that runs longer; its row says so. --svc=<n> sets
  * the Services per Deployment (envelope 20, day 1; 0 for none) to separate their cost.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCluster, type WatchEvent } from '../src/index.js';
+import { createProgress, type BenchProgress } from './progress.js';
 
 type Scenario = 'envelope' | 'day';
 
@@ -262,22 +264,27 @@ function topSelf(file: string, n: number): { fn: string; ms: number; pct: number
 
 // ---- the driver -----------------------------------------------------------------------------
 
-function spawnChild(spec: ChildSpec, timeoutS: number, profile: boolean): ChildResult | { error: string } {
+/** Runs one child; asynchronous so the progress bar can redraw while the child works. */
+async function spawnChild(spec: ChildSpec, timeoutS: number, profile: boolean, progress: BenchProgress): Promise<ChildResult | { error: string }> {
   const self = fileURLToPath(import.meta.url);
   const profDir = profile ? mkdtempSync(join(tmpdir(), 'kubesim-prof-')) : undefined;
   const flags = ['--max-old-space-size=8192', ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
-  const r = spawnSync(process.execPath, [...flags, self, `--child=${JSON.stringify(spec)}`], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: timeoutS * 1000,
+  const r = await new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error?: Error }>((done) => {
+    const child = spawn(process.execPath, [...flags, self, `--child=${JSON.stringify(spec)}`], { timeout: timeoutS * 1000, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (error) => done({ status: null, signal: null, stdout, stderr, error }));
+    child.on('close', (status, signal) => done({ status, signal, stdout, stderr }));
   });
-  if (r.error || r.status !== 0) return { error: r.signal ? `killed (${r.signal}) after ${timeoutS}s` : `${r.stderr}`.slice(-2000) };
+  if (r.error || r.status !== 0) return { error: r.signal ? `killed (${r.signal}) after ${timeoutS}s` : `${r.error?.message ?? r.stderr}`.slice(-2000) };
   const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
   if (profDir) {
     const f = readdirSync(profDir).find((x) => x.endsWith('.cpuprofile'));
     if (f) {
-      process.stdout.write(`profile ${spec.scenario} scale ${spec.scale}: ${join(profDir, f)}\n`);
-      for (const t of topSelf(join(profDir, f), 15)) process.stdout.write(`  ${String(t.ms).padStart(7)} ms ${String(t.pct).padStart(5)}%  ${t.fn}\n`);
+      progress.log(`profile ${spec.scenario} scale ${spec.scale}: ${join(profDir, f)}`);
+      for (const t of topSelf(join(profDir, f), 15)) progress.log(`  ${String(t.ms).padStart(7)} ms ${String(t.pct).padStart(5)}%  ${t.fn}`);
     }
   }
   return result;
@@ -304,7 +311,7 @@ function table(rows: Record<string, unknown>[], header: string[]): string {
   return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map((r) => fmt(header.map((h) => String(r[h] ?? ''))))].join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=', 2) as [string, string]));
   const child = args.get('child');
   if (child !== undefined) {
@@ -322,14 +329,16 @@ function main(): void {
   const scenarios: Scenario[] = [];
   if (only.includes('envelope')) scenarios.push('envelope');
   if (only.includes('day') || only.includes('growth')) scenarios.push('day');
+  const progress = createProgress({ total: scenarios.length * scales.length, label: 'runs' });
   for (const scenario of scenarios) {
     for (const scale of scales) {
-      const r = spawnChild({ scenario, scale, seed, ...(svc !== undefined ? { svc } : {}) }, timeoutS, profile);
+      const r = await spawnChild({ scenario, scale, seed, ...(svc !== undefined ? { svc } : {}) }, timeoutS, profile, progress);
+      progress.tick();
       if ('error' in r) {
         const s = shape(scenario, scale, svc);
         const row = { bench: 'sim', scenario, scale, nodes: s.nodes, pods: s.deployments * s.replicas, error: r.error };
         rows.push(row);
-        process.stdout.write(`${JSON.stringify(row)}\n`);
+        progress.log(JSON.stringify(row));
         continue;
       }
       const row: Record<string, unknown> = { bench: 'sim', ...r };
@@ -342,9 +351,10 @@ function main(): void {
         dayRuns.push(r);
       }
       rows.push(row);
-      process.stdout.write(`${JSON.stringify(row)}\n`);
+      progress.log(JSON.stringify(row));
     }
   }
+  progress.done();
   if (only.includes('growth') && dayRuns.length >= 2) {
     const exponent = logLogSlope(
       dayRuns.map((r) => r.pods),
@@ -359,4 +369,4 @@ function main(): void {
   if (day.length) process.stdout.write(`\n${table(day, ['scale', 'nodes', 'pods', 'services', 'createMs', 'readyMs', 'dayMs', 'virtualMs', 'ratio', 'peakRssMiB', 'target', 'error'])}\n`);
 }
 
-main();
+await main();

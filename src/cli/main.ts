@@ -10,6 +10,7 @@ import { KubesimError } from '../model/errors.js';
 import { runDemo } from './demo.js';
 import { ScenarioError } from './scenario/schema.js';
 import { parseScenario, runScenario, summarize } from './scenario/runner.js';
+import { stderrProgress } from './progress.js';
 import { runShell } from './shell.js';
 import { formatSweep, mergeSweeps, parseMetrics, parseSweepResult, type SweepResult } from './sweep/aggregate.js';
 import { parseSeeds, parseShard, shardSeeds, SweepUsageError } from './sweep/seeds.js';
@@ -158,14 +159,6 @@ function run(args: readonly string[], io: Io): number {
   return report.status === 'failed' ? 1 : 0;
 }
 
-/** A one-line progress bar redrawn in place; only ever on a terminal. */
-function progressBar(done: number, total: number, failed: number): void {
-  const width = 30;
-  const filled = Math.trunc((done * width) / total);
-  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} seeds, ${failed} failed`);
-  if (done === total) process.stderr.write('\r\x1b[K');
-}
-
 async function sweep(args: readonly string[], io: Io): Promise<number> {
   // --merge takes no value; the files are the positional arguments.
   const merge = args.includes('--merge');
@@ -193,15 +186,19 @@ async function sweep(args: readonly string[], io: Io): Promise<number> {
     const seeds = shard === undefined ? all : shardSeeds(all, shard);
     const metrics = parseMetrics(p.flags.get('metrics'));
     const workers = intFlag(p, 'workers') ?? availableParallelism();
-    const bar = output === 'text' && process.stderr.isTTY === true;
+    // Never with --output json: the bar is for a person watching, and a script reading JSON gets none.
+    const bar = output === 'text' ? stderrProgress(seeds.length, 'seeds') : undefined;
+    const onProgress = bar && ((done: number, _total: number, failed: number) => bar.update(done, failed > 0 ? `${failed} failed` : ''));
     try {
-      result = await runSweep({ file, seeds, workers, metrics, ...(shard !== undefined ? { shard } : {}), ...(bar ? { onProgress: progressBar } : {}) });
+      result = await runSweep({ file, seeds, workers, metrics, ...(shard !== undefined ? { shard } : {}), ...(onProgress ? { onProgress } : {}) });
     } catch (e) {
       if (e instanceof ScenarioError) {
         io.err(`error: invalid scenario ${file}: ${e.message}`);
         return 2;
       }
       throw e;
+    } finally {
+      bar?.finish();
     }
   }
   io.out(output === 'json' ? JSON.stringify(result, null, 2) : formatSweep(result));

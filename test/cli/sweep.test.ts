@@ -15,6 +15,7 @@ import {
   type SeedResult,
 } from '../../src/cli/sweep/aggregate.js';
 import { MAX_SEEDS, parseSeeds, parseShard, shardSeeds, SweepUsageError } from '../../src/cli/sweep/seeds.js';
+import { chunkSeeds, MAX_CHUNK } from '../../src/cli/sweep/sweep.js';
 
 describe('parseSeeds', () => {
   it.each`
@@ -90,6 +91,33 @@ describe('shards', () => {
         const union = parts.flat().sort((a, b) => a - b);
         expect(union).toEqual(seeds); // covers, and no seed twice
         for (const p of parts) expect(p.length === Math.floor(seeds.length / count) || p.length === Math.ceil(seeds.length / count)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('chunkSeeds', () => {
+  it.each`
+    seeds     | threads | size | chunks | why
+    ${200}    | ${2}    | ${6} | ${34}  | ${'⌊200 / (2 × 16)⌋ = 6; 33 chunks of 6 and one of 2'}
+    ${200}    | ${1}    | ${8} | ${25}  | ${'⌊200 / 16⌋ = 12, capped at MAX_CHUNK'}
+    ${20}     | ${2}    | ${1} | ${20}  | ${'a short sweep keeps one seed per task'}
+    ${1}      | ${4}    | ${1} | ${1}   | ${'never an empty chunk'}
+    ${10_000} | ${64}   | ${8} | ${1250} | ${'⌊10000 / 1024⌋ = 9, capped'}
+  `('$seeds seeds on $threads threads: chunks of $size ($why)', ({ seeds, threads, size, chunks }: { seeds: number; threads: number; size: number; chunks: number }) => {
+    const got = chunkSeeds(Array.from({ length: seeds }, (_, i) => i + 1), threads);
+    expect(got).toHaveLength(chunks);
+    expect(got[0]).toHaveLength(size);
+    expect(size).toBeLessThanOrEqual(MAX_CHUNK);
+  });
+
+  it('keeps every seed exactly once, in order', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(5000), { maxLength: 400 }), fc.integer({ min: 1, max: 8 }), (raw, threads) => {
+        const seeds = [...raw].sort((a, b) => a - b);
+        const chunks = chunkSeeds(seeds, threads);
+        expect(chunks.flat()).toEqual(seeds);
+        for (const c of chunks) expect(c.length).toBeGreaterThan(0);
       }),
     );
   });
@@ -255,6 +283,28 @@ describe('kubesim sweep (built CLI)', () => {
     expect(text.stdout).toMatch(/^duration {3,}2 /m);
     expect(text.stderr).toBe(''); // no progress bar when stderr is not a terminal
   }, 120_000);
+
+  it('draws a progress bar on a terminal, on stderr only, and never with --output json', () => {
+    // A preload that makes stderr claim to be a terminal, so the bar's bytes land in a pipe we can read.
+    const dir = mkdtempSync(join(tmpdir(), 'kubesim-tty-'));
+    const tty = join(dir, 'tty.mjs');
+    writeFileSync(tty, "Object.defineProperty(process.stderr, 'isTTY', { value: true });\nprocess.stderr.columns = 200;\n");
+    const onTty = (...args: string[]) => spawnSync('node', ['--import', tty, BIN, 'sweep', EXAMPLE, '--seeds', '1..3', '--workers', '2', ...args], { encoding: 'utf8' });
+
+    const text = onTty();
+    expect(text.status).toBe(0);
+    expect(text.stderr).toMatch(/\r\x1b\[K\[#{24}\] 3\/3 seeds 100%/);
+    // src/ reads no wall clock: the CLI bar has no elapsed time or ETA.
+    expect(text.stderr).not.toMatch(/elapsed|ETA/);
+    expect(text.stderr.endsWith('\r\x1b[K')).toBe(true); // erased when done: the summary starts on a clean line
+    expect(text.stdout).not.toContain('\r');
+    expect(text.stdout).toMatch(/^SWEEP bad-rollout-undo: 3 seeds, 3 passed/m);
+
+    const json = onTty('--output', 'json');
+    expect(json.status).toBe(0);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toMatchObject({ kind: 'SweepResult', seeds: 3 });
+  }, 60_000);
 
   it('exits 1 and lists the failing seeds when expectations fail', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubesim-sweep-'));

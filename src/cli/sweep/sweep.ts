@@ -1,10 +1,18 @@
 /**
- * Runs one scenario over many seeds on a pool of worker threads (tinypool), one task per
- * seed so a slow seed never holds up a whole batch, and aggregates the results.
+ * Runs one scenario over many seeds on a pool of worker threads (tinypool) and aggregates the
+ * results.
  *
  * The main thread reads and validates the scenario once (a bad file is a usage error before
- * any worker starts) and hands every worker the same text. Results are aggregated by seed,
- * so the worker count changes only the wall time, never the output.
+ * any worker starts) and gives every worker the same text once, as workerData; tasks are
+ * small chunks of seeds (chunkSeeds). The main thread only queues chunks and collects
+ * results, so it stays idle while the workers run. Results are aggregated by seed, so the
+ * worker count and the chunking change only the wall time, never the output.
+ *
+ * Why a sweep on 2 workers is not twice as fast as on 1 (measured, see docs/sweeps.md): each
+ * worker is its own V8 isolate and JIT-compiles the simulator by itself, and a short scenario
+ * needs on the order of a hundred seeds before its code is optimized. On 1 worker that
+ * compilation runs on V8's helper threads, on the otherwise idle second core; on 2 workers it
+ * is paid twice and competes with the runs.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,7 +22,7 @@ import { parseScenario } from '../scenario/runner.js';
 import { ScenarioError } from '../scenario/schema.js';
 import { aggregate, type MetricName, type SeedResult, type SweepResult } from './aggregate.js';
 import { SweepUsageError, type Shard } from './seeds.js';
-import type { SweepTask, SweepTaskResult } from './worker.js';
+import type { SweepTask, SweepTaskResult, SweepWorkerData } from './worker.js';
 
 /** More threads than this only adds memory; a 2-core laptop and a 64-core runner both fit. */
 export const MAX_WORKERS = 256;
@@ -27,8 +35,25 @@ export interface SweepOptions {
   readonly metrics: readonly MetricName[];
   /** Recorded in the output; `seeds` must already be this shard's. */
   readonly shard?: Shard;
-  /** Called after each seed finishes, in completion order. */
+  /** Called after each chunk of seeds finishes, in completion order. */
   readonly onProgress?: (done: number, total: number, failed: number) => void;
+}
+
+/** At most this many seeds per task: a chunk is the unit of load balancing and of progress. */
+export const MAX_CHUNK = 8;
+
+/**
+ * Splits sorted seeds into consecutive chunks of equal size (the last may be shorter): about
+ * 16 chunks per thread, so the last chunks to finish are small and no thread waits long at
+ * the end, and at most MAX_CHUNK seeds each, so progress moves often. One message per chunk
+ * instead of one per seed keeps the main thread out of the way.
+ * Example: 200 seeds, 2 threads → ⌊200 / 32⌋ = 6 seeds per chunk, 34 chunks.
+ */
+export function chunkSeeds(seeds: readonly number[], threads: number): number[][] {
+  const size = Math.max(1, Math.min(MAX_CHUNK, Math.trunc(seeds.length / (threads * 16))));
+  const chunks: number[][] = [];
+  for (let i = 0; i < seeds.length; i += size) chunks.push(seeds.slice(i, i + size));
+  return chunks;
 }
 
 /** Reads a file for the sweep; a missing or unreadable file is bad usage (exit 2). */
@@ -52,15 +77,20 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const results: SeedResult[] = [];
   if (opts.seeds.length > 0) {
     const threads = Math.min(opts.workers, opts.seeds.length);
-    const pool = new Tinypool({ filename: new URL('./worker.js', import.meta.url).href, minThreads: threads, maxThreads: threads });
+    const workerData: SweepWorkerData = { scenarioText: text, baseDir: base, metrics: opts.metrics };
+    // minThreads = maxThreads: every worker starts (and loads the simulator) at once and stays
+    // up until the sweep ends, instead of being started on demand or retired when idle.
+    const pool = new Tinypool({ filename: new URL('./worker.js', import.meta.url).href, minThreads: threads, maxThreads: threads, workerData });
     let failed = 0;
     try {
-      const runs = opts.seeds.map(async (seed) => {
-        const task: SweepTask = { scenarioText: text, baseDir: base, seed, metrics: opts.metrics };
+      const runs = chunkSeeds(opts.seeds, threads).map(async (seeds) => {
+        const task: SweepTask = { seeds };
         const r = (await pool.run(task)) as SweepTaskResult;
         if (!r.ok) throw new ScenarioError('', r.invalid);
-        results.push(r.result);
-        if (r.result.status === 'failed') failed++;
+        for (const x of r.results) {
+          results.push(x);
+          if (x.status === 'failed') failed++;
+        }
         opts.onProgress?.(results.length, opts.seeds.length, failed);
       });
       await Promise.all(runs);
