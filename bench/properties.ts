@@ -24,6 +24,12 @@ checkController({ cluster: { nodes: NODES, zones: 3, images: defaultImages }, nu
 
 let operations = 0;
 let failure = '';
+// CPU time beside wall time: on a shared, loaded machine wall time mostly measures the others.
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1000;
+};
+const c0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 try {
 checkController({
@@ -43,6 +49,7 @@ checkController({
   failure = String(e instanceof Error ? e.message.split('\n')[0] : e);
 }
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+const cpu = cpuMs(c0);
 
 // ---- fixed: exactly MAX_COMMANDS operations per run ------------------------------------------
 // fc.commands draws sequences of up to maxCommands and most are much shorter (see meanOperations),
@@ -85,6 +92,7 @@ class Real implements SimReal {
 const sequences = fc.sample(fc.array(fc.oneof(...operationArbs()), { minLength: MAX_COMMANDS, maxLength: MAX_COMMANDS }), { numRuns: RUNS, seed: SEED });
 let fixedOps = 0;
 let fixedViolations = 0;
+const fc0 = process.cpuUsage();
 const f0 = process.hrtime.bigint();
 sequences.forEach((cmds: SimCommand[], i) => {
   const cluster = createCluster({ nodes: NODES, zones: 3, images: defaultImages, seed: i + 1 });
@@ -103,6 +111,7 @@ sequences.forEach((cmds: SimCommand[], i) => {
   fixedViolations += real.violations;
 });
 const fixedMs = Number(process.hrtime.bigint() - f0) / 1e6;
+const fixedCpu = cpuMs(fc0);
 const fixed = {
   bench: 'properties-fixed',
   nodes: NODES,
@@ -111,6 +120,8 @@ const fixed = {
   ms: Math.round(fixedMs),
   runsPerSec: Number(((RUNS * 1000) / fixedMs).toFixed(2)),
   msPerRun: Math.round(fixedMs / RUNS),
+  cpuMs: Math.round(fixedCpu),
+  runsPerCpuSec: Number(((RUNS * 1000) / fixedCpu).toFixed(2)),
   meanOperationsRun: Number((fixedOps / RUNS).toFixed(1)),
   invariantViolations: fixedViolations,
   target: (RUNS * 1000) / fixedMs >= 50 ? 'met' : 'missed',
@@ -124,6 +135,8 @@ const row = {
   ms: Math.round(ms),
   runsPerSec: Number(((RUNS * 1000) / ms).toFixed(2)),
   msPerRun: Math.round(ms / RUNS),
+  cpuMs: Math.round(cpu),
+  runsPerCpuSec: Number(((RUNS * 1000) / cpu).toFixed(2)),
   meanOperations: Number((operations / RUNS).toFixed(1)),
   peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
   ...(failure ? { failure } : {}),
@@ -132,13 +145,13 @@ const row = {
 console.log(JSON.stringify(row));
 console.log(JSON.stringify(fixed));
 console.log('');
-console.log('| nodes | maxCommands | mean ops | runs |     ms | runs/s | ms/run | peak RSS MiB | target (>= 50 runs/s) |');
-console.log('|------:|------------:|---------:|-----:|-------:|-------:|-------:|-------------:|-----------------------|');
+console.log('| nodes | maxCommands | mean ops | runs |     ms | runs/s | ms/run | CPU ms | runs/CPU s | peak RSS MiB | target (>= 50 runs/s) |');
+console.log('|------:|------------:|---------:|-----:|-------:|-------:|-------:|-------:|-----------:|-------------:|-----------------------|');
 console.log(
-  `| ${NODES} | ${MAX_COMMANDS} | ${row.meanOperations} | ${RUNS} | ${row.ms} | ${row.runsPerSec} | ${row.msPerRun} | ${row.peakRssMiB} | ${row.target} |`,
+  `| ${NODES} | ${MAX_COMMANDS} | ${row.meanOperations} | ${RUNS} | ${row.ms} | ${row.runsPerSec} | ${row.msPerRun} | ${row.cpuMs} | ${row.runsPerCpuSec} | ${row.peakRssMiB} | ${row.target} |`,
 );
 console.log('');
 console.log('fixed-length sequences (own runner, no shrinking):');
-console.log('| nodes | operations | mean run (precondition held) | runs |     ms | runs/s | ms/run | invariant violations | target |');
-console.log('|------:|-----------:|-----------------------------:|-----:|-------:|-------:|-------:|---------------------:|--------|');
-console.log(`| ${NODES} | ${MAX_COMMANDS} | ${fixed.meanOperationsRun} | ${RUNS} | ${fixed.ms} | ${fixed.runsPerSec} | ${fixed.msPerRun} | ${fixed.invariantViolations} | ${fixed.target} |`);
+console.log('| nodes | operations | mean run (precondition held) | runs |     ms | runs/s | ms/run | CPU ms | runs/CPU s | invariant violations | target |');
+console.log('|------:|-----------:|-----------------------------:|-----:|-------:|-------:|-------:|-------:|-----------:|---------------------:|--------|');
+console.log(`| ${NODES} | ${MAX_COMMANDS} | ${fixed.meanOperationsRun} | ${RUNS} | ${fixed.ms} | ${fixed.runsPerSec} | ${fixed.msPerRun} | ${fixed.cpuMs} | ${fixed.runsPerCpuSec} | ${fixed.invariantViolations} | ${fixed.target} |`);

@@ -124,6 +124,23 @@ export function podRequests(pod: StoredObject): Map<string, number> {
   return total;
 }
 
+/**
+ * `read(obj)` remembered per stored object: stored objects are frozen and never change, and an
+ * invariant checked after every write would otherwise parse the same quantities again.
+ * Unfrozen objects (a caller's own) are read afresh, since they may be edited between calls.
+ */
+function perFrozenObject<T>(read: (obj: StoredObject) => T): (obj: StoredObject) => T {
+  const cache = new WeakMap<StoredObject, T>();
+  return (obj) => {
+    if (!Object.isFrozen(obj)) return read(obj);
+    if (cache.has(obj)) return cache.get(obj)!;
+    const value = read(obj);
+    cache.set(obj, value);
+    return value;
+  };
+}
+const requestsOf = perFrozenObject(podRequests);
+
 /** status.allocatable in milli-units per resource. */
 export function nodeAllocatable(node: StoredObject): Map<string, number> {
   const alloc = ((node.status ?? {}) as { allocatable?: Record<string, string> }).allocatable ?? {};
@@ -131,6 +148,8 @@ export function nodeAllocatable(node: StoredObject): Map<string, number> {
   for (const [name, q] of Object.entries(alloc)) out.set(name, milli(q));
   return out;
 }
+
+const allocatableOf = perFrozenObject(nodeAllocatable);
 
 export function nodeTaints(node: StoredObject): readonly TaintLike[] {
   return ((node.spec ?? {}) as { taints?: readonly TaintLike[] }).taints ?? [];
@@ -214,9 +233,9 @@ export function podsByNode(state: ClusterState): Map<string, StoredObject[]> {
 
 /** Resources whose summed requests on `node` exceed its allocatable, as readable lines. */
 export function overcommitted(node: StoredObject, pods: readonly StoredObject[]): string[] {
-  const alloc = nodeAllocatable(node);
+  const alloc = allocatableOf(node);
   const used = new Map<string, number>();
-  for (const pod of pods) for (const [name, v] of podRequests(pod)) used.set(name, (used.get(name) ?? 0) + v);
+  for (const pod of pods) for (const [name, v] of requestsOf(pod)) used.set(name, (used.get(name) ?? 0) + v);
   const out: string[] = [];
   for (const name of [...used.keys()].sort()) {
     const want = used.get(name)!;

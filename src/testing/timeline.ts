@@ -4,7 +4,7 @@
  * `kubectl get events` with a virtual-time column instead of LAST SEEN.
  */
 import type { Cluster, StoredObject } from '../index.js';
-import { formatMs } from './invariants.js';
+import { formatMs } from './define-invariant.js';
 
 export interface TimelineEntry {
   readonly tMs: number;

@@ -166,17 +166,84 @@ describe('invariants on a healthy cluster', () => {
 });
 
 describe('rolloutBoundsHeld after a scale to zero and back', () => {
-  it('does not treat the scale-up from zero as a rollout from the steady state', async () => {
-    const { createCluster } = await import('../../src/index.js');
-    const { rolloutBoundsHeld } = await import('../../src/testing/index.js');
+  // Upstream pkg/controller/deployment: a change of spec.replicas is a scaling event (sync.go
+  // isScalingEvent → sync/scale), handled without the rolling-update bounds; only a template
+  // change is rolled out under maxUnavailable (rolling.go reconcileOldReplicaSets). Scaling 3 →
+  // 0 → 3 leaves no pod available for a while, as in Kubernetes: not a violation.
+  const api = (replicas: number) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api' },
+    spec: { replicas, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'web:v1' }] } } },
+  });
+  const steadyApi = () => {
     const c = createCluster({ nodes: 2, images: { 'web:v1': { pullTime: '1s' } } });
-    c.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' }, spec: { replicas: 3, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'web:v1' }] } } } });
+    c.apply(api(3));
     c.settle();
-    const baseline = c.state;
-    const ctx = { baseline, disruptedSinceBaseline: false, faultsActive: false };
+    return { c, ctx: { baseline: c.state, disruptedSinceBaseline: false, faultsActive: false } };
+  };
+
+  it('does not treat the scale-up from zero as a rollout from the steady state', () => {
+    const { c, ctx } = steadyApi();
     c.scale('deployment/api', 0);
     expect(rolloutBoundsHeld(c, ctx).ok).toBe(true);
     c.scale('deployment/api', 3);
     expect(rolloutBoundsHeld(c, ctx).ok).toBe(true);
+  });
+
+  it('remembers the scale away and back even when no check ran in between', () => {
+    const { c, ctx } = steadyApi();
+    expect(rolloutBoundsHeld(c, ctx).ok).toBe(true);
+    c.apply(api(0));
+    c.apply(api(3));
+    expect(rolloutBoundsHeld(c, ctx).ok).toBe(true);
+  });
+
+  it('still bounds a rollout of the template after the next steady state', () => {
+    const { c } = steadyApi();
+    c.scale('deployment/api', 0);
+    c.scale('deployment/api', 3);
+    c.settle();
+    const baseline = c.state;
+    expect(rolloutBoundsHeld(c, { baseline }).ok).toBe(true);
+    // A hand-made "rollout" that drops every pod at once: the bound applies again.
+    const pods = c.get('pods', undefined, { selector: 'app=api' });
+    c.setImage('deployment/api', 'c', 'web:v2');
+    for (const p of pods) c.delete('pod', p.metadata.name);
+    expect(failed(rolloutBoundsHeld(c, { baseline }))).toMatch(/deployment default\/api: \d available pods < 3 - maxUnavailable 0/);
+  });
+});
+
+describe('incremental invariants follow the cluster write by write', () => {
+  it('noNodeOvercommitted recomputes a node when its pods or its allocatable change', () => {
+    const c = bare();
+    c.create(pod('a', { nodeName: 'node-1', cpu: '600m' }));
+    expect(noNodeOvercommitted(c).ok).toBe(true);
+    c.create(pod('b', { nodeName: 'node-1', cpu: '600m' }));
+    expect(failed(noNodeOvercommitted(c))).toContain('node node-1: cpu requested 1200m > allocatable 1 (pods default/a, default/b)');
+    c.delete('pod', 'b', { gracePeriodSeconds: 0 });
+    expect(noNodeOvercommitted(c).ok).toBe(true);
+    const node = c.get('node', 'node-1');
+    c.updateStatus({ ...node, status: { ...(node.status as object), allocatable: { ...(node.status as { allocatable: object }).allocatable, cpu: '500m' } } });
+    expect(failed(noNodeOvercommitted(c))).toContain('node node-1: cpu requested 600m > allocatable 500m (pods default/a)');
+    setStatus(c, 'pod', 'a', { phase: 'Succeeded' });
+    expect(noNodeOvercommitted(c).ok).toBe(true);
+  });
+
+  it('noDuplicateIPs notices an IP taken twice later and released again', () => {
+    const c = bare();
+    c.create([pod('a', { nodeName: 'node-1' }), pod('b', { nodeName: 'node-1' }), pod('c', { nodeName: 'node-1' })]);
+    setStatus(c, 'pod', 'a', readyStatus('10.244.0.5', true));
+    setStatus(c, 'pod', 'b', readyStatus('10.244.0.6', true));
+    expect(noDuplicateIPs(c).ok).toBe(true);
+    setStatus(c, 'pod', 'c', readyStatus('10.244.0.5', true));
+    setStatus(c, 'pod', 'b', readyStatus('10.244.0.5', true));
+    expect(failed(noDuplicateIPs(c))).toBe(
+      'invariant noDuplicateIPs violated at t=0s:\n  - pods default/a and default/b both have IP 10.244.0.5\n  - pods default/a and default/c both have IP 10.244.0.5',
+    );
+    setStatus(c, 'pod', 'a', { phase: 'Failed' });
+    expect(failed(noDuplicateIPs(c))).toBe('invariant noDuplicateIPs violated at t=0s:\n  - pods default/b and default/c both have IP 10.244.0.5');
+    setStatus(c, 'pod', 'b', { phase: 'Failed' });
+    expect(noDuplicateIPs(c).ok).toBe(true);
   });
 });

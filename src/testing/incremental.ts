@@ -1,0 +1,73 @@
+/**
+ * What the incremental invariants share: the objects of a kind that changed between two states
+ * (store.forEachChangedObject, whose cost follows what changed, not how many objects exist),
+ * computed once per pair of states however many invariants ask, and `Groups`, the small index
+ * each invariant keeps up to date from them.
+ */
+import type { ClusterState, StoredObject } from '../index.js';
+import { forEachChangedObject } from '../model/store.js';
+
+export type ObjectChange = readonly [before: StoredObject | undefined, after: StoredObject | undefined];
+
+/**
+ * The last diff per (state, kind): the built-in invariants are checked one after another on the
+ * same states, so the second and third asking for Pods get the first's list. Held weakly by
+ * the newer state, so it goes when the state does.
+ */
+const memo = new WeakMap<ClusterState, Map<string, { readonly prev: ClusterState | undefined; readonly changes: readonly ObjectChange[] }>>();
+
+/** The objects of `kind` added, removed or replaced from `prev` to `next` (all of `next` if no `prev`). */
+export function changedObjects(prev: ClusterState | undefined, next: ClusterState, kind: string): readonly ObjectChange[] {
+  if (prev === next) return [];
+  let byKind = memo.get(next);
+  if (!byKind) memo.set(next, (byKind = new Map()));
+  const hit = byKind.get(kind);
+  if (hit && hit.prev === prev) return hit.changes;
+  const changes: ObjectChange[] = [];
+  forEachChangedObject(prev, next, kind, (before, after) => void changes.push([before, after]));
+  byKind.set(kind, { prev, changes });
+  return changes;
+}
+
+/** Calls `fn` for each change `changedObjects` lists. */
+export function diffKind(prev: ClusterState | undefined, next: ClusterState, kind: string, fn: (before: StoredObject | undefined, after: StoredObject | undefined) => void): void {
+  for (const [before, after] of changedObjects(prev, next, kind)) fn(before, after);
+}
+
+/**
+ * Objects grouped by a string (node name, IP, owner uid), each group keyed by object key; a
+ * group is dropped when it empties.
+ */
+export class Groups {
+  private readonly groups = new Map<string, Map<string, StoredObject>>();
+
+  add(group: string, key: string, obj: StoredObject): void {
+    let g = this.groups.get(group);
+    if (!g) this.groups.set(group, (g = new Map()));
+    g.set(key, obj);
+  }
+
+  remove(group: string, key: string): void {
+    const g = this.groups.get(group);
+    if (!g) return;
+    g.delete(key);
+    if (g.size === 0) this.groups.delete(group);
+  }
+
+  size(group: string): number {
+    return this.groups.get(group)?.size ?? 0;
+  }
+
+  /** The group's objects sorted by key (as a listing returns them); empty if none. */
+  sorted(group: string): StoredObject[] {
+    const g = this.groups.get(group);
+    if (!g) return [];
+    return [...g.keys()].sort().map((k) => g.get(k)!);
+  }
+
+  /** The group's keys sorted. */
+  keys(group: string): string[] {
+    const g = this.groups.get(group);
+    return g ? [...g.keys()].sort() : [];
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * The `always` invariants: what must hold after every committed write (no node over-committed,
+ * no duplicate IPs, rolling-update bounds). The harness checks them after every write, so each
+ * keeps its index per cluster and updates it from the objects changed since its last check
+ * (incremental.ts) rather than listing every object again.
+ */
+import { getObject, type Cluster, type ClusterState, type StoredObject } from '../index.js';
+import { parseRFC3339 } from '../model/time.js';
+import { defineIncrementalInvariant, type InvariantContext } from './define-invariant.js';
+import { controllerRef, isAvailable, isTerminal, isTerminating, keyOf, overcommitted, podIP, podSpec, scaledIntOrPercent } from './objects.js';
+import { diffKind, Groups } from './incremental.js';
+
+const nowEpochMs = (c: Cluster): number => parseRFC3339(c.nowTimestamp);
+
+/** The node a pod holds resources on: bound and not terminal (terminating pods still hold them). */
+const holdingNode = (pod: StoredObject | undefined): string | undefined => (pod && !isTerminal(pod) ? podSpec(pod).nodeName || undefined : undefined);
+
+/**
+ * For every node, the summed requests of its non-terminal pods fit status.allocatable. Keeps
+ * the pods each node holds and each node's violation lines; a check recomputes only the nodes
+ * whose pods or allocatable changed.
+ */
+export const noNodeOvercommitted = defineIncrementalInvariant('noNodeOvercommitted', () => {
+  let last: ClusterState | undefined;
+  const nodes = new Map<string, StoredObject>();
+  const podsOn = new Groups();
+  const lines = new Map<string, string[]>();
+  return {
+    check(c) {
+      const dirty = new Set<string>();
+      diffKind(last, c.state, 'Node', (before, after) => {
+        const name = (after ?? before)!.metadata.name;
+        if (after) nodes.set(name, after);
+        else nodes.delete(name);
+        dirty.add(name);
+      });
+      diffKind(last, c.state, 'Pod', (before, after) => {
+        const from = holdingNode(before);
+        const to = holdingNode(after);
+        if (from) podsOn.remove(from, keyOf(before!));
+        if (to) podsOn.add(to, keyOf(after!), after!);
+        if (from) dirty.add(from);
+        if (to) dirty.add(to);
+      });
+      last = c.state;
+      for (const name of dirty) {
+        const node = nodes.get(name);
+        const pods = podsOn.sorted(name);
+        const found = node ? overcommitted(node, pods) : [];
+        if (found.length === 0) lines.delete(name);
+        else lines.set(name, found.map((line) => `node ${name}: ${line} (pods ${pods.map(keyOf).join(', ')})`));
+      }
+      return [...lines.keys()].sort().flatMap((name) => lines.get(name)!);
+    },
+  };
+});
+
+/** The IP a pod owns for uniqueness: it has one, is not terminal and not on the host network. */
+const ownedPodIP = (pod: StoredObject | undefined): string | undefined => {
+  if (!pod) return undefined;
+  const ip = podIP(pod);
+  return ip && !isTerminal(pod) && !podSpec(pod).hostNetwork ? ip : undefined;
+};
+const clusterIPOf = (svc: StoredObject | undefined): string | undefined => {
+  const ip = (svc?.spec as { clusterIP?: string } | undefined)?.clusterIP;
+  return ip && ip !== 'None' ? ip : undefined;
+};
+
+/** Holders of each IP, and the IPs held more than once. */
+class IPTable {
+  private readonly holders = new Groups();
+  readonly shared = new Set<string>();
+
+  update(from: string | undefined, to: string | undefined, key: string, obj: StoredObject | undefined): void {
+    if (from) {
+      this.holders.remove(from, key);
+      if (this.holders.size(from) < 2) this.shared.delete(from);
+    }
+    if (to) {
+      this.holders.add(to, key, obj!);
+      if (this.holders.size(to) > 1) this.shared.add(to);
+    }
+  }
+
+  /**
+   * "first and other" for every later holder of a shared IP, in key order of the later holder
+   * (the order a scan of the sorted listing finds them).
+   */
+  lines(what: string, field: string): string[] {
+    const pairs: [string, string][] = [];
+    for (const ip of this.shared) {
+      const [first, ...others] = this.holders.keys(ip);
+      for (const other of others) pairs.push([other, `${what} ${first} and ${other} both have ${field} ${ip}`]);
+    }
+    return pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((p) => p[1]);
+  }
+}
+
+/** Pod IPs (of non-terminal, non-hostNetwork pods) are unique, and so are Service ClusterIPs. */
+export const noDuplicateIPs = defineIncrementalInvariant('noDuplicateIPs', () => {
+  let last: ClusterState | undefined;
+  const pods = new IPTable();
+  const services = new IPTable();
+  return {
+    check(c) {
+      diffKind(last, c.state, 'Pod', (before, after) => pods.update(ownedPodIP(before), ownedPodIP(after), keyOf((after ?? before)!), after));
+      diffKind(last, c.state, 'Service', (before, after) => services.update(clusterIPOf(before), clusterIPOf(after), keyOf((after ?? before)!), after));
+      last = c.state;
+      return [...pods.lines('pods', 'IP'), ...services.lines('services', 'ClusterIP')];
+    },
+  };
+});
+
+interface DeploymentSpecLike {
+  replicas?: number;
+  paused?: boolean;
+  minReadySeconds?: number;
+  strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+}
+export const dspec = (d: StoredObject): DeploymentSpecLike => (d.spec ?? {}) as DeploymentSpecLike;
+export const dstatus = (d: StoredObject) =>
+  (d.status ?? {}) as { observedGeneration?: number; replicas?: number; updatedReplicas?: number; readyReplicas?: number; availableReplicas?: number };
+const rsReplicas = (rs: StoredObject): number => (rs.spec as { replicas?: number } | undefined)?.replicas ?? 0;
+
+function isSteady(d: StoredObject): boolean {
+  const s = dstatus(d);
+  const want = dspec(d).replicas ?? 1;
+  return (
+    (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
+    (s.replicas ?? 0) === want &&
+    (s.updatedReplicas ?? 0) === want &&
+    (s.availableReplicas ?? 0) === want
+  );
+}
+
+/**
+ * A change of what the bounds are measured by: replicas (a scaling event, not a rollout),
+ * minReadySeconds or the strategy.
+ */
+function boundsChanged(a: StoredObject, b: StoredObject): boolean {
+  const sa = dspec(a);
+  const sb = dspec(b);
+  return (
+    (sa.replicas ?? 1) !== (sb.replicas ?? 1) ||
+    (sa.minReadySeconds ?? 0) !== (sb.minReadySeconds ?? 0) ||
+    JSON.stringify(sa.strategy ?? {}) !== JSON.stringify(sb.strategy ?? {})
+  );
+}
+
+const resourceVersionOf = (obj: StoredObject): number => Number(obj.metadata.resourceVersion ?? 0);
+
+/** What rolloutBoundsHeld keeps per cluster: ReplicaSets and pods by controller uid, bound changes. */
+interface RolloutIndex {
+  readonly replicaSetsOf: Groups;
+  readonly podsOf: Groups;
+  readonly boundsChangedAt: ReadonlyMap<string, number>;
+}
+
+/** One Deployment's bound violations, or none when the bounds do not apply to it now. */
+function checkRollout(d: StoredObject, baseline: ClusterState, now: number, index: RolloutIndex): string[] {
+  const spec = dspec(d);
+  if (spec.paused || (spec.strategy?.type ?? 'RollingUpdate') !== 'RollingUpdate' || isTerminating(d)) return [];
+  const base = getObject(baseline, 'Deployment', d.metadata.namespace, d.metadata.name);
+  if (!base || base.metadata.uid !== d.metadata.uid || !isSteady(base) || dspec(base).paused) return [];
+  if (boundsChanged(base, d) || (index.boundsChangedAt.get(d.metadata.uid) ?? 0) > baseline.resourceVersion) return [];
+  const want = spec.replicas ?? 1;
+  const ru = spec.strategy?.rollingUpdate ?? {};
+  const surge = scaledIntOrPercent(ru.maxSurge, want, true, '25%');
+  let unavailable = scaledIntOrPercent(ru.maxUnavailable, want, false, '25%');
+  if (surge === 0 && unavailable === 0) unavailable = 1;
+  const ns = d.metadata.namespace;
+  const replicaSets = index.replicaSetsOf.sorted(d.metadata.uid).filter((rs) => rs.metadata.namespace === ns);
+  let available = 0;
+  for (const rs of replicaSets) {
+    for (const p of index.podsOf.sorted(rs.metadata.uid)) {
+      if (p.metadata.namespace === ns && !isTerminating(p) && !isTerminal(p) && isAvailable(p, spec.minReadySeconds ?? 0, now)) available += 1;
+    }
+  }
+  const total = replicaSets.reduce((n, rs) => n + rsReplicas(rs), 0);
+  const out: string[] = [];
+  if (total > want + surge) {
+    out.push(`deployment ${keyOf(d)}: ${total} replicas across its ReplicaSets > ${want} + maxSurge ${surge} (${replicaSets.map((rs) => `${rs.metadata.name}=${rsReplicas(rs)}`).join(', ')})`);
+  }
+  if (available < want - unavailable) out.push(`deployment ${keyOf(d)}: ${available} available pods < ${want} - maxUnavailable ${unavailable}`);
+  return out;
+}
+
+/**
+ * Rolling-update bounds for every Deployment whose rollout started from a steady state:
+ * total replicas (the sum of its ReplicaSets' spec.replicas) <= replicas + maxSurge, and
+ * available pods >= replicas - maxUnavailable (maxSurge rounds up, maxUnavailable down, both 0
+ * means maxUnavailable 1). Measured against `ctx.baseline`; a Deployment is skipped when there
+ * is no baseline, it was not steady there, it is paused, a fault or disruption happened (then
+ * pods vanish for other reasons), or its replicas, strategy or minReadySeconds differ from the
+ * baseline's now or did at any point since.
+ *
+ * Why a scale is excluded (upstream pkg/controller/deployment sync.go, rolling.go): a change of
+ * replicas is a scaling event, which the controller handles by resizing ReplicaSets
+ * (proportionally during a rollout) without the maxUnavailable bound; only a change of the pod
+ * template is rolled out under it. After a scale to 0 and back, no pod can be available at
+ * once, so "0 available < 3 - 1" is what Kubernetes does, not a bug. The check watches the
+ * cluster's Deployment writes from its first call, so a scale and a scale back between two
+ * checks is still seen; before that it only has the states it was called on.
+ */
+export const rolloutBoundsHeld = defineIncrementalInvariant('rolloutBoundsHeld', (cluster, { attached }) => {
+  let last: ClusterState | undefined;
+  const deployments = new Map<string, StoredObject>();
+  const replicaSetsOf = new Groups(); // by controller uid
+  const podsOf = new Groups(); // by controller uid
+  /** Deployment uid → the last resourceVersion at which its bounds changed. */
+  const boundsChangedAt = new Map<string, number>();
+  const index: RolloutIndex = { replicaSetsOf, podsOf, boundsChangedAt };
+  const noteChange = (before: StoredObject, after: StoredObject) => {
+    if (boundsChanged(before, after)) boundsChangedAt.set(after.metadata.uid, Math.max(boundsChangedAt.get(after.metadata.uid) ?? 0, resourceVersionOf(after)));
+  };
+  if (attached) {
+    cluster.on('watch', (e) => {
+      if (e.kind === 'Deployment' && e.type === 'MODIFIED' && e.oldObject) noteChange(e.oldObject, e.object);
+    });
+  }
+  const byOwner = (groups: Groups) => (before: StoredObject | undefined, after: StoredObject | undefined) => {
+    const from = before && controllerRef(before)?.uid;
+    const to = after && controllerRef(after)?.uid;
+    if (from) groups.remove(from, keyOf(before));
+    if (to) groups.add(to, keyOf(after), after);
+  };
+  const sync = (state: ClusterState) => {
+    diffKind(last, state, 'Deployment', (before, after) => {
+      if (before && after) noteChange(before, after);
+      if (after) deployments.set(keyOf(after), after);
+      else deployments.delete(keyOf(before!));
+    });
+    diffKind(last, state, 'ReplicaSet', byOwner(replicaSetsOf));
+    diffKind(last, state, 'Pod', byOwner(podsOf));
+    last = state;
+  };
+  return {
+    check(c, ctx: InvariantContext) {
+      sync(c.state);
+      const baseline = ctx.baseline;
+      if (!baseline || ctx.disruptedSinceBaseline || ctx.faultsActive) return [];
+      const now = nowEpochMs(c);
+      return [...deployments.keys()].sort().flatMap((key) => checkRollout(deployments.get(key)!, baseline, now, index));
+    },
+  };
+});
