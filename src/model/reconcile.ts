@@ -72,10 +72,21 @@ export interface RandomSource {
  */
 export type IndexName = 'namespace' | 'controller' | 'owner' | 'nodeName' | 'orphan';
 
-/** Read access to the indexes, consistent with the `state` a reconcile receives. */
+/**
+ * Read access to the indexes, consistent with the `state` a reconcile receives. Results are
+ * shared and frozen: read them, never keep them past the reconcile.
+ *
+ * `select` is the label lookup a Service or a PodDisruptionBudget needs (an informer lister
+ * with a labels.SelectorFromSet selector): the objects of `kind` in `namespace` (undefined for
+ * cluster-scoped kinds) whose labels hold every key=value of `matchLabels`, sorted by key;
+ * `{}` selects the whole namespace. It costs the size of the smallest matching label bucket,
+ * not the namespace. Example: `ctx.index.select('Pod', 'default', { app: 'web' })`.
+ */
 export interface ObjectIndex {
   /** Objects of `kind` whose index `index` holds `value`, sorted by key. */
   list(kind: string, index: IndexName, value: string): readonly StoredObject[];
+  /** Objects of `kind` in `namespace` whose labels contain every key=value of `matchLabels`, sorted by key. */
+  select(kind: string, namespace: string | undefined, matchLabels: Readonly<Record<string, string>>): readonly StoredObject[];
 }
 
 export interface ReconcileContext {

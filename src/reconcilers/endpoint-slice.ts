@@ -16,14 +16,20 @@
  * Slices of a deleted Service are left to the garbage collector (they carry an ownerReference
  * to it), as upstream does.
  *
+ * Cost: endpoints are memoized per pod object and node object, and Services selecting the same
+ * pods with the same ports share their endpoint groups, so twenty Services over one Deployment
+ * build its endpoints once per change; comparisons with stored slices go by identity once an
+ * element has been proven equal (endpoints-equal.ts).
+ *
  * @see kubernetes/kubernetes pkg/controller/endpointslice/endpointslice_controller.go
  * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/reconciler.go, utils.go
  */
 import { jsonEqual } from '../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../model/reconcile.js';
-import { getObject, objectKey, splitObjectKey, type ClusterState } from '../model/store.js';
+import { getObject, objectKey, splitObjectKey, type ClusterState, type KindTable } from '../model/store.js';
 import type { StoredObject } from '../model/types.js';
 import { isPodReady, newControllerRef } from './controller-utils.js';
+import { sameAddressList } from './endpoints-equal.js';
 import {
   findPort,
   HEADLESS_SERVICE_LABEL,
@@ -81,6 +87,33 @@ export function podToEndpoint(pod: PodObject, svc: ServiceObject, node: StoredOb
   return ep;
 }
 
+/**
+ * podToEndpoint shared between syncs and Services: an endpoint depends on the pod object, its
+ * node object (the zone) and publishNotReadyAddresses — and on the Service's name only when
+ * the pod sets hostname and subdomain, which is then built afresh. Stored objects are replaced
+ * on every write, so identity is version. The shared endpoints are deep-frozen.
+ */
+interface PodEndpoints {
+  readonly node: StoredObject;
+  readonly byPublish: [SliceEndpoint | undefined, SliceEndpoint | undefined];
+}
+const endpointsByPod = new WeakMap<PodObject, PodEndpoints>();
+
+function sharedEndpoint(pod: PodObject, svc: ServiceObject, node: StoredObject): SliceEndpoint {
+  if (pod.spec?.hostname && pod.spec.subdomain) return deepFreezeEndpoint(podToEndpoint(pod, svc, node));
+  let memo = endpointsByPod.get(pod);
+  if (!memo || memo.node !== node) endpointsByPod.set(pod, (memo = { node, byPublish: [undefined, undefined] }));
+  const slot = svc.spec?.publishNotReadyAddresses === true ? 1 : 0;
+  return (memo.byPublish[slot] ??= deepFreezeEndpoint(podToEndpoint(pod, svc, node)));
+}
+
+function deepFreezeEndpoint(ep: SliceEndpoint): SliceEndpoint {
+  Object.freeze(ep.addresses);
+  Object.freeze(ep.conditions);
+  Object.freeze(ep.targetRef);
+  return Object.freeze(ep);
+}
+
 /** getEndpointPorts: the Service's ports as this pod resolves them (unresolvable ones dropped). */
 export function endpointPorts(svc: ServiceObject, pod: PodObject): SlicePort[] {
   const out: SlicePort[] = [];
@@ -104,29 +137,86 @@ function sliceLabels(svc: ServiceObject): Record<string, string> {
   return labels;
 }
 
+/** By address then by the target's uid (the order the slices list endpoints in). */
 function compareEndpoints(a: SliceEndpoint, b: SliceEndpoint): number {
-  const ka = `${a.addresses[0]}\u0000${a.targetRef.uid}`;
-  const kb = `${b.addresses[0]}\u0000${b.targetRef.uid}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  const ia = a.addresses[0]!;
+  const ib = b.addresses[0]!;
+  if (ia !== ib) return ia < ib ? -1 : 1;
+  const ua = a.targetRef.uid;
+  const ub = b.targetRef.uid;
+  return ua < ub ? -1 : ua > ub ? 1 : 0;
 }
 
 interface Group {
+  /** JSON of `ports`: how existing slices are matched to the group. */
+  readonly key: string;
   readonly ports: SlicePort[];
   readonly endpoints: SliceEndpoint[];
 }
 
-function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext): Map<string, Group> {
+/** A pod's resolved port numbers ('-' for a port it lacks): equal signatures, equal port lists. */
+function portSignature(svc: ServiceObject, pod: PodObject): string {
+  return (svc.spec?.ports ?? []).map((sp) => findPort(pod, sp) ?? '-').join(',');
+}
+
+/**
+ * The endpoints by the port list their pods resolve, in order of first appearance. With only
+ * numeric targetPorts every pod resolves the same list, computed once.
+ */
+function computeGroups(state: ClusterState, svc: ServiceObject, pods: readonly PodObject[]): { groups: Map<string, Group>; perService: boolean } {
   const groups = new Map<string, Group>();
-  for (const pod of podsForService(svc, ctx)) {
+  const uniform = (svc.spec?.ports ?? []).every((sp) => typeof (sp.targetPort ?? sp.port) === 'number');
+  let perService = false;
+  let nodeName: string | undefined;
+  let node: StoredObject | undefined;
+  for (const pod of pods) {
     if (!shouldPodBeInEndpoints(pod, true)) continue;
     // A pod on a node that does not exist (any more) is skipped until the node appears.
-    const node = pod.spec?.nodeName ? getObject(state, 'Node', undefined, pod.spec.nodeName) : undefined;
+    const podNode = pod.spec?.nodeName;
+    if (!podNode) continue;
+    if (podNode !== nodeName) {
+      nodeName = podNode;
+      node = getObject(state, 'Node', undefined, podNode);
+    }
     if (!node) continue;
-    const ports = endpointPorts(svc, pod);
-    const key = JSON.stringify(ports);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { ports, endpoints: [] }));
-    g.endpoints.push(podToEndpoint(pod, svc, node));
+    if (pod.spec?.hostname && pod.spec.subdomain) perService = true;
+    const signature = uniform ? '' : portSignature(svc, pod);
+    let g = groups.get(signature);
+    if (!g) {
+      const ports = endpointPorts(svc, pod);
+      groups.set(signature, (g = { key: JSON.stringify(ports), ports, endpoints: [] }));
+    }
+    g.endpoints.push(sharedEndpoint(pod, svc, node));
+  }
+  return { groups, perService };
+}
+
+/**
+ * Groups shared between Services that select the same pod array (the index hands out one
+ * frozen array per label bucket): they depend only on the pods, the nodes (unchanged while the
+ * Node table is), the Service's ports and publishNotReadyAddresses — and on its name when a pod
+ * sets a hostname and subdomain, in which case they are not shared. Callers never mutate them.
+ */
+interface SharedGroups {
+  readonly nodes: KindTable | undefined;
+  readonly portsJson: string;
+  readonly publish: boolean;
+  readonly groups: Map<string, Group>;
+}
+const groupsByPods = new WeakMap<readonly PodObject[], SharedGroups[]>();
+
+function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext): Map<string, Group> {
+  const pods = podsForService(svc, ctx);
+  const nodes = Object.hasOwn(state.kinds, 'Node') ? state.kinds.Node : undefined;
+  const portsJson = JSON.stringify(svc.spec?.ports ?? []);
+  const publish = svc.spec?.publishNotReadyAddresses === true;
+  let shared = groupsByPods.get(pods);
+  const hit = shared?.find((g) => g.nodes === nodes && g.portsJson === portsJson && g.publish === publish);
+  if (hit) return hit.groups;
+  const { groups, perService } = computeGroups(state, svc, pods);
+  if (!perService) {
+    if (!shared) groupsByPods.set(pods, (shared = []));
+    shared.push({ nodes, portsJson, publish, groups });
   }
   return groups;
 }
@@ -147,9 +237,10 @@ function packGroup(group: Group, slices: SliceObject[]): { kept: Map<SliceObject
     kept.set(slice, stay);
   }
   const rest = [...byUid.values()];
-  for (const stay of kept.values()) while (stay.length < MAX_ENDPOINTS_PER_SLICE && rest.length > 0) stay.push(rest.shift()!);
+  let next = 0;
+  for (const stay of kept.values()) while (stay.length < MAX_ENDPOINTS_PER_SLICE && next < rest.length) stay.push(rest[next++]!);
   const fresh: SliceEndpoint[][] = [];
-  for (let i = 0; i < rest.length; i += MAX_ENDPOINTS_PER_SLICE) fresh.push(rest.slice(i, i + MAX_ENDPOINTS_PER_SLICE));
+  for (let i = next; i < rest.length; i += MAX_ENDPOINTS_PER_SLICE) fresh.push(rest.slice(i, i + MAX_ENDPOINTS_PER_SLICE));
   return { kept, fresh };
 }
 
@@ -170,10 +261,16 @@ function newSlice(svc: ServiceObject, ports: SlicePort[], endpoints: SliceEndpoi
   return { verb: 'create', object };
 }
 
+function isSorted(endpoints: readonly SliceEndpoint[]): boolean {
+  for (let i = 1; i < endpoints.length; i++) if (compareEndpoints(endpoints[i - 1]!, endpoints[i]!) > 0) return false;
+  return true;
+}
+
 function updateSlice(svc: ServiceObject, slice: SliceObject, ports: SlicePort[], endpoints: SliceEndpoint[]): Action[] {
-  const sorted = [...endpoints].sort(compareEndpoints);
+  // Endpoints that stay keep their slice's (sorted) order, so sorting is usually not needed.
+  const sorted = isSorted(endpoints) ? endpoints : [...endpoints].sort(compareEndpoints);
   const labels = sliceLabels(svc);
-  if (jsonEqual(slice.endpoints ?? [], sorted) && jsonEqual(slice.ports ?? [], ports) && jsonEqual(slice.metadata.labels, labels)) return [];
+  if (sameAddressList(slice.endpoints ?? [], sorted) && jsonEqual(slice.ports ?? [], ports) && jsonEqual(slice.metadata.labels, labels)) return [];
   const object = { ...slice, metadata: { ...slice.metadata, labels }, endpoints: sorted, ports };
   return [{ verb: 'update', object }];
 }
@@ -185,8 +282,9 @@ function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileCont
   const groups = desiredGroups(state, svc, ctx);
   const actions: Action[] = [];
   const used = new Set<SliceObject>();
-  for (const [key, group] of groups) {
-    const slices = owned.filter((s) => JSON.stringify(s.ports ?? []) === key);
+  const ownedKeys = new Map(owned.map((s) => [s, JSON.stringify(s.ports ?? [])]));
+  for (const group of groups.values()) {
+    const slices = owned.filter((s) => ownedKeys.get(s) === group.key);
     const { kept, fresh } = packGroup(group, slices);
     for (const [slice, endpoints] of kept) {
       if (endpoints.length === 0) continue;

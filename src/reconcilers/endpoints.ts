@@ -11,8 +11,11 @@
  * ready (ShouldPodBeInEndpoints, addEndpointSubset). Subsets are then repacked as
  * endpoints.RepackSubsets does: one subset per distinct set of addresses, ports grouped.
  *
- * This module also holds what the EndpointSlice controller shares with it: which pods a
- * Service selects, FindPort, and the Pod → Service watch mapping.
+ * This module also holds what the EndpointSlice controller shares with it (FindPort,
+ * ShouldPodBeInEndpoints) and re-exports service-pods.ts (which pods a Service selects, the
+ * Pod → Service watch mapping). Per-sync work is shared where it is identical: a pod's address
+ * is built once per pod object, and Services selecting the same pods share the sorted address
+ * lists (see addressLists); the result is what RepackSubsets would give, built directly.
  *
  * Not modelled: the endpoints.kubernetes.io/last-change-trigger-time annotation (dropped if
  * present), the stale-informer tracker and expectations (the state a reconcile sees is always
@@ -26,19 +29,18 @@
  * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/util/controller_utils.go
  */
 import { jsonEqual } from '../model/json.js';
-import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper } from '../model/reconcile.js';
-import { getObject, listObjects, objectKey, splitObjectKey, type ClusterState, type KindTable } from '../model/store.js';
-import type { Pod, Service, ServicePort, StoredObject } from '../model/types.js';
+import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../model/reconcile.js';
+import { getObject, objectKey, splitObjectKey, type ClusterState } from '../model/store.js';
+import type { Pod, ServicePort, StoredObject } from '../model/types.js';
 import { isPodReady } from './controller-utils.js';
+import { sameAddressList } from './endpoints-equal.js';
+import { podsForService, podToServicesMapper, selectorMatches, serviceSelector, type PodObject, type ServiceObject } from './service-pods.js';
 
 export const HEADLESS_SERVICE_LABEL = 'service.kubernetes.io/headless';
 export const OVER_CAPACITY_ANNOTATION = 'endpoints.kubernetes.io/over-capacity';
 export const LAST_CHANGE_TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
 /** maxCapacity: an Endpoints object lists at most 1000 addresses; the rest are truncated. */
 export const MAX_ENDPOINTS_CAPACITY = 1000;
-
-export type PodObject = StoredObject & Pod;
-export type ServiceObject = StoredObject & Service;
 
 export interface ObjectReference {
   kind: 'Pod';
@@ -69,25 +71,7 @@ export interface EndpointSubset {
 
 // ---- shared with the EndpointSlice controller ---------------------------------------------
 
-/** The Service's selector as a label map, or undefined when it has none (nil upstream). */
-export function serviceSelector(svc: StoredObject): Readonly<Record<string, string>> | undefined {
-  const sel = (svc.spec as { selector?: Record<string, string> | null } | undefined)?.selector;
-  return sel === null || sel === undefined || typeof sel !== 'object' ? undefined : sel;
-}
-
-/** labels.Set(selector).AsSelector().Matches: every key=value present; {} selects everything. */
-export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>> | undefined): boolean {
-  for (const key of Object.keys(selector)) if (labels?.[key] !== selector[key]) return false;
-  return true;
-}
-
-/** The pods of the Service's namespace its selector picks, sorted by name. */
-export function podsForService(svc: StoredObject, ctx: ReconcileContext): PodObject[] {
-  const selector = serviceSelector(svc);
-  if (!selector) return [];
-  const pods = ctx.index.list('Pod', 'namespace', svc.metadata.namespace ?? '') as PodObject[];
-  return pods.filter((p) => selectorMatches(selector, p.metadata.labels));
-}
+export { podsForService, podToServicesMapper, selectorMatches, serviceSelector, type PodObject, type ServiceObject };
 
 /** podutil.IsPodTerminal: Succeeded or Failed. */
 function isPodTerminal(pod: Pod): boolean {
@@ -138,58 +122,31 @@ export function endpointPort(sp: ServicePort, port: number): EndpointPort {
   return out;
 }
 
-/** podToEndpointAddressForService (single-stack IPv4: the pod's primary IP). */
+/**
+ * A pod's address does not depend on the Service unless the pod sets both hostname and
+ * subdomain (ShouldSetHostname), so it is built once per pod object and shared: stored objects
+ * are immutable and replaced on every write, so the pod object's identity is its version.
+ */
+const addressByPod = new WeakMap<PodObject, EndpointAddress>();
+
+function mayNeedHostname(pod: PodObject): boolean {
+  return !!pod.spec?.hostname && !!pod.spec.subdomain;
+}
+
+/** podToEndpointAddressForService (single-stack IPv4: the pod's primary IP). Frozen. */
 function endpointAddress(pod: PodObject, svc: StoredObject): EndpointAddress {
+  const shared = !mayNeedHostname(pod);
+  if (shared) {
+    const known = addressByPod.get(pod);
+    if (known) return known;
+  }
   const addr: EndpointAddress = { ip: pod.status!.podIP ?? pod.status!.podIPs![0]!.ip! };
   if (shouldSetHostname(pod, svc)) addr.hostname = pod.spec!.hostname!;
   if (pod.spec?.nodeName) addr.nodeName = pod.spec.nodeName;
-  addr.targetRef = { kind: 'Pod', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, uid: pod.metadata.uid };
+  addr.targetRef = Object.freeze({ kind: 'Pod', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, uid: pod.metadata.uid });
+  Object.freeze(addr);
+  if (shared) addressByPod.set(pod, addr);
   return addr;
-}
-
-interface CompiledService {
-  readonly key: string;
-  readonly selector: Readonly<Record<string, string>>;
-}
-
-/**
- * Pod changes → the keys of the Services in the pod's namespace whose selector matches the
- * pod's new or old labels (getPodServiceMemberships, for both versions). The per-namespace
- * Service lists are cached per version of the Service table: the store copies a kind's table
- * on every write to that kind, so an unchanged table object means unchanged Services.
- */
-export function podToServicesMapper(): WatchMapper {
-  const cache = new WeakMap<KindTable, Map<string, CompiledService[]>>();
-  const servicesIn = (state: ClusterState, namespace: string): CompiledService[] => {
-    const table = state.kinds.Service;
-    if (!table) return [];
-    let byNs = cache.get(table);
-    if (!byNs) cache.set(table, (byNs = new Map()));
-    let list = byNs.get(namespace);
-    if (!list) {
-      list = [];
-      for (const svc of listObjects(state, 'Service', namespace)) {
-        const selector = serviceSelector(svc);
-        if (selector) list.push({ key: objectKey(namespace, svc.metadata.name), selector });
-      }
-      byNs.set(namespace, list);
-    }
-    return list;
-  };
-  return (change, state) => {
-    const namespace = (change.object ?? change.oldObject)?.metadata.namespace;
-    if (!namespace) return [];
-    const out: string[] = [];
-    for (const s of servicesIn(state, namespace)) {
-      if (
-        (change.object && selectorMatches(s.selector, change.object.metadata.labels)) ||
-        (change.oldObject && selectorMatches(s.selector, change.oldObject.metadata.labels))
-      ) {
-        out.push(s.key);
-      }
-    }
-    return out;
-  };
 }
 
 /** helper.IsServiceIPSet: a clusterIP that is neither empty nor "None". */
@@ -295,30 +252,106 @@ export function truncateEndpoints(subsets: EndpointSubset[]): boolean {
 
 // ---- the controller ---------------------------------------------------------------------
 
-/** The subsets syncService computes for a Service, repacked. */
+interface AddressLists {
+  readonly ready: readonly EndpointAddress[];
+  readonly notReady: readonly EndpointAddress[];
+}
+
+/**
+ * The included pods' addresses by readiness, each sorted as RepackSubsets sorts them. Shared
+ * between Services that select the same pod array (the index hands out one frozen array per
+ * label bucket) with the same publishNotReadyAddresses, unless a pod's hostname could make an
+ * address depend on the Service.
+ */
+const listsByPods = new WeakMap<readonly PodObject[], [AddressLists | undefined, AddressLists | undefined]>();
+
+function addressLists(svc: ServiceObject, pods: readonly PodObject[], tolerate: boolean): AddressLists {
+  const slot = tolerate ? 1 : 0;
+  const known = listsByPods.get(pods)?.[slot];
+  if (known) return known;
+  const ready: EndpointAddress[] = [];
+  const notReady: EndpointAddress[] = [];
+  let perService = false;
+  for (const pod of pods) {
+    if (!shouldPodBeInEndpoints(pod, tolerate)) continue;
+    if (mayNeedHostname(pod)) perService = true;
+    (tolerate || isPodReady(pod) ? ready : notReady).push(endpointAddress(pod, svc));
+  }
+  const lists: AddressLists = { ready: Object.freeze(ready.sort(compareAddresses)), notReady: Object.freeze(notReady.sort(compareAddresses)) };
+  if (!perService) {
+    let entry = listsByPods.get(pods);
+    if (!entry) listsByPods.set(pods, (entry = [undefined, undefined]));
+    entry[slot] = lists;
+  }
+  return lists;
+}
+
+/** A numeric (or absent) targetPort resolves the same on every pod: FindPort needs no pod. */
+function fixedTarget(sp: ServicePort): number | undefined {
+  const target = sp.targetPort ?? sp.port;
+  return typeof target === 'number' ? target : undefined;
+}
+
+/**
+ * The subsets syncService computes for a Service, repacked. When every port resolves without
+ * looking at the pod — always for headless Services without ports, and for numeric
+ * targetPorts — every address maps to every port, so RepackSubsets would yield one subset with
+ * all the ports: it is built directly. Named targetPorts go through RepackSubsets.
+ */
 export function desiredSubsets(svc: ServiceObject, pods: readonly PodObject[]): EndpointSubset[] {
   const spec = svc.spec ?? {};
   const tolerate = spec.publishNotReadyAddresses === true;
+  const svcPorts = spec.ports ?? [];
+  // Only a headless Service may have no ports; its addresses then carry none.
+  if (svcPorts.length === 0 && spec.clusterIP !== 'None') return [];
+  if (svcPorts.every((sp) => fixedTarget(sp) !== undefined)) {
+    const { ready, notReady } = addressLists(svc, pods, tolerate);
+    if (ready.length === 0 && notReady.length === 0) return [];
+    const ss: EndpointSubset = {};
+    if (ready.length > 0) ss.addresses = ready as EndpointAddress[];
+    if (notReady.length > 0) ss.notReadyAddresses = notReady as EndpointAddress[];
+    if (svcPorts.length > 0) {
+      const byKey = new Map<string, EndpointPort>();
+      for (const sp of svcPorts) {
+        const ep = endpointPort(sp, fixedTarget(sp)!);
+        const key = portKey(ep);
+        if (!byKey.has(key)) byKey.set(key, ep);
+      }
+      ss.ports = [...byKey.keys()].sort(compareStrings).map((k) => byKey.get(k)!);
+    }
+    return [ss];
+  }
   const subsets: EndpointSubset[] = [];
   for (const pod of pods) {
     if (!shouldPodBeInEndpoints(pod, tolerate)) continue;
     const addr = endpointAddress(pod, svc);
     const ready = tolerate || isPodReady(pod);
-    const add = (ports: EndpointPort[]): void => {
-      subsets.push(ready ? { addresses: [addr], ports } : { notReadyAddresses: [addr], ports });
-    };
-    const svcPorts = spec.ports ?? [];
-    if (svcPorts.length === 0) {
-      // Only a headless Service may have no ports; its addresses then carry none.
-      if (spec.clusterIP === 'None') add([]);
-      continue;
-    }
     for (const sp of svcPorts) {
       const port = findPort(pod, sp);
-      if (port !== undefined) add([endpointPort(sp, port)]);
+      if (port === undefined) continue;
+      const ports = [endpointPort(sp, port)];
+      subsets.push(ready ? { addresses: [addr], ports } : { notReadyAddresses: [addr], ports });
     }
   }
   return repackSubsets(subsets);
+}
+
+/** jsonEqual(stored, wanted) for subsets, comparing the address lists element by element. */
+function sameSubsets(stored: unknown, wanted: readonly EndpointSubset[]): boolean {
+  if (!Array.isArray(stored) || stored.length !== wanted.length) return false;
+  for (let i = 0; i < wanted.length; i++) {
+    const s = stored[i] as Record<string, unknown> | null;
+    const w = wanted[i]!;
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) return false;
+    // Same number of fields and the three known ones equal: no field of `s` is unknown.
+    let ns = 0;
+    for (const k in s) if (s[k] !== undefined) ns += 1;
+    const nw = (w.addresses ? 1 : 0) + (w.notReadyAddresses ? 1 : 0) + (w.ports ? 1 : 0);
+    if (ns !== nw) return false;
+    if (!sameAddressList(s.addresses, w.addresses) || !sameAddressList(s.notReadyAddresses, w.notReadyAddresses)) return false;
+    if (!jsonEqual(s.ports, w.ports)) return false;
+  }
+  return true;
 }
 
 function withoutHeadlessLabel(labels: Readonly<Record<string, string>> | undefined): Record<string, string> {
@@ -337,7 +370,7 @@ function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileCont
     const currentSubsets = (current as { subsets?: EndpointSubset[] }).subsets ?? [];
     const count = currentSubsets.reduce((n, ss) => n + (ss.addresses?.length ?? 0) + (ss.notReadyAddresses?.length ?? 0), 0);
     const capacityOk = count <= MAX_ENDPOINTS_CAPACITY && annotations[OVER_CAPACITY_ANNOTATION] === undefined;
-    if (jsonEqual(currentSubsets, subsets) && jsonEqual(withoutHeadlessLabel(current.metadata.labels), svcLabels) && capacityOk) {
+    if (sameSubsets(currentSubsets, subsets) && jsonEqual(withoutHeadlessLabel(current.metadata.labels), svcLabels) && capacityOk) {
       return [];
     }
   }

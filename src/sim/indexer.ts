@@ -1,12 +1,17 @@
 /**
  * Secondary indexes over the store, kept up to date from committed changes — what informers'
  * indexers are to a real controller. Reconcilers read them through `ctx.index` so that a
- * ReplicaSet finds its pods, or a kubelet its node's pods, without scanning every pod.
- * Lookups return objects sorted by key, so results never depend on insertion history.
+ * ReplicaSet finds its pods, a kubelet its node's pods, or a Service the pods its selector
+ * picks, without scanning every pod. Lookups return objects sorted by key, so results never
+ * depend on insertion history.
+ *
+ * Two families of buckets: the named indexes (IndexName → value → bucket) and a label index
+ * (namespace → label key → label value → bucket) behind `select`.
  */
 import type { IndexName, ObjectIndex } from '../model/reconcile.js';
 import type { Change } from '../model/store.js';
 import type { StoredObject } from '../model/types.js';
+import { SortedBucket } from './sorted-bucket.js';
 
 type IndexFn = (obj: StoredObject) => readonly string[];
 
@@ -29,20 +34,28 @@ const INDEXES: Readonly<Record<IndexName, IndexFn>> = {
 
 const INDEX_NAMES = Object.keys(INDEXES) as IndexName[];
 
-interface Bucket {
-  readonly members: Map<string, StoredObject>;
-  sorted: readonly StoredObject[] | undefined;
-}
-
 function keyOf(o: StoredObject): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 }
 
 const EMPTY: readonly StoredObject[] = Object.freeze([]);
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** label key → label value → bucket, for one (kind, namespace). */
+interface LabelSpace {
+  /**
+   * Every cluster-scoped object of the kind: what `{}` selects. Namespaced kinds use their
+   * `namespace` index bucket instead (one bucket fewer to maintain per write).
+   */
+  readonly all: SortedBucket;
+  readonly byKey: Map<string, Map<string, SortedBucket>>;
+}
 
 export class Indexer implements ObjectIndex {
   /** kind → index → value → bucket */
-  private readonly data = new Map<string, Map<IndexName, Map<string, Bucket>>>();
+  private readonly data = new Map<string, Map<IndexName, Map<string, SortedBucket>>>();
+  /** kind → namespace ('' for cluster-scoped) → labels */
+  private readonly labels = new Map<string, Map<string, LabelSpace>>();
 
   apply(change: Change): void {
     let kindIdx = this.data.get(change.kind);
@@ -50,6 +63,8 @@ export class Indexer implements ObjectIndex {
       kindIdx = new Map();
       this.data.set(change.kind, kindIdx);
     }
+    const oldKey = change.oldObject ? keyOf(change.oldObject) : '';
+    const newKey = change.object ? keyOf(change.object) : '';
     for (const name of INDEX_NAMES) {
       const fn = INDEXES[name];
       const oldValues = change.oldObject ? fn(change.oldObject) : NONE;
@@ -60,32 +75,90 @@ export class Indexer implements ObjectIndex {
         idx = new Map();
         kindIdx.set(name, idx);
       }
+      // A value in both versions keeps the key in its bucket: replaced in place, no re-sort.
       for (const v of oldValues) {
+        if (newValues.includes(v) && oldKey === newKey) continue;
         const b = idx.get(v);
         if (!b) continue;
-        b.members.delete(keyOf(change.oldObject!));
-        b.sorted = undefined;
-        if (b.members.size === 0) idx.delete(v);
+        b.remove(oldKey);
+        if (b.size === 0) idx.delete(v);
       }
       for (const v of newValues) {
         let b = idx.get(v);
-        if (!b) {
-          b = { members: new Map(), sorted: undefined };
-          idx.set(v, b);
+        if (!b) idx.set(v, (b = new SortedBucket()));
+        b.set(newKey, change.object!);
+      }
+    }
+    this.applyLabels(change, oldKey, newKey);
+  }
+
+  private applyLabels(change: Change, oldKey: string, newKey: string): void {
+    let kindSpaces = this.labels.get(change.kind);
+    if (!kindSpaces) this.labels.set(change.kind, (kindSpaces = new Map()));
+    const old = change.oldObject;
+    const obj = change.object;
+    const oldLabels = old?.metadata.labels ?? NO_LABELS;
+    const newLabels = obj?.metadata.labels ?? NO_LABELS;
+    if (old) {
+      const ns = old.metadata.namespace ?? '';
+      const space = kindSpaces.get(ns);
+      const same = obj !== undefined && oldKey === newKey;
+      if (space) {
+        for (const k of Object.keys(oldLabels)) {
+          if (same && newLabels[k] === oldLabels[k]) continue;
+          const values = space.byKey.get(k);
+          const b = values?.get(oldLabels[k]!);
+          if (!b) continue;
+          b.remove(oldKey);
+          if (b.size === 0) {
+            values!.delete(oldLabels[k]!);
+            if (values!.size === 0) space.byKey.delete(k);
+          }
         }
-        b.members.set(keyOf(change.object!), change.object!);
-        b.sorted = undefined;
+        if (!same && ns === '') space.all.remove(oldKey);
+      }
+    }
+    if (obj) {
+      const ns = obj.metadata.namespace ?? '';
+      let space = kindSpaces.get(ns);
+      if (!space) kindSpaces.set(ns, (space = { all: new SortedBucket(), byKey: new Map() }));
+      if (ns === '') space.all.set(newKey, obj);
+      for (const k of Object.keys(newLabels)) {
+        let values = space.byKey.get(k);
+        if (!values) space.byKey.set(k, (values = new Map()));
+        let b = values.get(newLabels[k]!);
+        if (!b) values.set(newLabels[k]!, (b = new SortedBucket()));
+        b.set(newKey, obj);
       }
     }
   }
 
   list(kind: string, index: IndexName, value: string): readonly StoredObject[] {
     const b = this.data.get(kind)?.get(index)?.get(value);
-    if (!b) return EMPTY;
-    if (!b.sorted) {
-      const keys = [...b.members.keys()].sort();
-      b.sorted = Object.freeze(keys.map((k) => b.members.get(k)!));
+    return b ? b.sorted() : EMPTY;
+  }
+
+  select(kind: string, namespace: string | undefined, matchLabels: Readonly<Record<string, string>>): readonly StoredObject[] {
+    const ns = namespace ?? '';
+    const requirements = Object.keys(matchLabels);
+    if (requirements.length === 0 && ns !== '') return this.list(kind, 'namespace', ns);
+    const space = this.labels.get(kind)?.get(ns);
+    if (!space) return EMPTY;
+    // The smallest bucket among the requirements bounds the work; the others filter it.
+    let smallest: SortedBucket | undefined;
+    for (const k of requirements) {
+      const b = space.byKey.get(k)?.get(matchLabels[k]!);
+      if (!b) return EMPTY;
+      if (!smallest || b.size < smallest.size) smallest = b;
     }
-    return b.sorted;
+    if (!smallest) return space.all.sorted();
+    const candidates = smallest.sorted();
+    if (requirements.length === 1) return candidates;
+    const out = candidates.filter((o) => {
+      const labels = o.metadata.labels!;
+      for (const k of requirements) if (labels[k] !== matchLabels[k]) return false;
+      return true;
+    });
+    return Object.freeze(out);
   }
 }

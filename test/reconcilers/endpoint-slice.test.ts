@@ -40,6 +40,29 @@ describe('endpointslice-controller', () => {
     ]);
   });
 
+  it('gives Services with one selector their own view: publishNotReadyAddresses, and hostnames under the subdomain Service only', () => {
+    const c = newCluster([endpointSliceController()], { zones: 2 });
+    c.create(serviceManifest('plain'));
+    c.create(serviceManifest('sub', { clusterIP: 'None', publishNotReadyAddresses: true }));
+    c.create(podManifest('a', { hostname: 'h-a', subdomain: 'sub' }));
+    c.create(podManifest('b'));
+    setStatus(c, 'a', { ip: '10.244.0.2', ready: false });
+    setStatus(c, 'b', { ip: '10.244.0.3', ready: true });
+    const view = (svc: string) => slicesOf(c, svc).flatMap((s) => s.endpoints.map((e) => [e.targetRef.name, e.hostname, e.conditions.ready]));
+    expect(view('plain')).toEqual([
+      ['a', undefined, false],
+      ['b', undefined, true],
+    ]);
+    expect(view('sub')).toEqual([
+      ['a', 'h-a', true],
+      ['b', undefined, true],
+    ]);
+    // The node's zone is read when an endpoint is written: a relabelled node shows on the next write.
+    c.patch('node', 'node-1', { metadata: { labels: { 'topology.kubernetes.io/zone': 'zone-z' } } });
+    setStatus(c, 'b', { ip: '10.244.0.3', ready: false });
+    expect(slicesOf(c, 'plain').flatMap((s) => s.endpoints.map((e) => e.zone))).toEqual(['zone-z', 'zone-z']);
+  });
+
   it('keeps a placeholder slice for a Service without endpoints, and none for selector-less ones', () => {
     const c = newCluster([endpointSliceController()]);
     c.create(serviceManifest('empty'));

@@ -191,6 +191,22 @@ describe('endpoint-controller', () => {
     expect(ep.subsets).toEqual([{ addresses: [expect.objectContaining({ ip: '10.244.0.2', hostname: 'db-0' })] }]);
   });
 
+  it('gives Services with one selector their own addresses: publishNotReadyAddresses, and hostnames under the subdomain Service only', () => {
+    const c = newCluster([endpointsController()]);
+    c.create(serviceManifest('plain'));
+    c.create(serviceManifest('sub', { clusterIP: 'None', publishNotReadyAddresses: true }));
+    c.create(podManifest('a', { hostname: 'h-a', subdomain: 'sub' }));
+    c.create(podManifest('b'));
+    setStatus(c, 'a', { ip: '10.244.0.2', ready: false });
+    setStatus(c, 'b', { ip: '10.244.0.3', ready: true });
+    const names = (svc: string, field: 'addresses' | 'notReadyAddresses') =>
+      ((c.get('endpoints', svc) as Ep).subsets ?? []).flatMap((ss) => (ss[field] ?? []).map((a) => `${a.targetRef!.name}${a.hostname ? `:${a.hostname}` : ''}`));
+    expect([names('plain', 'addresses'), names('plain', 'notReadyAddresses')]).toEqual([['b'], ['a']]);
+    expect([names('sub', 'addresses'), names('sub', 'notReadyAddresses')]).toEqual([['a:h-a', 'b'], []]);
+    setStatus(c, 'a', { ip: '10.244.0.2', ready: true });
+    expect(names('plain', 'addresses')).toEqual(['a', 'b']);
+  });
+
   // After any churn of pods (labels, readiness, deletion) and Services, once settled, every
   // selector Service's Endpoints list exactly its matching live pods with IPs, split by
   // readiness; and no two live pods or Services share an IP (allocated by the wired IPAM).

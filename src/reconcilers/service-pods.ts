@@ -1,0 +1,132 @@
+/**
+ * Which pods a Service selects, and which Services a pod change concerns — what the Endpoints
+ * and EndpointSlice controllers share. Both directions are index lookups, never scans: a
+ * Service's pods come from the label index (`ctx.index.select`), and a pod's Services from a
+ * reverse index of Service selectors, so a pod change costs the Services that could match it,
+ * not every Service of its namespace.
+ *
+ * @see kubernetes/kubernetes pkg/controller/endpoint/endpoints_controller.go (syncService's lister call)
+ * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/util/controller_utils.go (GetPodServiceMemberships)
+ */
+import type { ReconcileContext, WatchMapper } from '../model/reconcile.js';
+import { listObjects, objectKey, type ClusterState, type KindTable } from '../model/store.js';
+import type { Pod, Service, StoredObject } from '../model/types.js';
+
+export type PodObject = StoredObject & Pod;
+export type ServiceObject = StoredObject & Service;
+
+/** The Service's selector as a label map, or undefined when it has none (nil upstream). */
+export function serviceSelector(svc: StoredObject): Readonly<Record<string, string>> | undefined {
+  const sel = (svc.spec as { selector?: Record<string, string> | null } | undefined)?.selector;
+  return sel === null || sel === undefined || typeof sel !== 'object' ? undefined : sel;
+}
+
+/** labels.Set(selector).AsSelector().Matches: every key=value present; {} selects everything. */
+export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>> | undefined): boolean {
+  for (const key of Object.keys(selector)) if (labels?.[key] !== selector[key]) return false;
+  return true;
+}
+
+const NO_PODS: readonly PodObject[] = Object.freeze([]);
+
+/**
+ * The pods of the Service's namespace its selector picks, sorted by name. The array is the
+ * index's shared, frozen one: the same array for every Service with the same single-label
+ * selector until a selected pod changes, which lets callers share work between such Services.
+ */
+export function podsForService(svc: StoredObject, ctx: ReconcileContext): readonly PodObject[] {
+  const selector = serviceSelector(svc);
+  if (!selector) return NO_PODS;
+  return ctx.index.select('Pod', svc.metadata.namespace ?? '', selector) as readonly PodObject[];
+}
+
+interface CompiledService {
+  readonly key: string;
+  readonly selector: Readonly<Record<string, string>>;
+  /** Position in the namespace's Services sorted by name: the order keys are returned in. */
+  readonly ordinal: number;
+}
+
+/** One namespace's Services by one key=value of their selector (any pod they match has it). */
+interface NamespaceServices {
+  readonly byLabel: Map<string, CompiledService[]>;
+  /** Services whose selector is {}: they match every pod. */
+  readonly matchAll: CompiledService[];
+}
+
+function labelKey(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}
+
+function compileNamespace(state: ClusterState, namespace: string): NamespaceServices {
+  const byLabel = new Map<string, CompiledService[]>();
+  const matchAll: CompiledService[] = [];
+  let ordinal = 0;
+  for (const svc of listObjects(state, 'Service', namespace)) {
+    const selector = serviceSelector(svc);
+    if (!selector) continue;
+    const compiled: CompiledService = { key: objectKey(namespace, svc.metadata.name), selector, ordinal: ordinal++ };
+    // Any one requirement will do; the smallest key keeps the choice independent of field order.
+    const keys = Object.keys(selector).sort();
+    if (keys.length === 0) {
+      matchAll.push(compiled);
+      continue;
+    }
+    const lk = labelKey(keys[0]!, selector[keys[0]!]!);
+    const list = byLabel.get(lk);
+    if (list) list.push(compiled);
+    else byLabel.set(lk, [compiled]);
+  }
+  return { byLabel, matchAll };
+}
+
+/**
+ * Compiled per version of the Service table: the store copies a kind's table on every write to
+ * that kind, so an unchanged table object means unchanged Services. Shared by every mapper.
+ */
+const compiledByTable = new WeakMap<KindTable, Map<string, NamespaceServices>>();
+
+function servicesIn(state: ClusterState, namespace: string): NamespaceServices | undefined {
+  const table = Object.hasOwn(state.kinds, 'Service') ? state.kinds.Service : undefined;
+  if (!table) return undefined;
+  let byNs = compiledByTable.get(table);
+  if (!byNs) compiledByTable.set(table, (byNs = new Map()));
+  let compiled = byNs.get(namespace);
+  if (!compiled) byNs.set(namespace, (compiled = compileNamespace(state, namespace)));
+  return compiled;
+}
+
+/**
+ * Pod changes → the keys of the Services in the pod's namespace whose selector matches the
+ * pod's new or old labels (getPodServiceMemberships, for both versions), in Service name order.
+ * Candidates come from the pod's own labels through the reverse index, plus the `{}` selectors.
+ */
+export function podToServicesMapper(): WatchMapper {
+  return (change, state) => {
+    const namespace = (change.object ?? change.oldObject)?.metadata.namespace;
+    if (!namespace) return [];
+    const services = servicesIn(state, namespace);
+    if (!services) return [];
+    const newLabels = change.object?.metadata.labels;
+    const oldLabels = change.oldObject?.metadata.labels;
+    const hits: CompiledService[] = [...services.matchAll];
+    const consider = (candidates: readonly CompiledService[] | undefined): void => {
+      if (!candidates) return;
+      for (const s of candidates) {
+        if ((change.object && selectorMatches(s.selector, newLabels)) || (change.oldObject && selectorMatches(s.selector, oldLabels))) {
+          hits.push(s);
+        }
+      }
+    };
+    // A Service is filed under one key=value only, so it is reached at most once: from the new
+    // labels, or from an old value that differs.
+    if (newLabels) for (const k of Object.keys(newLabels)) consider(services.byLabel.get(labelKey(k, newLabels[k]!)));
+    if (oldLabels) {
+      for (const k of Object.keys(oldLabels)) {
+        if (newLabels?.[k] !== oldLabels[k]) consider(services.byLabel.get(labelKey(k, oldLabels[k]!)));
+      }
+    }
+    if (hits.length > 1) hits.sort((a, b) => a.ordinal - b.ordinal);
+    return hits.map((s) => s.key);
+  };
+}

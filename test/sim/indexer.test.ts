@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { StoredObject } from '../../src/model/types.js';
+import { Indexer } from '../../src/sim/indexer.js';
+
+let rv = 0;
+function obj(kind: string, name: string, labels: Record<string, string> | undefined, namespace: string | null = 'default'): StoredObject {
+  return {
+    apiVersion: 'v1',
+    kind,
+    metadata: { name, ...(namespace ? { namespace } : {}), uid: `uid-${name}`, resourceVersion: String(++rv), ...(labels ? { labels } : {}) },
+  } as StoredObject;
+}
+
+/** Applies creates, updates and deletes the way the sim reports committed writes. */
+class Live {
+  readonly idx = new Indexer();
+  readonly objects = new Map<string, StoredObject>();
+  put(o: StoredObject): StoredObject {
+    const key = `${o.kind}:${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    this.idx.apply({ kind: o.kind!, object: o, oldObject: this.objects.get(key) });
+    this.objects.set(key, o);
+    return o;
+  }
+  remove(o: StoredObject): void {
+    const key = `${o.kind}:${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    this.idx.apply({ kind: o.kind!, object: undefined, oldObject: this.objects.get(key) });
+    this.objects.delete(key);
+  }
+}
+
+const names = (list: readonly StoredObject[]) => list.map((o) => o.metadata.name);
+
+describe('Indexer.select', () => {
+  it('selects by every key=value, sorted by name whatever the insertion order', () => {
+    const live = new Live();
+    live.put(obj('Pod', 'c', { app: 'web', tier: 'front' }));
+    live.put(obj('Pod', 'a', { app: 'web' }));
+    live.put(obj('Pod', 'b', { app: 'web', tier: 'front' }));
+    live.put(obj('Pod', 'd', { app: 'db', tier: 'front' }));
+    live.put(obj('Pod', 'e', { app: 'web' }, 'other'));
+    expect(names(live.idx.select('Pod', 'default', { app: 'web' }))).toEqual(['a', 'b', 'c']);
+    expect(names(live.idx.select('Pod', 'default', { tier: 'front', app: 'web' }))).toEqual(['b', 'c']);
+    expect(names(live.idx.select('Pod', 'default', { app: 'nope' }))).toEqual([]);
+    expect(names(live.idx.select('Pod', 'default', {}))).toEqual(['a', 'b', 'c', 'd']);
+    expect(names(live.idx.select('Pod', 'other', {}))).toEqual(['e']);
+    expect(names(live.idx.select('Service', 'default', {}))).toEqual([]);
+  });
+
+  it('follows label edits and deletions', () => {
+    const live = new Live();
+    live.put(obj('Pod', 'a', { app: 'web' }));
+    const b = live.put(obj('Pod', 'b', { app: 'web' }));
+    expect(names(live.idx.select('Pod', 'default', { app: 'web' }))).toEqual(['a', 'b']);
+    live.put(obj('Pod', 'b', { app: 'db' }));
+    expect(names(live.idx.select('Pod', 'default', { app: 'web' }))).toEqual(['a']);
+    expect(names(live.idx.select('Pod', 'default', { app: 'db' }))).toEqual(['b']);
+    live.put(obj('Pod', 'a', undefined));
+    expect(names(live.idx.select('Pod', 'default', { app: 'web' }))).toEqual([]);
+    expect(names(live.idx.select('Pod', 'default', {}))).toEqual(['a', 'b']);
+    live.remove(b);
+    expect(names(live.idx.select('Pod', 'default', { app: 'db' }))).toEqual([]);
+    expect(names(live.idx.select('Pod', 'default', {}))).toEqual(['a']);
+  });
+
+  it('selects cluster-scoped objects with an undefined namespace', () => {
+    const live = new Live();
+    live.put(obj('Node', 'n2', { zone: 'a' }, null));
+    live.put(obj('Node', 'n1', { zone: 'a' }, null));
+    live.put(obj('Node', 'n3', { zone: 'b' }, null));
+    expect(names(live.idx.select('Node', undefined, { zone: 'a' }))).toEqual(['n1', 'n2']);
+    expect(names(live.idx.select('Node', undefined, {}))).toEqual(['n1', 'n2', 'n3']);
+  });
+
+  it('hands out frozen results that a later write does not change, and returns the new objects', () => {
+    const live = new Live();
+    live.put(obj('Pod', 'a', { app: 'web' }));
+    live.put(obj('Pod', 'b', { app: 'web' }));
+    const before = live.idx.select('Pod', 'default', { app: 'web' });
+    expect(Object.isFrozen(before)).toBe(true);
+    const b2 = live.put(obj('Pod', 'b', { app: 'web' }));
+    const after = live.idx.select('Pod', 'default', { app: 'web' });
+    expect(after[1]).toBe(b2);
+    expect(before[1]).not.toBe(b2);
+    expect(live.idx.list('Pod', 'namespace', 'default')[1]).toBe(b2);
+    // Unchanged between writes: the same array, so callers may share work keyed by it.
+    expect(live.idx.select('Pod', 'default', { app: 'web' })).toBe(after);
+  });
+});
+
+describe('Indexer buckets under churn', () => {
+  type Op = { op: 'put'; name: number; app: number; tier: number } | { op: 'del'; name: number } | { op: 'read' };
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ op: fc.constant('put' as const), name: fc.nat(8), app: fc.nat(3), tier: fc.nat(2) }),
+    fc.record({ op: fc.constant('del' as const), name: fc.nat(8) }),
+    fc.constant({ op: 'read' as const }),
+  );
+
+  it('property: list and select always equal a sorted scan of the live objects', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 10, maxLength: 200, size: 'large' }), (ops) => {
+        const live = new Live();
+        const check = (): void => {
+          const pods = [...live.objects.values()].sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1));
+          const want = (sel: Record<string, string>) =>
+            names(pods.filter((p) => Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v)));
+          const selectors: Record<string, string>[] = [{}, { app: 'a0' }, { app: 'a1', tier: 't1' }, { tier: 't0' }];
+          for (const sel of selectors) {
+            expect(names(live.idx.select('Pod', 'default', sel))).toEqual(want(sel));
+          }
+          expect(live.idx.list('Pod', 'namespace', 'default')).toEqual(pods);
+        };
+        for (const o of ops) {
+          const name = o.op === 'read' ? '' : `p${String(o.name).padStart(2, '0')}`;
+          if (o.op === 'put') {
+            live.put(obj('Pod', name, o.tier === 2 ? { app: `a${o.app}` } : { app: `a${o.app}`, tier: `t${o.tier}` }));
+          } else if (o.op === 'del') {
+            const cur = live.objects.get(`Pod:default/${name}`);
+            if (cur) live.remove(cur);
+          } else {
+            check();
+          }
+        }
+        check();
+      }),
+      { seed: 20240601, numRuns: 200 },
+    );
+  });
+});
