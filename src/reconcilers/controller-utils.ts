@@ -27,14 +27,28 @@ export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deleti
 /** Largest number of pods one sync creates or deletes (replica_set.go BurstReplicas). */
 export const BURST_REPLICAS = 500;
 
+/**
+ * Parsed timestamps by their text. Pods and ReplicaSets carry the same few timestamps over and
+ * over (a batch of pods turns ready in the same second), and a sync compares them per pod, so
+ * the parse is cached. A pure function of the string, so caching changes no result; the cache
+ * is dropped whole when it grows past a bound.
+ */
+const parsedTimes = new Map<string, number | undefined>();
+const PARSED_TIMES_MAX = 4096;
+
 /** Go's zero metav1.Time is `undefined`; anything unparsable counts as zero too. */
 export function timeMs(s: string | null | undefined): number | undefined {
   if (typeof s !== 'string' || s === '') return undefined;
+  if (parsedTimes.has(s)) return parsedTimes.get(s);
+  let t: number | undefined;
   try {
-    return parseRFC3339(s);
+    t = parseRFC3339(s);
   } catch {
-    return undefined;
+    t = undefined;
   }
+  if (parsedTimes.size >= PARSED_TIMES_MAX) parsedTimes.clear();
+  parsedTimes.set(s, t);
+  return t;
 }
 
 // ---- pod state ------------------------------------------------------------------------------
@@ -52,12 +66,40 @@ export function filterActivePods<P extends Pod>(pods: readonly P[]): P[] {
 
 /** GetPodReadyCondition: the first condition of type Ready. */
 export function getPodReadyCondition(pod: Pod): NonNullable<NonNullable<Pod['status']>['conditions']>[number] | undefined {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready');
+  const conditions = pod.status?.conditions;
+  if (!conditions) return undefined;
+  for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i];
+  return undefined;
+}
+
+/** What the workload controllers read of a pod's Ready condition, once per pod object. */
+interface Readiness {
+  readonly ready: boolean;
+  /** The Ready condition's lastTransitionTime (epoch ms), zero time as undefined. */
+  readonly sinceMs: number | undefined;
+}
+
+/**
+ * Readiness by pod object. Stored objects are frozen and replaced on every write, so a frozen
+ * pod's readiness never changes and can be kept as long as the object lives; a sync of a
+ * ReplicaSet asks it several times per pod (status, ordering, the availability requeue). A pod
+ * that is not frozen (a caller's own mutable object) is read afresh every time.
+ */
+const readinessCache = new WeakMap<object, Readiness>();
+
+function readiness(pod: Pod): Readiness {
+  const cached = readinessCache.get(pod);
+  if (cached) return cached;
+  const c = getPodReadyCondition(pod);
+  const r: Readiness = { ready: c?.status === 'True', sinceMs: timeMs(c?.lastTransitionTime) };
+  const frozen = Object.isFrozen(pod) && Object.isFrozen(pod.status) && Object.isFrozen(pod.status?.conditions) && Object.isFrozen(c);
+  if (frozen) readinessCache.set(pod, r);
+  return r;
 }
 
 /** IsPodReady: the Ready condition is True. */
 export function isPodReady(pod: Pod): boolean {
-  return getPodReadyCondition(pod)?.status === 'True';
+  return readiness(pod).ready;
 }
 
 /**
@@ -66,15 +108,16 @@ export function isPodReady(pod: Pod): boolean {
  * instant after 10:00:05 (not at 10:00:05 itself; v1.32 compares with Before).
  */
 export function isPodAvailable(pod: Pod, minReadySeconds: number, nowEpochMs: number): boolean {
-  if (!isPodReady(pod)) return false;
+  const r = readiness(pod);
+  if (!r.ready) return false;
   if (minReadySeconds === 0) return true;
-  const since = timeMs(getPodReadyCondition(pod)?.lastTransitionTime);
-  return since !== undefined && since + minReadySeconds * 1000 < nowEpochMs;
+  return r.sinceMs !== undefined && r.sinceMs + minReadySeconds * 1000 < nowEpochMs;
 }
 
 /** podReadyTime: when the pod turned ready, or zero if it is not ready. */
 export function podReadyTime(pod: Pod): number | undefined {
-  return isPodReady(pod) ? timeMs(getPodReadyCondition(pod)?.lastTransitionTime) : undefined;
+  const r = readiness(pod);
+  return r.ready ? r.sinceMs : undefined;
 }
 
 /** maxContainerRestarts over the regular containers' statuses. */
@@ -214,7 +257,10 @@ export function comparatorOf<T>(less: (a: T, b: T) => boolean): (a: T, b: T) => 
 
 /** metav1.GetControllerOf: the ownerReference with controller: true. */
 export function getControllerOf(obj: { metadata?: ObjectMeta }): OwnerReference | undefined {
-  return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+  const refs = obj.metadata?.ownerReferences;
+  if (!refs) return undefined;
+  for (let i = 0; i < refs.length; i++) if (refs[i]!.controller === true) return refs[i];
+  return undefined;
 }
 
 /** metav1.NewControllerRef: points at `owner`, controller and blocking its foreground deletion. */

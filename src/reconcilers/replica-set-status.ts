@@ -9,7 +9,7 @@
  */
 import { selectorFromSet } from '../model/labels/selector.js';
 import type { Pod } from '../model/types.js';
-import { getPodReadyCondition, isPodAvailable, isPodReady, timeMs } from './controller-utils.js';
+import { isPodAvailable, isPodReady, podReadyTime } from './controller-utils.js';
 
 /** The shared shape of ReplicaSetStatus and ReplicationControllerStatus. */
 export interface ReplicaSetStatus {
@@ -110,7 +110,7 @@ export function nextAvailabilityCheckMs(pods: readonly Pod[], minReadySeconds: n
   let soonest: number | undefined;
   for (const pod of pods) {
     if (!isPodReady(pod) || isPodAvailable(pod, minReadySeconds, nowEpochMs)) continue;
-    const since = timeMs(getPodReadyCondition(pod)?.lastTransitionTime);
+    const since = podReadyTime(pod);
     if (since === undefined) continue;
     const wait = Math.max(1, since + (minReadySeconds + 1) * 1000 - nowEpochMs);
     soonest = soonest === undefined ? wait : Math.min(soonest, wait);

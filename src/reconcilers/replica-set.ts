@@ -97,6 +97,21 @@ export function getPodsToDelete<P extends Pod>(
 }
 
 /**
+ * The pods of `namespace` that `selector` selects (upstream: podLister.Pods(ns).List(selector)).
+ * The index's label lookup narrows them to the pods carrying the selector's key=value
+ * requirements (all of the namespace when it has none); the full selector then filters.
+ */
+function podsSelectedBy(ctx: ReconcileContext, namespace: string, selector: Selector): StoredObject[] {
+  const matchLabels: Record<string, string> = {};
+  for (const r of selector.requirements()) {
+    if ((r.operator === '=' || r.operator === '==' || r.operator === 'in') && r.values.length === 1) matchLabels[r.key] = r.values[0]!;
+  }
+  const out: StoredObject[] = [];
+  for (const pod of ctx.index.select('Pod', namespace, matchLabels)) if (selector.matches(pod.metadata.labels)) out.push(pod);
+  return out;
+}
+
+/**
  * getIndirectlyRelatedPods: the pods selected by every controller of this kind that shares this
  * one's owner (deduplicated by uid). A controller without an owner has none, so its pods' ranks
  * are all 0 and co-location plays no part, exactly as upstream.
@@ -109,8 +124,8 @@ function getIndirectlyRelatedPods(k: ReplicaSetKind, rs: StoredObject, ctx: Reco
   for (const sibling of ctx.index.list(k.kind, 'controller', owner.uid)) {
     const selector = k.selectorOf(sibling);
     if (!selector || !sibling.metadata.namespace) continue;
-    for (const pod of ctx.index.list('Pod', 'namespace', sibling.metadata.namespace)) {
-      if (!selector.matches(pod.metadata.labels) || seen.has(pod.metadata.uid)) continue;
+    for (const pod of podsSelectedBy(ctx, sibling.metadata.namespace, selector)) {
+      if (seen.has(pod.metadata.uid)) continue;
       seen.add(pod.metadata.uid);
       related.push(pod as Pod);
     }
@@ -204,6 +219,32 @@ function layout(claims: readonly Action[], status: Action | undefined, m: Manage
   return { actions, batches };
 }
 
+/** The active pods of namespace `ns` in an index list, keeping its order (by key, so by name). */
+function activeIn(list: readonly StoredObject[], ns: string): (StoredObject & Pod)[] {
+  const out: (StoredObject & Pod)[] = [];
+  for (const p of asPods(list)) if (p.metadata.namespace === ns && isPodActive(p)) out.push(p);
+  return out;
+}
+
+/**
+ * The claim candidates, in name order: the active pods the controller owns and the active
+ * orphans of its namespace. Both index lists come sorted by key, which within one namespace is
+ * name order, so the two are merged rather than concatenated and sorted again.
+ */
+function activeCandidates(ctx: ReconcileContext, uid: string, ns: string): (StoredObject & Pod)[] {
+  const owned = activeIn(ctx.index.list('Pod', 'controller', uid), ns);
+  const orphans = activeIn(ctx.index.list('Pod', 'orphan', ns), ns);
+  if (orphans.length === 0) return owned;
+  if (owned.length === 0) return orphans;
+  const out: (StoredObject & Pod)[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < owned.length && j < orphans.length) out.push(owned[i]!.metadata.name < orphans[j]!.metadata.name ? owned[i++]! : orphans[j++]!);
+  while (i < owned.length) out.push(owned[i++]!);
+  while (j < orphans.length) out.push(orphans[j++]!);
+  return out;
+}
+
 /** syncReplicaSet for one key. */
 export function syncReplicaSet(k: ReplicaSetKind, state: ClusterState, key: string, ctx: ReconcileContext): ReconcileResult {
   const { namespace, name } = splitObjectKey(key);
@@ -212,9 +253,7 @@ export function syncReplicaSet(k: ReplicaSetKind, state: ClusterState, key: stri
   const selector = k.selectorOf(rs);
   if (!selector) return { actions: [] };
   const ns = rs.metadata.namespace ?? 'default';
-  const candidates = asPods([...ctx.index.list('Pod', 'controller', rs.metadata.uid), ...ctx.index.list('Pod', 'orphan', ns)])
-    .filter((p) => p.metadata.namespace === ns && isPodActive(p))
-    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  const candidates = activeCandidates(ctx, rs.metadata.uid, ns);
   const { claimed, actions: claims } = claimObjects(rs, selector, candidates, newControllerRef(rs, k.apiVersion, k.kind));
   const nowEpochMs = parseRFC3339(ctx.now);
   const managed = rs.metadata.deletionTimestamp ? { creates: [], deletes: [] } : manageReplicas(k, state, rs, claimed, ctx, nowEpochMs);

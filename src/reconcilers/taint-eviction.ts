@@ -66,6 +66,7 @@ export function minTolerationMs(used: readonly Toleration[]): number {
 }
 
 const noExecute = (n: Node | undefined): Taint[] => ((n?.spec?.taints ?? []) as Taint[]).filter((t) => t.effect === 'NoExecute');
+const hasNoExecute = (n: Node | undefined): boolean => ((n?.spec?.taints ?? []) as Taint[]).some((t) => t.effect === 'NoExecute');
 
 function evict(pod: Pod & StoredObject, nowMs: number): Action[] {
   const ns = pod.metadata.namespace ?? 'default';
@@ -126,9 +127,12 @@ export function taintEvictionController(): Reconciler {
     const pod = change.object as (Pod & StoredObject) | undefined;
     const nodeName = pod?.spec?.nodeName;
     if (!pod || !nodeName || pod.metadata.deletionTimestamp) return [];
+    // The node's taints first: on an untainted node (the usual case) no pod change matters,
+    // and that look-up is cheaper than comparing the tolerations.
+    if (!hasNoExecute(getObject(state, 'Node', undefined, nodeName) as Node | undefined)) return [];
     const old = change.oldObject as Pod | undefined;
     if (old?.spec?.nodeName === nodeName && JSON.stringify(old.spec?.tolerations ?? []) === JSON.stringify(pod.spec?.tolerations ?? [])) return [];
-    return noExecute(getObject(state, 'Node', undefined, nodeName) as Node | undefined).length > 0 ? [nodeName] : [];
+    return [nodeName];
   };
   return { name: 'taint-eviction-controller', watches: { Node: nodes, Pod: pods }, reconcile: reconcileNode };
 }

@@ -39,6 +39,35 @@ export interface SyncContext {
   aborted?: string;
 }
 
+/**
+ * A mutable working copy of a stored Deployment or ReplicaSet for one sync. Everything is
+ * copied except spec.template, which the sync only reads: a frozen (stored) template is shared,
+ * so copying a Deployment's many ReplicaSets per sync stays cheap and the templates keep their
+ * identity (findNewReplicaSet's comparison is cached by it). A template that is not frozen is
+ * copied like the rest.
+ */
+export function workingCopy<T>(stored: StoredObject): T {
+  const spec = stored.spec as Record<string, unknown> | undefined;
+  const template = spec?.template;
+  if (template === undefined || !Object.isFrozen(template)) return copyJson(stored) as T;
+  // Field by field, so the copy keeps the stored key order (written objects are hashed as JSON).
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(stored)) {
+    const v = (stored as unknown as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = key === 'spec' ? specCopy(spec!) : copyJson(v);
+  }
+  return out as T;
+}
+
+function specCopy(spec: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(spec)) {
+    const v = spec[key];
+    if (v !== undefined) out[key] = key === 'template' ? v : copyJson(v);
+  }
+  return out;
+}
+
 export function newSyncContext(
   stored: StoredObject,
   rsList: WorkingRS[],
@@ -48,7 +77,7 @@ export function newSyncContext(
 ): SyncContext {
   return {
     lookup,
-    d: copyJson(stored) as WorkingDeployment,
+    d: workingCopy<WorkingDeployment>(stored),
     stored,
     rsList,
     now,

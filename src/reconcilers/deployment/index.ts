@@ -14,7 +14,7 @@ import { getObject, listObjects, objectKey, splitObjectKey, type ClusterState } 
 import { parseRFC3339 } from '../../model/time.js';
 import type { Deployment, OwnerReference, Pod, StoredObject } from '../../model/types.js';
 import { copyJson } from '../../model/json.js';
-import { finish, newSyncContext, touch, type SyncContext, type WorkingRS } from './context.js';
+import { finish, newSyncContext, touch, workingCopy, type SyncContext, type WorkingRS } from './context.js';
 import { rolloutRecreate, type PodMap } from './recreate.js';
 import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, isScalingEvent, sync, syncStatusOnly } from './sync.js';
@@ -91,7 +91,7 @@ function claimReplicaSets(ctx: SyncContext, rctx: ReconcileContext): void {
   const uid = d.metadata.uid!;
   for (const stored of rctx.index.list('ReplicaSet', 'controller', uid)) {
     if (stored.metadata.namespace !== d.metadata.namespace) continue;
-    const rs = copyJson(stored) as WorkingRS;
+    const rs = workingCopy<WorkingRS>(stored);
     if (selector.matches(rs.metadata.labels)) ctx.rsList.push(rs);
     else if (!deleting) {
       rs.metadata.ownerReferences = rs.metadata.ownerReferences!.filter((r) => r.uid !== uid);
@@ -101,7 +101,7 @@ function claimReplicaSets(ctx: SyncContext, rctx: ReconcileContext): void {
   if (deleting) return;
   for (const stored of rctx.index.list('ReplicaSet', 'orphan', d.metadata.namespace ?? 'default')) {
     if (stored.metadata.deletionTimestamp || !selector.matches(stored.metadata.labels)) continue;
-    const rs = copyJson(stored) as WorkingRS;
+    const rs = workingCopy<WorkingRS>(stored);
     const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid, controller: true, blockOwnerDeletion: true };
     rs.metadata.ownerReferences = [...(rs.metadata.ownerReferences ?? []), ref];
     touch(ctx, rs);

@@ -37,7 +37,14 @@ export function syncRolloutStatus(ctx: SyncContext, allRSs: (WorkingRS | undefin
   if (failure) setDeploymentCondition(status, failure);
   else if (status.conditions?.some((c) => c.type === 'ReplicaFailure')) removeDeploymentCondition(status, 'ReplicaFailure');
   if (jsonEqual(d.status, status)) {
-    ctx.requeueAfterMs = requeueStuckDeployment(ctx, status);
+    // Only a Progressing condition that can still time out needs a later look. One that says
+    // NewReplicaSetAvailable never times out (deploymentTimedOut), so a sync of this same state
+    // at a later instant computes this same status again: nothing else here reads the clock.
+    // That is the case of a finished rollout that lost availability (pods on a failed node):
+    // upstream requeues it rate-limited, its deadline long past, until the pods come back; the
+    // loop can never write, and the ReplicaSet changes that end it wake the deployment anyway.
+    const canTimeOut = current?.reason !== NEW_RS_AVAILABLE_REASON;
+    ctx.requeueAfterMs = canTimeOut ? requeueStuckDeployment(ctx, status) : undefined;
     return;
   }
   d.status = status;

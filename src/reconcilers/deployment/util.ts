@@ -10,7 +10,7 @@ import { getScaledValueFromIntOrPercent, type IntOrString } from '../../model/in
 import { jsonEqual } from '../../model/json.js';
 import type { Deployment, ReplicaSet, PodTemplateSpec } from '../../model/types.js';
 import { POD_TEMPLATE_HASH_LABEL } from './pod-template-hash.js';
-import { sortByCreationTimestamp } from './replica-sets.js';
+import { compareByCreationTimestamp } from './replica-sets.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
@@ -298,9 +298,31 @@ function withoutHash(t: PodTemplateSpec | undefined): unknown {
   return { ...t, metadata };
 }
 
+/**
+ * equalIgnoreHash results by template objects, for frozen (stored, hence immutable) templates
+ * only. A Deployment sync asks for its new ReplicaSet several times, and the working copies of
+ * one sync share the stored templates (see workingCopy), so each pair is compared once.
+ */
+const templatesEqual = new WeakMap<object, WeakMap<object, boolean>>();
+
+function equalIgnoreHashCached(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
+  if (!a || !b || !Object.isFrozen(a) || !Object.isFrozen(b)) return equalIgnoreHash(a, b);
+  let byB = templatesEqual.get(a);
+  if (!byB) templatesEqual.set(a, (byB = new WeakMap()));
+  let eq = byB.get(b);
+  if (eq === undefined) byB.set(b, (eq = equalIgnoreHash(a, b)));
+  return eq;
+}
+
 /** FindNewReplicaSet: the oldest RS whose template equals the deployment's (ignoring the hash). */
 export function findNewReplicaSet<T extends ReplicaSet>(d: Deployment, rss: readonly T[]): T | undefined {
-  return sortByCreationTimestamp(rss).find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
+  let found: T | undefined;
+  for (const rs of rss) {
+    if (!equalIgnoreHashCached(rs.spec?.template, d.spec?.template)) continue;
+    // The oldest by ReplicaSetsByCreationTimestamp; ties go to the name, so the order is total.
+    if (!found || compareByCreationTimestamp(rs, found) < 0) found = rs;
+  }
+  return found;
 }
 
 /** FindOldReplicaSets: [old RSs with replicas, all old RSs]. */

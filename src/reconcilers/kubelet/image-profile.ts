@@ -126,7 +126,22 @@ export function hex64(rng: Rng): string {
  * The imageID a container status reports: the fully qualified repository and a digest that
  * is stable per image. `nginx:1.27` → `docker.io/library/nginx@sha256:…`.
  */
+const imageIDs = new Map<string, string>();
+const IMAGE_IDS_MAX = 1024;
+
+/** imageID, cached: a pure function of (image, seed) that every container start asks for. */
 export function imageID(image: string, seed: string): string {
+  const key = `${seed}\n${image}`;
+  let id = imageIDs.get(key);
+  if (id === undefined) {
+    id = computeImageID(image, seed);
+    if (imageIDs.size >= IMAGE_IDS_MAX) imageIDs.clear();
+    imageIDs.set(key, id);
+  }
+  return id;
+}
+
+function computeImageID(image: string, seed: string): string {
   let repo = imageRepository(image);
   const first = repo.split('/')[0]!;
   const hasRegistry = repo.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');

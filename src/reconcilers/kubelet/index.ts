@@ -57,9 +57,13 @@ function nodeRunsPods(state: ClusterState, node: NodeObject): boolean {
   return kubeletRunning(state, node.metadata.name);
 }
 
+/** The last ctx.now parsed: many pods are synced at the same instant. */
+let lastNow = { text: '', epochMs: 0 };
+
 /** Virtual now as epoch ms: ctx.now has whole seconds, nowMs the milliseconds (the epoch is whole seconds). */
 function epochNow(ctx: ReconcileContext): number {
-  return parseRFC3339(ctx.now) + (ctx.nowMs % 1000);
+  if (lastNow.text !== ctx.now) lastNow = { text: ctx.now, epochMs: parseRFC3339(ctx.now) };
+  return lastNow.epochMs + (ctx.nowMs % 1000);
 }
 
 export function kubelet(config: KubeletConfig = {}): Reconciler {
@@ -87,7 +91,9 @@ export function kubelet(config: KubeletConfig = {}): Reconciler {
     const r = syncPod({ pod, node, nowMs, profile, seed });
     const involvedObject = { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
     const actions: Action[] = r.events.map((e) => ({ verb: 'event', event: { involvedObject, ...e, source: 'kubelet', host: nodeName } }));
-    if (!pod.metadata.deletionTimestamp && !jsonEqual(r.status, pod.status)) actions.push({ verb: 'updateStatus', object: { ...copyJson(pod), status: r.status } });
+    // The action is data the sim copies before writing, so it may share the stored (frozen)
+    // pod's fields; only the status is new.
+    if (!pod.metadata.deletionTimestamp && !jsonEqual(r.status, pod.status)) actions.push({ verb: 'updateStatus', object: { ...pod, status: r.status } });
     if (r.pulled.length > 0) actions.push({ verb: 'updateStatus', object: withImages(node, r.pulled) });
     if (r.deletePod) {
       actions.push({ verb: 'delete', kind: 'Pod', key, options: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } } });

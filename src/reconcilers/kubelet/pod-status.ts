@@ -34,8 +34,19 @@ export function formatTime(epochMs: number): string {
   return `${whole.slice(0, -1)}.${String(frac).padStart(3, '0').replace(/0+$/, '')}Z`;
 }
 
+/** Parsed timestamps by text: a pod's few timestamps are read again at every sync. Bounded. */
+const parsed = new Map<string, number>();
+const PARSED_MAX = 4096;
+
 export function parseTime(s: string | undefined): number | undefined {
-  return s === undefined ? undefined : parseRFC3339(s);
+  if (s === undefined) return undefined;
+  let t = parsed.get(s);
+  if (t === undefined) {
+    t = parseRFC3339(s); // throws on a malformed time, which is then not cached
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(s, t);
+  }
+  return t;
 }
 
 /**

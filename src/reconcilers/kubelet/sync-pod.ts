@@ -73,6 +73,23 @@ function waitingStatus(c: Container): ContainerStatus {
   return { name: c.name, image: c.image ?? '', imageID: '', lastState: {}, ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } } };
 }
 
+/**
+ * The image names present on a node, by its (frozen, stored) images list: every pod sync on
+ * the node reads it, and it only changes when an image is pulled.
+ */
+const nodeImageNames = new WeakMap<object, readonly string[]>();
+
+function nodeImages(node: NodeObject): readonly string[] {
+  const images = node.status?.images;
+  if (!images) return [];
+  let names = nodeImageNames.get(images);
+  if (!names) {
+    names = images.flatMap((i) => i.names ?? []);
+    if (Object.isFrozen(images)) nodeImageNames.set(images, names);
+  }
+  return names;
+}
+
 class PodSync {
   private readonly pod: PodObject;
   private readonly statuses = new Map<string, ContainerStatus>();
@@ -89,7 +106,7 @@ class PodSync {
     this.runtime = readRuntime(input.pod);
     this.startTime = parseTime(input.pod.status?.startTime);
     this.cursor = input.nowMs;
-    this.present = new Set((input.node.status?.images ?? []).flatMap((i) => i.names ?? []));
+    this.present = new Set(nodeImages(input.node));
   }
 
   private get containers(): Container[] {
@@ -212,7 +229,11 @@ class PodSync {
       s.lastState = { terminated: previous };
     }
     const uid = this.pod.metadata.uid;
-    const rng = Rng.root(this.input.seed).fork('container').fork(uid).fork(c.name).fork(String(s.restartCount));
+    // The stream `<seed>/container/<uid>/<container>/<restarts>`, named in one go (a path names
+    // a stream, see Rng) rather than through four throwaway forks.
+    const rng = uid && c.name
+      ? Rng.root(`${this.input.seed}/container/${uid}/${c.name}/${s.restartCount}`)
+      : Rng.root(this.input.seed).fork('container').fork(uid).fork(c.name).fork(String(s.restartCount));
     s.containerID = `containerd://${hex64(rng)}`;
     s.image = c.image ?? '';
     s.imageID = imageID(s.image, this.input.seed);
@@ -273,7 +294,9 @@ class PodSync {
       privateTypes: [RUNTIME_CONDITION],
       extra: this.runtime ? [runtimeCondition(this.runtime)] : [],
     });
-    const status: PodStatus = { ...copyJson(this.pod.status ?? {}), phase, conditions: conditions as unknown as PodStatus['conditions'] };
+    // A shallow copy: the fields the kubelet rewrites are replaced whole, the rest are shared
+    // with the stored (frozen) status and only ever read.
+    const status: PodStatus = { ...this.pod.status, phase, conditions: conditions as unknown as PodStatus['conditions'] };
     if (this.startTime !== undefined) status.startTime = formatTime(this.startTime);
     if (statuses.length > 0) status.containerStatuses = statuses;
     return status;
