@@ -24,6 +24,46 @@ function describePath(path: readonly (string | number)[]): string {
  * `__proto__` keys and nesting deeper than 100 levels.
  */
 export function cloneJson(input: unknown, what = 'object'): JsonValue {
+  // The fast walk copies valid input without the bookkeeping an error message needs (the path,
+  // the set of objects on the stack); only input it rejects is walked again, carefully, to say
+  // what and where. A cycle shows up in the fast walk as nesting past MAX_DEPTH.
+  const copy = fastClone(input, 0);
+  if (copy !== INVALID) return copy;
+  return carefulClone(input, what);
+}
+
+/** What fastClone returns for input cloneJson must reject. */
+const INVALID: unique symbol = Symbol('invalid');
+
+function fastClone(v: unknown, depth: number): JsonValue | typeof INVALID {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : INVALID;
+  if (typeof v !== 'object' || depth > MAX_DEPTH) return INVALID;
+  if (Array.isArray(v)) {
+    const arr: JsonValue[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const c = fastClone(v[i], depth + 1);
+      if (c === INVALID) return INVALID;
+      arr[i] = c;
+    }
+    return arr;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return INVALID;
+  const obj: { [key: string]: JsonValue } = {};
+  for (const key of Object.keys(v)) {
+    if (FORBIDDEN_KEYS.has(key)) return INVALID;
+    const child = (v as Record<string, unknown>)[key];
+    if (child === undefined) continue;
+    const c = fastClone(child, depth + 1);
+    if (c === INVALID) return INVALID;
+    obj[key] = c;
+  }
+  return obj;
+}
+
+/** cloneJson for input the fast walk rejected: throws the error naming the field. */
+function carefulClone(input: unknown, what: string): JsonValue {
   const seen = new Set<object>();
   const path: (string | number)[] = [];
   const fail = (msg: string): never => {
