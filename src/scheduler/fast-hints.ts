@@ -14,11 +14,15 @@
  *   scalar resources), `allocation` its scorer (cpu/memory/... of the node's totals).
  * - `allocation`: Score is resourceAllocationScore(allocation, node, pod's request list).
  * - `imageLocality`: Score reads the node only through the names in node.imageStates.
+ * - `preScoreNodesUnread`: PreScore reads the filtered node list at most to see whether it is
+ *   empty (the bucketed cycle then need not list every feasible node for it).
  * - `perNode`: a known plugin whose Filter/Score the indexed cycle calls node by node.
- * - `topologySpread`: PodTopologySpread (its PreScore state is read to group nodes).
+ * - `topologySpread`: PodTopologySpread: its PreScore can take the filtered nodes as label
+ *   sets (one per node-table group), and its PreScore state is read to group nodes in Score.
  */
 import type { Pod } from '../model/types.js';
-import type { Plugin } from './framework.js';
+import type { CycleState, Plugin, SchedulerSnapshot, Status } from './framework.js';
+import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
 import type { ResourceAllocationScorer } from './plugins/node-resources/resource-allocation.js';
 
 export interface FastHint {
@@ -28,8 +32,11 @@ export interface FastHint {
   readonly fit?: true;
   readonly allocation?: ResourceAllocationScorer;
   readonly imageLocality?: true;
+  readonly preScoreNodesUnread?: true;
   readonly perNode?: true;
-  readonly topologySpread?: true;
+  readonly topologySpread?: {
+    readonly preScoreLabelSets: (cycle: CycleState, pod: Pod, sets: FilteredLabelSets, snapshot: SchedulerSnapshot) => Status;
+  };
 }
 
 const hints = new WeakMap<Plugin, FastHint>();

@@ -7,29 +7,25 @@
  * outside the counts (and outside ignoredNodes) all score alike: the plugin is asked once per
  * group, and node by node only for the few nodes the counts or ignoredNodes name.
  */
-import type { CycleState, NodeScore, ScorePlugin } from './framework.js';
+import type { CycleState, ScorePlugin } from './framework.js';
+import { memoFor, type Scratch } from './fast-scratch.js';
 import { HOSTNAME_LABEL, type NodeTable } from './node-table.js';
 import { PRE_SCORE_STATE_KEY, type PreScoreState } from './plugins/pod-topology-spread/scoring.js';
 import type { Pod } from '../model/types.js';
 
 /** Writes raw scores as plugin.score would; false (nothing written) when it cannot group. */
-export function scoreTopologySpread(plugin: ScorePlugin, t: NodeTable, cycle: CycleState, pod: Pod, feasible: readonly number[], scores: NodeScore[]): boolean {
-  const s = cycle.read<PreScoreState>(PRE_SCORE_STATE_KEY);
-  if (s === undefined) return false;
-  const special = new Set<number>();
-  for (let i = 0; i < s.constraints.length; i++) {
-    if (s.constraints[i]!.topologyKey !== HOSTNAME_LABEL) continue;
-    const byNode = s.hostnameCounts?.[i];
-    if (byNode === undefined) return false; // counted per node in Score
-    for (const name of byNode.keys()) special.add(t.rowOfName(name));
-  }
-  for (const name of s.ignoredNodes) special.add(t.rowOfName(name));
+export function scoreTopologySpread(plugin: ScorePlugin, t: NodeTable, sc: Scratch, cycle: CycleState, pod: Pod): boolean {
+  const stamp = markSpecialRows(t, sc, cycle);
+  if (stamp === 0) return false;
+  const special = sc.specialStamp;
   const infos = t.infos;
   const groupOf = t.group;
-  const memo = new Float64Array(t.groupCount).fill(NaN);
-  for (let i = 0; i < feasible.length; i++) {
+  const memo = memoFor(sc, t.groupCount);
+  const feasible = sc.feasible;
+  const scores = sc.scores;
+  for (let i = 0; i < sc.feasibleCount; i++) {
     const row = feasible[i]!;
-    if (special.has(row)) {
+    if (special[row] === stamp) {
       scores[i]!.score = plugin.score(cycle, pod, infos[row]!);
       continue;
     }
@@ -39,4 +35,33 @@ export function scoreTopologySpread(plugin: ScorePlugin, t: NodeTable, cycle: Cy
     scores[i]!.score = v;
   }
   return true;
+}
+
+/**
+ * Marks (sc.specialStamp[row] === returned stamp, listed in sc.specialRows) the rows PreScore's counts or ignoredNodes
+ * name; 0 when the plugin's state cannot be grouped (no PreScore state, or a hostname
+ * constraint counted node by node in Score).
+ */
+export function markSpecialRows(t: NodeTable, sc: Scratch, cycle: CycleState): number {
+  const s = cycle.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+  if (s === undefined) return 0;
+  for (let i = 0; i < s.constraints.length; i++) {
+    if (s.constraints[i]!.topologyKey === HOSTNAME_LABEL && s.hostnameCounts?.[i] === undefined) return 0;
+  }
+  const stamp = sc.nextStamp();
+  sc.specialCount = 0;
+  for (let i = 0; i < s.constraints.length; i++) {
+    const byNode = s.hostnameCounts?.[i];
+    if (s.constraints[i]!.topologyKey !== HOSTNAME_LABEL || byNode === undefined) continue;
+    for (const name of byNode.keys()) mark(sc, t.rowOfName(name), stamp);
+  }
+  for (const name of s.ignoredNodes) mark(sc, t.rowOfName(name), stamp);
+  return stamp;
+}
+
+/** Marks one row special (once) and lists it in sc.specialRows. */
+function mark(sc: Scratch, row: number, stamp: number): void {
+  if (row < 0 || sc.specialStamp[row] === stamp) return;
+  sc.specialStamp[row] = stamp;
+  sc.specialRows[sc.specialCount++] = row;
 }

@@ -16,6 +16,8 @@ export interface SchedulerListers {
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
   /** Every PodDisruptionBudget, sorted by namespace and name (preemption counts violations). */
   podDisruptionBudgets(): readonly PodDisruptionBudget[];
+  /** Bumped on every Service/ReplicaSet/ReplicationController change (caches key on it). */
+  readonly generation?: number;
 }
 
 interface Entry {
@@ -64,12 +66,26 @@ class NamespaceEntries {
   }
 }
 
+/**
+ * Whether a Service/ReplicaSet/RC change can change what the lookups answer: added, deleted,
+ * or its selector changed. Status updates (a ReplicaSet's replica counts move with every pod)
+ * leave the answers alone, and unchanged subtrees keep their identity across immer writes.
+ */
+function selectionChanged(change: Change): boolean {
+  if (change.object === undefined || change.oldObject === undefined) return true;
+  const a = (change.oldObject.spec as { selector?: unknown } | undefined)?.selector;
+  const b = (change.object.spec as { selector?: unknown } | undefined)?.selector;
+  return a !== b && JSON.stringify(a) !== JSON.stringify(b);
+}
+
 export class NamespacedListers implements SchedulerListers {
   /** kind → namespace → entries; names iterated sorted for determinism. */
   private readonly byKind = new Map<string, Map<string, NamespaceEntries>>();
   private readonly namespaces = new Map<string, Readonly<Record<string, string>>>();
   private readonly pdbs = new Map<string, PodDisruptionBudget>();
   private pdbList: readonly PodDisruptionBudget[] | undefined;
+  /** Bumped when a Service/ReplicaSet/ReplicationController comes, goes or changes selector. */
+  generation = 0;
 
   static watches(kind: string): boolean {
     return WATCHED.has(kind);
@@ -90,6 +106,7 @@ export class NamespacedListers implements SchedulerListers {
       else this.namespaces.delete(obj.metadata.name);
       return;
     }
+    if (selectionChanged(change)) this.generation++;
     let byNs = this.byKind.get(change.kind);
     if (!byNs) {
       byNs = new Map();
@@ -128,6 +145,21 @@ export class NamespacedListers implements SchedulerListers {
 
   replicationControllersFor(pod: Pod): readonly ReplicationController[] {
     return this.selecting<ReplicationController>('ReplicationController', pod);
+  }
+
+  replicaSetNamed(namespace: string, name: string): ReplicaSet | undefined {
+    return this.named<ReplicaSet>('ReplicaSet', namespace, name);
+  }
+
+  replicationControllerNamed(namespace: string, name: string): ReplicationController | undefined {
+    return this.named<ReplicationController>('ReplicationController', namespace, name);
+  }
+
+  private named<T>(kind: string, namespace: string, name: string): T | undefined {
+    // Stored under the object's namespace, 'default' when it had none (see apply); the
+    // namespace must still be the one asked for.
+    const obj = this.byKind.get(kind)?.get(namespace === '' ? 'default' : namespace)?.byName.get(name)?.object;
+    return obj !== undefined && (obj.metadata.namespace ?? '') === namespace ? (obj as unknown as T) : undefined;
   }
 
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined {

@@ -10,10 +10,13 @@
  *   same for every node of a group, so a cycle asks them once per group.
  * - imageGroup: nodes reporting the same image names; ImageLocality scores them alike.
  *
+ * Rows are also bucketed by their whole state (node-buckets.ts) for the bucketed cycle.
+ *
  * Amounts are integers well below 2^53 (bytes, milli-CPU), exact in a Float64Array.
  */
 import type { CachedNodeInfo, SchedulerCache } from './cache.js';
 import type { NodeScore } from './framework.js';
+import { NodeBuckets } from './node-buckets.js';
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
@@ -56,6 +59,8 @@ export class NodeTable {
   imageGroup = new Int32Array(0);
   /** One reusable NodeScore per row (named after the node) for NormalizeScore lists. */
   scoreSlots: NodeScore[] = [];
+  /** Rows by state (group, image group, every figure above). */
+  readonly buckets = new NodeBuckets();
   private readonly groups = new Map<string, number>();
   private readonly imageGroups = new Map<string, number>();
   private readonly rowOf = new Map<string, number>();
@@ -114,6 +119,7 @@ export class NodeTable {
     this.nodeOf = new Array<unknown>(n).fill(undefined);
     this.imagesOf = new Array<unknown>(n).fill(undefined);
     this.rowOf.clear();
+    this.buckets.reset(n);
     for (let i = 0; i < n; i++) {
       this.rowOf.set(infos[i]!.name, i);
       this.refresh(i);
@@ -143,6 +149,11 @@ export class NodeTable {
       this.imagesOf[row] = info.imageStates;
       this.imageGroup[row] = intern(this.imageGroups, imageSignature(info));
     }
+    this.buckets.place(
+      row,
+      `${this.group[row]},${this.imageGroup[row]},${a.milliCpu},${a.memory},${a.ephemeralStorage},${a.allowedPodNumber},` +
+        `${r.milliCpu},${r.memory},${r.ephemeralStorage},${nz.milliCpu},${nz.memory},${this.podCount[row]}`,
+    );
   }
 }
 

@@ -26,6 +26,8 @@ export interface PluginHandle {
   readonly rng: import('../model/reconcile.js').RandomSource;
   /** The profile the plugin belongs to; only callable once the profile is built. */
   profile(): Profile;
+  /** Pods nominated to a node (the scheduler's nominator), when the scheduler keeps one. */
+  readonly nominatedPodsForNode?: (nodeName: string) => readonly import('../model/types.js').Pod[];
 }
 
 export interface PluginFactory {
@@ -67,6 +69,7 @@ export function pluginPoints(registry: PluginRegistry): PluginPoints {
 export interface SchedulerServices {
   readonly listers: import('./listers.js').SchedulerListers;
   rngFor(pluginName: string): import('../model/reconcile.js').RandomSource;
+  readonly nominatedPodsForNode?: (nodeName: string) => readonly import('../model/types.js').Pod[];
 }
 
 export function buildProfile(resolved: ResolvedProfile, registry: PluginRegistry, services: SchedulerServices): Profile {
@@ -81,7 +84,12 @@ export function buildProfile(resolved: ResolvedProfile, registry: PluginRegistry
     if (!p) {
       const factory = registry[name];
       if (!factory) throw new BadRequestError(`KubeSchedulerConfiguration: plugin "${name}" does not exist`);
-      const handle: PluginHandle = { listers: services.listers, rng: services.rngFor(name), profile };
+      const handle: PluginHandle = {
+        listers: services.listers,
+        rng: services.rngFor(name),
+        profile,
+        ...(services.nominatedPodsForNode ? { nominatedPodsForNode: services.nominatedPodsForNode } : {}),
+      };
       p = factory.create(resolved.args[name] ?? {}, handle);
       instances.set(name, p);
     }

@@ -21,10 +21,12 @@ import {
   MIN_NODE_SCORE,
   type NodeInfo,
   type NodeScore,
+  type PodInfo,
   type SchedulerSnapshot,
   type Status,
 } from './framework.js';
 import type { Profile } from './profile.js';
+import { newNodeInfo, podInfoFor } from './node-info.js';
 
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
@@ -97,6 +99,54 @@ function runFilters(filters: readonly FilterPlugin[], cycle: CycleState, pod: Po
   return undefined;
 }
 
+/**
+ * RunFilterPluginsWithNominatedPods: when pods of equal or higher priority are nominated to
+ * the node, the pod must fit with them there (they will come back for the room they made)
+ * and, if it does, also without them (their own affinity might be what lets it in). The
+ * nominated pods enter the PreFilter state through the plugins' addPod and leave through
+ * removePod afterwards (upstream clones the state instead; the result is the same).
+ */
+function runFiltersWithNominatedPods(o: ScheduleOptions, filters: readonly FilterPlugin[], cycle: CycleState, node: NodeInfo): Status | undefined {
+  const prio = o.pod.spec?.priority ?? 0;
+  const uid = o.pod.metadata?.uid;
+  const nominated = o.nominatedPodsForNode!(node.name).filter(
+    (p) => (p.spec?.priority ?? 0) >= prio && p !== o.pod && !(uid !== undefined && p.metadata?.uid === uid),
+  );
+  if (nominated.length > 0) {
+    const extensions = o.profile.preFilter.filter((pl) => !cycle.skipFilterPlugins.has(pl.name) && hasAddRemovePod(pl)) as unknown as AddRemovePod[];
+    // Exactly the addPod calls that succeeded are undone afterwards.
+    const added: { pl: AddRemovePod; pi: PodInfo }[] = [];
+    let s: Status | undefined;
+    for (let i = 0; i < nominated.length && s === undefined; i++) {
+      const pi = podInfoFor(nominated[i]!);
+      for (const pl of extensions) {
+        const st = pl.addPod(cycle, o.pod, pi, node.node);
+        if (st.code !== 'Success') {
+          s = { code: 'Error', reasons: [`running AddPod on PreFilter plugin "${pl.name}": ${st.reasons.join(', ')}`], plugin: pl.name };
+          break;
+        }
+        added.push({ pl, pi });
+      }
+    }
+    if (s === undefined) s = runFilters(filters, cycle, o.pod, newNodeInfo(node.node, [...node.pods.map((pi) => pi.pod), ...nominated], node.imageStates));
+    for (let i = added.length - 1; i >= 0; i--) added[i]!.pl.removePod(cycle, o.pod, added[i]!.pi, node.node);
+    if (s !== undefined) return s;
+  }
+  return runFilters(filters, cycle, o.pod, node);
+}
+
+interface AddRemovePod {
+  readonly name: string;
+  addPod(cycle: CycleState, podToSchedule: Pod, podInfo: PodInfo, node: NodeInfo['node']): Status;
+  removePod(cycle: CycleState, podToSchedule: Pod, podInfo: PodInfo, node: NodeInfo['node']): Status;
+}
+
+/** PreFilter plugins with upstream's PreFilterExtensions (PodTopologySpread, InterPodAffinity). */
+function hasAddRemovePod(pl: object): boolean {
+  const x = pl as Partial<AddRemovePod>;
+  return typeof x.addPod === 'function' && typeof x.removePod === 'function';
+}
+
 export interface PreFilterOutcome {
   readonly nodes?: readonly NodeInfo[];
   /** The plugins whose node sets narrowed `nodes`, for the absent nodes' reason. */
@@ -131,6 +181,8 @@ export interface ScheduleOptions {
   readonly scan: ScanState;
   /** The configuration-wide percentageOfNodesToScore (0 = adaptive). */
   readonly percentageOfNodesToScore: number;
+  /** Pods nominated to a node (the nominator); without it none are counted. */
+  readonly nominatedPodsForNode?: (nodeName: string) => readonly Pod[];
 }
 
 /** Runs PreFilter and Filter; returns feasible nodes and the diagnosis. */
@@ -169,7 +221,7 @@ export function findNodesThatFit(o: ScheduleOptions, cycle: CycleState): {
   for (let i = 0, j = start; i < nodes.length && feasible.length < want; i++, j = j + 1 === nodes.length ? 0 : j + 1) {
     const node = nodes[j]!;
     processed++;
-    const s = runFilters(filters, cycle, o.pod, node);
+    const s = o.nominatedPodsForNode ? runFiltersWithNominatedPods(o, filters, cycle, node) : runFilters(filters, cycle, o.pod, node);
     if (s === undefined) feasible.push(node);
     else if (s.code === 'Error') return { feasible: [], nodeToStatus, error: s.reasons.join(', ') };
     else nodeToStatus.set(node.name, s);

@@ -23,6 +23,7 @@ import { SchedulingQueue, UNSCHEDULABLE_FLUSH_INTERVAL_MS, type QueuedPodInfo } 
 import { formatFitError, schedulePod, type ScanState } from './schedule-one.js';
 import { fastSchedulePod } from './fast-cycle.js';
 import { NodeTable } from './node-table.js';
+import { Nominator } from './nominator.js';
 import { podSchedulingChanged, nodeSchedulingPropertiesChanged } from './events.js';
 
 export interface SchedulerOptions {
@@ -51,6 +52,8 @@ export class Scheduler {
   /** The cache's nodes as typed arrays, for the indexed cycle. */
   private readonly table = new NodeTable(this.cache);
   private readonly listers = new NamespacedListers();
+  /** Pending pods with a nominated node (preemptors waiting for their victims to go). */
+  private readonly nominator = new Nominator();
   private readonly queue: SchedulingQueue;
   /** Pods held back by a PreEnqueue plugin (scheduling gates), by key. */
   private readonly gated = new Map<string, Pod>();
@@ -76,7 +79,11 @@ export class Scheduler {
     }
     this.config = resolveConfiguration(options.config, pluginPoints(registry));
     for (const p of this.config.profiles) {
-      const services = { listers: this.listers, rngFor: (plugin: string) => this.rng.fork(`plugin/${plugin}`) };
+      const services = {
+        listers: this.listers,
+        rngFor: (plugin: string) => this.rng.fork(`plugin/${plugin}`),
+        nominatedPodsForNode: (nodeName: string) => this.nominator.podsForNode(nodeName),
+      };
       this.profiles.set(p.schedulerName, buildProfile(p, registry, services));
     }
     const first = this.profiles.values().next().value!;
@@ -122,6 +129,7 @@ export class Scheduler {
   private onPod(oldPod: Pod | undefined, pod: Pod | undefined, nowMs: number): void {
     this.cache.updatePod(oldPod, pod);
     const key = podKey((pod ?? oldPod)!);
+    this.nominator.update(key, pod);
     const wasAssigned = assignedNode(oldPod) !== undefined;
     const pending = pod !== undefined && !pod.spec?.nodeName && !pod.metadata?.deletionTimestamp && !isTerminal(pod);
     if (pending && this.profiles.has(pod.spec?.schedulerName ?? 'default-scheduler')) {
@@ -207,11 +215,22 @@ export class Scheduler {
   private scheduleOne(info: QueuedPodInfo, nowMs: number, now: string, actions: Action[]): void {
     const pod = info.pod;
     const profile = this.profiles.get(pod.spec?.schedulerName ?? 'default-scheduler')!;
-    const options = { profile, snapshot: this.cache, pod, rng: this.rng, scan: this.scan, percentageOfNodesToScore: this.config.percentageOfNodesToScore };
     const position = (name: string) => this.position(name);
+    // Pods nominated elsewhere with at least this pod's priority hold their room: only the
+    // plain cycle counts them (the indexed one does not model them).
+    const nominated = this.nominator.anyAtOrAbove(pod.spec?.priority ?? 0, info.key);
+    const options = {
+      profile,
+      snapshot: this.cache,
+      pod,
+      rng: this.rng,
+      scan: this.scan,
+      percentageOfNodesToScore: this.config.percentageOfNodesToScore,
+      ...(nominated ? { nominatedPodsForNode: (n: string) => this.nominator.podsForNode(n) } : {}),
+    };
     // The indexed cycle decides as schedulePod would; it declines (undefined) what it does
     // not model and when no node fits, and then the plain cycle runs.
-    const result = fastSchedulePod(options, this.table, position) ?? schedulePod(options, position);
+    const result = (nominated ? undefined : fastSchedulePod(options, this.table, position)) ?? schedulePod(options, position);
     if (result.nodeName === null) {
       this.failed++;
       const unschedulable = result.fitError !== undefined;

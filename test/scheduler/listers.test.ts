@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NamespacedListers } from '../../src/scheduler/listers.js';
+import { getConstraints, SYSTEM_DEFAULT_CONSTRAINTS } from '../../src/scheduler/plugins/pod-topology-spread/common.js';
 import type { Pod } from '../../src/model/types.js';
 
 function rs(name: string, ns: string, app: string): object {
@@ -45,5 +46,28 @@ describe('NamespacedListers', () => {
       }),
       { numRuns: 200, seed: 7 },
     );
+  });
+
+  it('keeps the system default spreading in step with ReplicaSet selector changes, not status updates', () => {
+    const listers = new NamespacedListers();
+    const owned = {
+      metadata: { name: 'p', namespace: 'n1', labels: { app: 'x', tier: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'u', controller: true }] },
+    } as unknown as Pod;
+    const selectors = () => getConstraints(owned, 'ScheduleAnyway', SYSTEM_DEFAULT_CONSTRAINTS, listers).map((c) => `${c.topologyKey}:${c.selector.toString()}`);
+    const v1 = rs('web', 'n1', 'x');
+    listers.apply({ kind: 'ReplicaSet', object: v1, oldObject: undefined } as never);
+    expect(selectors()).toEqual(['kubernetes.io/hostname:app=x', 'topology.kubernetes.io/zone:app=x']);
+    // A status update (what the ReplicaSet controller writes with every pod) changes nothing.
+    const status = { ...v1, status: { replicas: 3 } };
+    const before = listers.generation;
+    listers.apply({ kind: 'ReplicaSet', object: status, oldObject: v1 } as never);
+    expect(listers.generation).toBe(before);
+    // A new selector is seen by the next pod.
+    const v2 = { ...v1, spec: { selector: { matchLabels: { app: 'x', tier: 'web' } } } };
+    listers.apply({ kind: 'ReplicaSet', object: v2, oldObject: status } as never);
+    expect(selectors()).toEqual(['kubernetes.io/hostname:app=x,tier=web', 'topology.kubernetes.io/zone:app=x,tier=web']);
+    // Without its ReplicaSet (and no Service) the pod has no default constraints.
+    listers.apply({ kind: 'ReplicaSet', object: undefined, oldObject: v2 } as never);
+    expect(selectors()).toEqual([]);
   });
 });

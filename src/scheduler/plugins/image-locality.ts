@@ -92,4 +92,4 @@ function score(cycle: CycleState, pod: Pod, node: NodeInfo): number {
   return calculatePriority(sum, images.length);
 }
 
-export const imageLocality = registerFastHint({ name: 'ImageLocality', preScore, score } satisfies PreScorePlugin & ScorePlugin, { imageLocality: true });
+export const imageLocality = registerFastHint({ name: 'ImageLocality', preScore, score } satisfies PreScorePlugin & ScorePlugin, { imageLocality: true, preScoreNodesUnread: true });

@@ -281,7 +281,10 @@ export function nodeAffinity(args: NodeAffinityArgs = {}): NodeAffinityPlugin {
   const addedSpecific = readsNodeIdentity(args.addedAffinity);
   return registerFastHint(
     { name: 'NodeAffinity', preFilter, filter, preScore, score, normalizeScore } satisfies NodeAffinityPlugin,
-    { groupLevel: { nodeSpecific: (pod: Pod) => addedSpecific || readsNodeIdentity(pod.spec?.affinity?.nodeAffinity, pod.spec?.nodeSelector) } },
+    {
+      groupLevel: { nodeSpecific: (pod: Pod) => addedSpecific || readsNodeIdentity(pod.spec?.affinity?.nodeAffinity, pod.spec?.nodeSelector) },
+      preScoreNodesUnread: true,
+    },
   );
 }
 

@@ -88,6 +88,7 @@ export const DEFAULT_REGISTRY: PluginRegistry = {
         profile: () => handle.profile(),
         rng: handle.rng,
         podDisruptionBudgets: () => handle.listers.podDisruptionBudgets(),
+        ...(handle.nominatedPodsForNode ? { nominatedPodsForNode: handle.nominatedPodsForNode } : {}),
       }),
   },
   DefaultBinder: fixed(['bind'], defaultBinder),

@@ -112,5 +112,5 @@ function normalizeScore(_cycle: CycleState, _pod: Pod, scores: NodeScore[]): voi
 
 export const taintToleration = registerFastHint(
   { name: 'TaintToleration', filter, preScore, score, normalizeScore } satisfies FilterPlugin & PreScorePlugin & ScorePlugin,
-  ALWAYS_GROUP_LEVEL,
+  { ...ALWAYS_GROUP_LEVEL, preScoreNodesUnread: true },
 );

@@ -68,5 +68,5 @@ export function interPodAffinity(args: InterPodAffinityArgs = {}, namespaceLabel
     addPod: (cycle, podToSchedule, podInfo, node) => updateWithPod(cycle, podToSchedule, podInfo, node, 1),
     removePod: (cycle, podToSchedule, podInfo, node) => updateWithPod(cycle, podToSchedule, podInfo, node, -1),
   };
-  return registerFastHint(plugin, { perNode: true });
+  return registerFastHint(plugin, { perNode: true, preScoreNodesUnread: true });
 }

@@ -93,5 +93,5 @@ export function nodeResourcesBalancedAllocation(
     return resourceAllocationScore(scorer, node, reqs, scratch);
   }
 
-  return registerFastHint({ name: 'NodeResourcesBalancedAllocation', preScore, score }, { allocation: scorer });
+  return registerFastHint({ name: 'NodeResourcesBalancedAllocation', preScore, score }, { allocation: scorer, preScoreNodesUnread: true });
 }

@@ -210,5 +210,5 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): NodeResources
     return resourceAllocationScore(scorer, node, reqs, scratch);
   }
 
-  return registerFastHint({ name: 'NodeResourcesFit', preFilter, filter, preScore, score }, { fit: true, allocation: scorer });
+  return registerFastHint({ name: 'NodeResourcesFit', preFilter, filter, preScore, score }, { fit: true, allocation: scorer, preScoreNodesUnread: true });
 }

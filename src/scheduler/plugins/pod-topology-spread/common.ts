@@ -28,6 +28,19 @@ export interface PodTopologySpreadListers {
   servicesFor(pod: Pod): readonly Service[];
   replicaSetsFor(pod: Pod): readonly ReplicaSet[];
   replicationControllersFor(pod: Pod): readonly ReplicationController[];
+  /**
+   * Bumped whenever a Service/ReplicaSet/ReplicationController is added or deleted or its
+   * selector changes (what the lookups read). When present, default
+   * constraints are cached per (namespace, controller, labels) while it stays the same: the
+   * 30 pods of a ReplicaSet then share one lookup instead of redoing it per pod.
+   */
+  readonly generation?: number;
+  /**
+   * The ReplicaSet / ReplicationController of that name (upstream's lister Get), when the
+   * listers can find one by name; otherwise the pod's selecting ones are searched by name.
+   */
+  replicaSetNamed?(namespace: string, name: string): ReplicaSet | undefined;
+  replicationControllerNamed?(namespace: string, name: string): ReplicationController | undefined;
 }
 
 export interface PodTopologySpreadArgs {
@@ -128,13 +141,17 @@ export function defaultSelector(pod: Pod, listers: PodTopologySpreadListers): Se
   const owner = (pod.metadata?.ownerReferences ?? []).find((r) => r.controller === true);
   if (owner === undefined) return selector;
   if (owner.kind === 'ReplicationController' && owner.apiVersion === 'v1') {
-    const rc = listers.replicationControllersFor(pod).find((r) => r.metadata?.name === owner.name && (r.metadata?.namespace ?? '') === ns);
+    const rc = listers.replicationControllerNamed
+      ? listers.replicationControllerNamed(ns, owner.name)
+      : listers.replicationControllersFor(pod).find((r) => r.metadata?.name === owner.name && (r.metadata?.namespace ?? '') === ns);
     if (rc !== undefined) {
       for (const [k, v] of Object.entries(rc.spec?.selector ?? {})) set[k] = v;
       selector = selectorFromSet(set);
     }
   } else if (owner.kind === 'ReplicaSet' && owner.apiVersion === 'apps/v1') {
-    const rs = listers.replicaSetsFor(pod).find((r) => r.metadata?.name === owner.name && (r.metadata?.namespace ?? '') === ns);
+    const rs = listers.replicaSetNamed
+      ? listers.replicaSetNamed(ns, owner.name)
+      : listers.replicaSetsFor(pod).find((r) => r.metadata?.name === owner.name && (r.metadata?.namespace ?? '') === ns);
     if (rs !== undefined) {
       try {
         const other = labelSelectorAsSelector(rs.spec?.selector);
@@ -155,11 +172,73 @@ export function buildDefaultConstraints(
   listers: PodTopologySpreadListers | undefined,
 ): Constraint[] {
   if (listers === undefined) return [];
+  const generation = listers.generation;
+  if (generation === undefined) return computeDefaultConstraints(pod, action, defaults, listers);
+  const cache = defaultsCacheFor(listers, defaults, generation);
+  const key = defaultsKey(pod, action);
+  let hit = cache.entries.get(key);
+  if (hit === undefined) {
+    hit = computeDefaultConstraints(pod, action, defaults, listers);
+    // Bounded: a cluster with more distinct (controller, labels) pairs just recomputes.
+    if (cache.entries.size >= DEFAULTS_CACHE_MAX) cache.entries.clear();
+    cache.entries.set(key, hit);
+  }
+  return hit;
+}
+
+function computeDefaultConstraints(
+  pod: Pod,
+  action: UnsatisfiableConstraintAction,
+  defaults: readonly TopologySpreadConstraint[],
+  listers: PodTopologySpreadListers,
+): Constraint[] {
   const constraints = filterTopologySpreadConstraints(defaults, pod.metadata?.labels, action);
   if (constraints.length === 0) return constraints;
   const selector = defaultSelector(pod, listers);
   if (selector.empty()) return [];
   return constraints.map((c) => ({ ...c, selector }));
+}
+
+const DEFAULTS_CACHE_MAX = 4096;
+
+interface DefaultsCache {
+  generation: number;
+  readonly entries: Map<string, Constraint[]>;
+}
+
+/** listers → defaults list → cache; dropped whole when the listers' generation moves. */
+const defaultsCaches = new WeakMap<PodTopologySpreadListers, WeakMap<readonly TopologySpreadConstraint[], DefaultsCache>>();
+
+function defaultsCacheFor(listers: PodTopologySpreadListers, defaults: readonly TopologySpreadConstraint[], generation: number): DefaultsCache {
+  let byDefaults = defaultsCaches.get(listers);
+  if (byDefaults === undefined) {
+    byDefaults = new WeakMap();
+    defaultsCaches.set(listers, byDefaults);
+  }
+  let cache = byDefaults.get(defaults);
+  if (cache === undefined) {
+    cache = { generation, entries: new Map() };
+    byDefaults.set(defaults, cache);
+  } else if (cache.generation !== generation) {
+    cache.generation = generation;
+    cache.entries.clear();
+  }
+  return cache;
+}
+
+/**
+ * Everything defaultSelector and filterTopologySpreadConstraints read from the pod: its
+ * namespace, controlling owner reference and labels (in their own key order: another order
+ * is only a cache miss).
+ */
+function defaultsKey(pod: Pod, action: UnsatisfiableConstraintAction): string {
+  const md = pod.metadata;
+  let key = `${action}\u0000${md?.namespace ?? ''}`;
+  const owner = (md?.ownerReferences ?? []).find((r) => r.controller === true);
+  if (owner !== undefined) key += `\u0001${owner.kind}\u0002${owner.apiVersion}\u0002${owner.name}`;
+  const labels = md?.labels;
+  if (labels != null) for (const k of Object.keys(labels)) key += `\u0003${k}\u0002${labels[k]}`;
+  return key;
 }
 
 /** The constraints of `action` that apply to `pod`: its own, else the defaults. */

@@ -22,7 +22,7 @@ import type {
 } from '../../framework.js';
 import { NAME, SYSTEM_DEFAULT_CONSTRAINTS, type PodTopologySpreadArgs, type PodTopologySpreadListers } from './common.js';
 import { filter, preFilter, updateWithPod } from './filtering.js';
-import { normalizeScore, preScore, score, type ScoringConfig } from './scoring.js';
+import { normalizeScore, preScore, preScoreLabelSets, score, type ScoringConfig } from './scoring.js';
 import { registerFastHint } from '../../fast-hints.js';
 
 export {
@@ -61,5 +61,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}, listersArg?:
     addPod: (cycle, podToSchedule, podInfo, node) => updateWithPod(cycle, podToSchedule, podInfo, node, 1),
     removePod: (cycle, podToSchedule, podInfo, node) => updateWithPod(cycle, podToSchedule, podInfo, node, -1),
   };
-  return registerFastHint(plugin, { perNode: true, topologySpread: true });
+  return registerFastHint(plugin, {
+    perNode: true,
+    topologySpread: { preScoreLabelSets: (cycle, pod, sets, snapshot) => preScoreLabelSets(cycle, pod, sets, snapshot, cfg) },
+  });
 }

@@ -70,9 +70,32 @@ export interface ScoringConfig {
   readonly systemDefaulted: boolean;
 }
 
+/**
+ * The filtered nodes as PreScore reads them: sets of nodes whose labels agree on everything
+ * but the kubernetes.io/hostname value (which PreScore only tests for presence). The plain
+ * cycle hands one set per node; the indexed cycle one per node-table group, so PreScore costs
+ * the number of distinct label sets rather than of nodes.
+ */
+export interface FilteredLabelSets {
+  /** How many filtered nodes there are in all. */
+  readonly nodeCount: number;
+  /** `fn(labels, names)` once per set: the set's labels and its nodes' names (called lazily). */
+  forEachSet(fn: (labels: Readonly<Record<string, string>> | undefined, names: () => Iterable<string>) => void): void;
+}
+
+/** One set per node: the plain cycle's view. */
+export function labelSetsOfNodes(nodes: readonly NodeInfo[]): FilteredLabelSets {
+  return {
+    nodeCount: nodes.length,
+    forEachSet(fn) {
+      for (const ni of nodes) fn(nodeLabels(ni), () => [ni.name]);
+    },
+  };
+}
+
 function initPreScoreState(
   pod: Pod,
-  filteredNodes: readonly NodeInfo[],
+  filtered: FilteredLabelSets,
   requireAllTopologies: boolean,
   cfg: ScoringConfig,
 ): PreScoreState {
@@ -81,11 +104,10 @@ function initPreScoreState(
   const counts: Map<string, number>[] = constraints.map(() => new Map<string, number>());
   const topoSize: number[] = constraints.map(() => 0);
   if (constraints.length > 0) {
-    for (const ni of filteredNodes) {
-      const labels = nodeLabels(ni);
+    filtered.forEachSet((labels, names) => {
       if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) {
-        ignoredNodes.add(ni.name);
-        continue;
+        for (const name of names()) ignoredNodes.add(name);
+        return;
       }
       for (let i = 0; i < constraints.length; i++) {
         const c = constraints[i]!;
@@ -98,10 +120,10 @@ function initPreScoreState(
           topoSize[i]!++;
         }
       }
-    }
+    });
   }
   const weights = constraints.map((c, i) =>
-    topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filteredNodes.length - ignoredNodes.size : topoSize[i]!),
+    topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filtered.nodeCount - ignoredNodes.size : topoSize[i]!),
   );
   return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights };
 }
@@ -110,6 +132,17 @@ export function preScore(
   cycle: CycleState,
   pod: Pod,
   filteredNodes: readonly NodeInfo[],
+  snapshot: SchedulerSnapshot,
+  cfg: ScoringConfig,
+): Status {
+  return preScoreLabelSets(cycle, pod, labelSetsOfNodes(filteredNodes), snapshot, cfg);
+}
+
+/** PreScore over the filtered nodes given as label sets (see FilteredLabelSets). */
+export function preScoreLabelSets(
+  cycle: CycleState,
+  pod: Pod,
+  filteredNodes: FilteredLabelSets,
   snapshot: SchedulerSnapshot,
   cfg: ScoringConfig,
 ): Status {
@@ -144,7 +177,8 @@ export function preScore(
       indexed[i] = index.forEachCandidate(ns, c.selector, (pi, ni) => {
         if (!podCounts(pi.pod, c, ns)) return;
         const node = ni.node;
-        const labels = node.metadata?.labels;
+        // NodeInfo's own copy: the Node object is large and frozen, its labels a cache miss.
+        const labels = nodeLabels(ni);
         if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) return;
         if (!matchNodeInclusionPolicies(c, pod, node, affinity)) return;
         const m = state.topologyValueToPodCounts[i]!;
@@ -216,8 +250,10 @@ export function normalizeScore(cycle: CycleState, _pod: Pod, scores: NodeScore[]
   if (s === undefined) return;
   let minScore = Number.MAX_SAFE_INTEGER;
   let maxScore = 0;
+  // Usually no node is ignored: skip the per-node name lookup then.
+  const anyIgnored = s.ignoredNodes.size > 0;
   for (const ns of scores) {
-    if (s.ignoredNodes.has(ns.name)) {
+    if (anyIgnored && s.ignoredNodes.has(ns.name)) {
       ns.score = INVALID_SCORE;
       continue;
     }

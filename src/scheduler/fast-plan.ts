@@ -1,0 +1,109 @@
+/**
+ * What the indexed cycles (fast-cycle.ts by rows, fast-buckets.ts by buckets) share: a
+ * profile's plugins with their hints (the plan), the split of Filter into group-level,
+ * table-checked and per-node steps for one pod, and the resource scorers read off the table.
+ */
+import { calculatePodResourceRequestList } from './plugins/node-resources/resource-allocation.js';
+import { fastHintOf, type FastHint } from './fast-hints.js';
+import type { CycleState, FilterPlugin, ScorePlugin } from './framework.js';
+import type { NodeTable } from './node-table.js';
+import { podInfoFor } from './node-info.js';
+import type { Profile } from './profile.js';
+import type { Pod } from '../model/types.js';
+
+export interface Plan {
+  readonly filter: readonly { readonly plugin: FilterPlugin; readonly hint: FastHint }[];
+  readonly score: readonly { readonly plugin: ScorePlugin; readonly weight: number; readonly hint: FastHint }[];
+}
+
+const plans = new WeakMap<Profile, Plan | null>();
+
+/** The profile's plugins with their hints, or null when one has none. */
+export function planFor(profile: Profile): Plan | null {
+  const known = plans.get(profile);
+  if (known !== undefined) return known;
+  const filter: Plan['filter'][number][] = [];
+  const score: Plan['score'][number][] = [];
+  let ok = true;
+  for (const plugin of profile.filter) {
+    const hint = fastHintOf(plugin);
+    if (!hint || !(hint.groupLevel || hint.alwaysPasses || hint.nodeName || hint.fit || hint.perNode)) ok = false;
+    else filter.push({ plugin, hint });
+  }
+  for (const { plugin, weight } of profile.score) {
+    const hint = fastHintOf(plugin);
+    if (!hint || !(hint.groupLevel || hint.allocation || hint.imageLocality || hint.perNode)) ok = false;
+    else score.push({ plugin, weight, hint });
+  }
+  const plan = ok ? { filter, score } : null;
+  plans.set(profile, plan);
+  return plan;
+}
+
+/** What Filter checks for one pod, split by how it is evaluated. */
+export interface FilterSteps {
+  readonly group: readonly FilterPlugin[];
+  readonly perNode: readonly FilterPlugin[];
+  /** NodeResourcesFit on the table, or null when the pod asks for scalar resources (then perNode). */
+  readonly fit: { readonly cpu: number; readonly mem: number; readonly eph: number; readonly empty: boolean } | null;
+}
+
+export function filterSteps(plan: Plan, cycle: CycleState, pod: Pod): FilterSteps {
+  const group: FilterPlugin[] = [];
+  const perNode: FilterPlugin[] = [];
+  let fit: FilterSteps['fit'] = null;
+  for (const { plugin, hint } of plan.filter) {
+    if (cycle.skipFilterPlugins.has(plugin.name) || hint.alwaysPasses || hint.nodeName) continue;
+    if (hint.groupLevel && !hint.groupLevel.nodeSpecific(pod)) group.push(plugin);
+    else if (hint.fit) {
+      const r = podInfoFor(pod).requests;
+      const scalars = Object.keys(r.scalar);
+      if (scalars.some((k) => r.scalar[k] !== 0)) perNode.push(plugin);
+      else fit = { cpu: r.milliCpu, mem: r.memory, eph: r.ephemeralStorage, empty: r.milliCpu === 0 && r.memory === 0 && r.ephemeralStorage === 0 && scalars.length === 0 };
+    } else perNode.push(plugin);
+  }
+  return { group, perNode, fit };
+}
+
+/**
+ * resourceAllocationScore from the table: for cpu and memory, allocatable and the node's
+ * (non-zero or plain) requested plus the pod's request, handed to the plugin's own scorer.
+ * False (nothing written) when the plugin scores other resources.
+ */
+export function allocationScores(
+  a: NonNullable<FastHint['allocation']>,
+  t: NodeTable,
+  pod: Pod,
+  rows: Int32Array,
+  k: number,
+  scores: readonly { score: number }[],
+): boolean {
+  const res = a.resources;
+  const m = res.length;
+  const isCpu: boolean[] = [];
+  for (let r = 0; r < m; r++) {
+    const name = res[r]!.name;
+    if (name !== 'cpu' && name !== 'memory') return false;
+    isCpu.push(name === 'cpu');
+  }
+  const podReq = calculatePodResourceRequestList(pod, res, a.useRequested);
+  const usedCpu = a.useRequested ? t.reqCpu : t.nzCpu;
+  const usedMem = a.useRequested ? t.reqMem : t.nzMem;
+  const requested = new Array<number>(m).fill(0);
+  const allocatable = new Array<number>(m).fill(0);
+  const scorer = a.scorer;
+  for (let i = 0; i < k; i++) {
+    const row = rows[i]!;
+    for (let r = 0; r < m; r++) {
+      if (isCpu[r]) {
+        allocatable[r] = t.allocCpu[row]!;
+        requested[r] = usedCpu[row]! + podReq[r]!;
+      } else {
+        allocatable[r] = t.allocMem[row]!;
+        requested[r] = usedMem[row]! + podReq[r]!;
+      }
+    }
+    scores[i]!.score = scorer(requested, allocatable);
+  }
+  return true;
+}

@@ -1,0 +1,127 @@
+/**
+ * Scratch memory of the indexed cycle (fast-cycle.ts, fast-buckets.ts): typed arrays sized to
+ * the node table and reused pod after pod, so a cycle allocates (almost) nothing per node.
+ * Nothing here outlives a cycle: every buffer is overwritten before it is read.
+ *
+ * Also the tie rule on rows (selectRow): the same rule as schedule-one.ts selectHost (tied
+ * nodes in node-list order, one draw when two or more), where a row's index IS its position
+ * in the node list (the table is built from SchedulerCache.nodes in order).
+ */
+import type { NodeInfo, NodeScore } from './framework.js';
+import type { RandomSource } from '../model/reconcile.js';
+
+export class Scratch {
+  /** Feasible rows in scan order; `feasibleCount` of them are valid. */
+  feasible = new Int32Array(0);
+  feasibleCount = 0;
+  /** Per row: scratch totals / ties. */
+  totals = new Float64Array(0);
+  tied = new Int32Array(0);
+  /** Per group: 0 not asked yet this cycle, 1 passes, 2 fails. */
+  verdict = new Int8Array(0);
+  /** Per group / image group: memoized score, NaN when not computed yet. */
+  memo = new Float64Array(0);
+  /** Per row: equals `stamp` when the row is special in this cycle (see fast-spread.ts). */
+  specialStamp = new Int32Array(0);
+  stamp = 0;
+  /** Per group: its first feasible row this cycle, -1 when none (PreScore label sets). */
+  groupFirst = new Int32Array(0);
+  /** The groups with a feasible row, in order of first appearance; `groupListCount` valid. */
+  groupList = new Int32Array(0);
+  groupListCount = 0;
+  /** Special rows of this cycle (fast-spread.ts markSpecialRows), `specialCount` valid. */
+  specialRows = new Int32Array(0);
+  specialCount = 0;
+  /** Bucketed cycle, per entry (a bucket's regular rows, or one special row). */
+  entryRow = new Int32Array(0);
+  entryCount = new Int32Array(0);
+  entryBucket = new Int32Array(0);
+  /** Bucketed cycle, per bucket id: passes Filter (1/0), special rows in it, tied (1/0). */
+  bucketPass = new Int8Array(0);
+  bucketSpecials = new Int32Array(0);
+  bucketTied = new Int8Array(0);
+  /** Reused lists handed to plugins (length set per cycle). */
+  readonly nodes: NodeInfo[] = [];
+  readonly scores: NodeScore[] = [];
+
+  /** Makes every buffer big enough for `rows` rows and `groups` groups. */
+  ensure(rows: number, groups: number): void {
+    if (this.feasible.length < rows) {
+      this.feasible = new Int32Array(rows);
+      this.totals = new Float64Array(rows);
+      this.tied = new Int32Array(rows);
+      this.specialStamp = new Int32Array(rows);
+      this.stamp = 0;
+      this.specialRows = new Int32Array(rows);
+      this.entryRow = new Int32Array(rows);
+      this.entryCount = new Int32Array(rows);
+      this.entryBucket = new Int32Array(rows);
+    }
+    if (this.verdict.length < groups) {
+      this.verdict = new Int8Array(groups * 2);
+      this.memo = new Float64Array(groups * 2);
+      this.groupFirst = new Int32Array(groups * 2);
+      this.groupList = new Int32Array(groups * 2);
+    }
+  }
+
+  /** Per-bucket buffers for `buckets` bucket ids. */
+  ensureBuckets(buckets: number): void {
+    if (this.bucketPass.length < buckets) {
+      this.bucketPass = new Int8Array(buckets * 2);
+      this.bucketSpecials = new Int32Array(buckets * 2);
+      this.bucketTied = new Int8Array(buckets * 2);
+    }
+  }
+
+  /** Clears the stamps well before they wrap, so a cycle can take several without wrapping. */
+  startCycle(): void {
+    if (this.stamp > 0x7fffff00) {
+      this.specialStamp.fill(0);
+      this.stamp = 0;
+    }
+  }
+
+  /** A fresh stamp for specialStamp (wraps by clearing). */
+  nextStamp(): number {
+    if (this.stamp === 0x7fffffff) {
+      this.specialStamp.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+}
+
+const scratches = new WeakMap<object, Scratch>();
+
+/** The scratch of one node table (one scheduler). */
+export function scratchFor(owner: object): Scratch {
+  let s = scratches.get(owner);
+  if (s === undefined) {
+    s = new Scratch();
+    scratches.set(owner, s);
+  }
+  return s;
+}
+
+/**
+ * selectHost's rule over rows: the `k` entries of `rows` whose total is the highest, ordered
+ * by row (= node-list position), and one draw among them when there are two or more.
+ */
+export function selectRow(s: Scratch, rows: Int32Array, totals: Float64Array, k: number, rng: RandomSource): number {
+  let max = -Infinity;
+  for (let i = 0; i < k; i++) if (totals[i]! > max) max = totals[i]!;
+  let t = 0;
+  const tied = s.tied;
+  for (let i = 0; i < k; i++) if (totals[i] === max) tied[t++] = rows[i]!;
+  if (t === 1) return tied[0]!;
+  const sorted = tied.subarray(0, t).sort();
+  return sorted[rng.int(t)]!;
+}
+
+/** s.memo cleared (NaN) for `size` ids. */
+export function memoFor(s: Scratch, size: number): Float64Array {
+  if (s.memo.length < size) s.memo = new Float64Array(size * 2);
+  s.memo.fill(NaN, 0, size);
+  return s.memo;
+}
