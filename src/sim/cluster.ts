@@ -132,7 +132,7 @@ export class Cluster {
   /** Event leases (kube-apiserver --event-ttl); undefined when Events never expire. */
   private readonly eventExpiry: EventExpiry | undefined;
   private eventTimer: { id: number; dueMs: number } | undefined;
-  private readonly indexer = new Indexer();
+  private readonly indexer = new Indexer(() => this.current);
   private readonly maxStepsPerInstant: number;
   private readonly sched: Scheduler | undefined;
   /** The pending scheduler wake-up timer, if any. */

@@ -7,9 +7,12 @@
  *
  * Two families of buckets: the named indexes (IndexName → value → bucket) and a label index
  * (namespace → label key → label value → bucket) behind `select`.
+ *
+ * A kind is indexed from its first lookup on (built from the state then, kept up to date from
+ * changes after): kinds no reconciler asks about — Events, Leases — cost nothing per write.
  */
 import type { IndexName, ObjectIndex } from '../model/reconcile.js';
-import type { Change } from '../model/store.js';
+import { forEachObject, type Change, type ClusterState } from '../model/store.js';
 import type { StoredObject } from '../model/types.js';
 import { SortedBucket } from './sorted-bucket.js';
 
@@ -52,12 +55,29 @@ interface LabelSpace {
 }
 
 export class Indexer implements ObjectIndex {
+  /** Kinds indexed so far (looked up at least once). */
+  private readonly active = new Set<string>();
+
+  /**
+   * `state` gives the current state, to index a kind at its first lookup. Without it every
+   * kind is indexed from the first change on (for an Indexer fed by hand).
+   */
+  constructor(private readonly state?: () => ClusterState) {}
+
+  /** Indexes `kind` from the current state if this is its first lookup. */
+  private ensure(kind: string): void {
+    if (this.state === undefined || this.active.has(kind)) return;
+    this.active.add(kind);
+    forEachObject(this.state(), kind, (object) => this.apply({ kind, object, oldObject: undefined }));
+  }
+
   /** kind → index → value → bucket */
   private readonly data = new Map<string, Map<IndexName, Map<string, SortedBucket>>>();
   /** kind → namespace ('' for cluster-scoped) → labels */
   private readonly labels = new Map<string, Map<string, LabelSpace>>();
 
   apply(change: Change): void {
+    if (this.state !== undefined && !this.active.has(change.kind)) return;
     let kindIdx = this.data.get(change.kind);
     if (!kindIdx) {
       kindIdx = new Map();
@@ -134,11 +154,13 @@ export class Indexer implements ObjectIndex {
   }
 
   list(kind: string, index: IndexName, value: string): readonly StoredObject[] {
+    this.ensure(kind);
     const b = this.data.get(kind)?.get(index)?.get(value);
     return b ? b.sorted() : EMPTY;
   }
 
   select(kind: string, namespace: string | undefined, matchLabels: Readonly<Record<string, string>>): readonly StoredObject[] {
+    this.ensure(kind);
     const ns = namespace ?? '';
     const requirements = Object.keys(matchLabels);
     if (requirements.length === 0 && ns !== '') return this.list(kind, 'namespace', ns);

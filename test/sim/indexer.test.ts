@@ -127,3 +127,32 @@ describe('Indexer buckets under churn', () => {
     );
   });
 });
+
+describe('Indexer with a state (as the Cluster runs it)', () => {
+  it('indexes a kind from the state at its first lookup, then follows changes', async () => {
+    const { createObject } = await import('../../src/model/writes.js');
+    const { emptyState, StoreBatch } = await import('../../src/model/store.js');
+    const { Rng } = await import('../../src/clock/rng.js');
+    const ctx = { nowMs: 0, epochMs: 0, ids: Rng.root('idx') };
+    let state = emptyState();
+    const idx = new Indexer(() => state);
+    const write = (fn: (b: InstanceType<typeof StoreBatch>) => void) => {
+      const b = new StoreBatch(state);
+      fn(b);
+      state = b.commit();
+      for (const change of b.changes) idx.apply(change);
+    };
+    write((b) => {
+      createObject(b, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
+      for (const name of ['b', 'a']) createObject(b, { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'i' }] } }, ctx);
+    });
+    // Not looked up yet: nothing kept; the first lookup builds the kind from the state.
+    expect(names(idx.select('Pod', 'default', { app: 'web' }))).toEqual(['a', 'b']);
+    write((b) => {
+      createObject(b, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'c', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'i' }] } }, ctx);
+    });
+    expect(names(idx.select('Pod', 'default', { app: 'web' }))).toEqual(['a', 'b', 'c']);
+    expect(names(idx.list('Pod', 'namespace', 'default'))).toEqual(['a', 'b', 'c']);
+    expect(names(idx.list('Namespace', 'namespace', 'default'))).toEqual([]);
+  });
+});
