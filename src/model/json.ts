@@ -32,6 +32,21 @@ export function cloneJson(input: unknown, what = 'object'): JsonValue {
   return carefulClone(input, what);
 }
 
+/**
+ * Values kubesim's own code built as plain JSON and deep-froze (shareableJson): cloneJson hands
+ * them through as they are. A built-in controller's per-pod endpoint, written into twenty
+ * Services' Endpoints, is then one object in the store rather than twenty copies. Nothing a user
+ * passes can be in here: the function is not exported from the package.
+ */
+const SHAREABLE = new WeakSet<object>();
+
+/** Deep-freezes `v` (plain JSON built by kubesim itself) and lets cloneJson share it uncopied. */
+export function shareableJson<T extends object>(v: T): T {
+  deepFreeze(v);
+  SHAREABLE.add(v);
+  return v;
+}
+
 /** What fastClone returns for input cloneJson must reject. */
 const INVALID: unique symbol = Symbol('invalid');
 
@@ -39,6 +54,7 @@ function fastClone(v: unknown, depth: number): JsonValue | typeof INVALID {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : INVALID;
   if (typeof v !== 'object' || depth > MAX_DEPTH) return INVALID;
+  if (Object.isFrozen(v) && SHAREABLE.has(v)) return v as JsonValue;
   if (Array.isArray(v)) {
     const arr: JsonValue[] = new Array(v.length);
     for (let i = 0; i < v.length; i++) {

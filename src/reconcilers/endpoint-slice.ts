@@ -24,7 +24,7 @@
  * @see kubernetes/kubernetes pkg/controller/endpointslice/endpointslice_controller.go
  * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/reconciler.go, utils.go
  */
-import { jsonEqual } from '../model/json.js';
+import { jsonEqual, shareableJson } from '../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../model/reconcile.js';
 import { getObject, objectKey, splitObjectKey, type ClusterState, type KindTable } from '../model/store.js';
 import type { StoredObject } from '../model/types.js';
@@ -107,11 +107,9 @@ function sharedEndpoint(pod: PodObject, svc: ServiceObject, node: StoredObject):
   return (memo.byPublish[slot] ??= deepFreezeEndpoint(podToEndpoint(pod, svc, node)));
 }
 
+/** Frozen and shareable: the write path stores this very object in every slice listing it. */
 function deepFreezeEndpoint(ep: SliceEndpoint): SliceEndpoint {
-  Object.freeze(ep.addresses);
-  Object.freeze(ep.conditions);
-  Object.freeze(ep.targetRef);
-  return Object.freeze(ep);
+  return shareableJson(ep);
 }
 
 /** getEndpointPorts: the Service's ports as this pod resolves them (unresolvable ones dropped). */

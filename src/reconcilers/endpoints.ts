@@ -28,7 +28,7 @@
  * @see kubernetes/kubernetes pkg/api/v1/pod/util.go (FindPort)
  * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/util/controller_utils.go
  */
-import { jsonEqual } from '../model/json.js';
+import { jsonEqual, shareableJson } from '../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../model/reconcile.js';
 import { getObject, objectKey, splitObjectKey, type ClusterState } from '../model/store.js';
 import type { Pod, ServicePort, StoredObject } from '../model/types.js';
@@ -143,8 +143,9 @@ function endpointAddress(pod: PodObject, svc: StoredObject): EndpointAddress {
   const addr: EndpointAddress = { ip: pod.status!.podIP ?? pod.status!.podIPs![0]!.ip! };
   if (shouldSetHostname(pod, svc)) addr.hostname = pod.spec!.hostname!;
   if (pod.spec?.nodeName) addr.nodeName = pod.spec.nodeName;
-  addr.targetRef = Object.freeze({ kind: 'Pod', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, uid: pod.metadata.uid });
-  Object.freeze(addr);
+  addr.targetRef = { kind: 'Pod', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, uid: pod.metadata.uid };
+  // Frozen and shareable: the write path stores this very object, in every Endpoints listing it.
+  shareableJson(addr);
   if (shared) addressByPod.set(pod, addr);
   return addr;
 }
@@ -277,7 +278,7 @@ function addressLists(svc: ServiceObject, pods: readonly PodObject[], tolerate: 
     if (mayNeedHostname(pod)) perService = true;
     (tolerate || isPodReady(pod) ? ready : notReady).push(endpointAddress(pod, svc));
   }
-  const lists: AddressLists = { ready: Object.freeze(ready.sort(compareAddresses)), notReady: Object.freeze(notReady.sort(compareAddresses)) };
+  const lists: AddressLists = { ready: shareableJson(ready.sort(compareAddresses)), notReady: shareableJson(notReady.sort(compareAddresses)) };
   if (!perService) {
     let entry = listsByPods.get(pods);
     if (!entry) listsByPods.set(pods, (entry = [undefined, undefined]));
