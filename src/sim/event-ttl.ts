@@ -15,13 +15,6 @@ import type { Change } from '../model/store.js';
 /** kube-apiserver --event-ttl default. */
 export const DEFAULT_EVENT_TTL_MS = 60 * 60 * 1000;
 
-interface Entry {
-  readonly dueMs: number;
-  readonly namespace: string;
-  readonly name: string;
-  readonly resourceVersion: string;
-}
-
 export interface ExpiredEvent {
   readonly namespace: string;
   readonly name: string;
@@ -29,7 +22,11 @@ export interface ExpiredEvent {
 }
 
 export class EventExpiry {
-  private queue: Entry[] = [];
+  // Parallel arrays rather than an object per lease: a run can hold a million leases.
+  private dueMs: number[] = [];
+  private namespaces: string[] = [];
+  private names: string[] = [];
+  private versions: string[] = [];
   private head = 0;
 
   constructor(private readonly ttlMs: number) {}
@@ -38,20 +35,28 @@ export class EventExpiry {
   onChange(change: Change, nowMs: number): void {
     if (change.kind !== 'Event' || !change.object) return;
     const { namespace, name, resourceVersion } = change.object.metadata;
-    this.queue.push({ dueMs: nowMs + this.ttlMs, namespace: namespace ?? 'default', name, resourceVersion });
+    this.dueMs.push(nowMs + this.ttlMs);
+    this.namespaces.push(namespace ?? 'default');
+    this.names.push(name);
+    this.versions.push(resourceVersion);
   }
 
   /** When the oldest lease runs out, or undefined if none is held. */
   nextDueMs(): number | undefined {
-    return this.head < this.queue.length ? this.queue[this.head]!.dueMs : undefined;
+    return this.head < this.dueMs.length ? this.dueMs[this.head] : undefined;
   }
 
   /** Removes and returns the leases due at or before `nowMs`, oldest first. */
   takeDue(nowMs: number): ExpiredEvent[] {
     const out: ExpiredEvent[] = [];
-    while (this.head < this.queue.length && this.queue[this.head]!.dueMs <= nowMs) out.push(this.queue[this.head++]!);
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
+    for (; this.head < this.dueMs.length && this.dueMs[this.head]! <= nowMs; this.head++) {
+      out.push({ namespace: this.namespaces[this.head]!, name: this.names[this.head]!, resourceVersion: this.versions[this.head]! });
+    }
+    if (this.head > 1024 && this.head * 2 > this.dueMs.length) {
+      this.dueMs = this.dueMs.slice(this.head);
+      this.namespaces = this.namespaces.slice(this.head);
+      this.names = this.names.slice(this.head);
+      this.versions = this.versions.slice(this.head);
       this.head = 0;
     }
     return out;

@@ -7,7 +7,7 @@
  *
  * @see kubernetes/kubernetes staging/src/k8s.io/client-go/tools/record/events_cache.go
  */
-import { copyJson } from '../model/json.js';
+import { copyJson, shareableJson } from '../model/json.js';
 import type { EventRecord } from '../model/reconcile.js';
 import type { StoreBatch } from '../model/store.js';
 import { formatRFC3339 } from '../model/time.js';
@@ -24,6 +24,15 @@ export class EventRecorder {
    */
   private readonly names = new Map<string, string>();
   private serial = 0;
+  /** One frozen `source` per (component, host), shared by every Event it reports. */
+  private readonly sources = new Map<string, object>();
+
+  private source(component: string, host: string | undefined): object {
+    const key = host === undefined ? component : `${component}\u0000${host}`;
+    let s = this.sources.get(key);
+    if (!s) this.sources.set(key, (s = shareableJson(host === undefined ? { component } : { component, host })));
+    return s;
+  }
 
   record(batch: StoreBatch, e: EventRecord, ctx: WriteContext): void {
     const namespace = e.involvedObject.namespace || 'default';
@@ -53,7 +62,7 @@ export class EventRecorder {
       involvedObject: { ...e.involvedObject, namespace: e.involvedObject.namespace },
       reason: e.reason,
       message: e.message,
-      source: e.host === undefined ? { component: e.source } : { component: e.source, host: e.host },
+      source: this.source(e.source, e.host),
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
