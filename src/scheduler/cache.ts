@@ -72,6 +72,20 @@ export class CachedNodeInfo implements NodeInfo {
     this.touch();
   }
 
+  /**
+   * Puts `pi` in place of the pod with the same key, counted exactly as before (same requests,
+   * ports, labels, affinity): no aggregate changes, and the node is not marked changed.
+   */
+  replacePod(pi: PodInfo): PodInfo | undefined {
+    const i = this.pods.findIndex((p) => p.key === pi.key);
+    if (i < 0) return undefined;
+    const old = this.pods[i]!;
+    this.pods[i] = pi;
+    replaceByKey(this.podsWithAffinity, pi);
+    replaceByKey(this.podsWithRequiredAntiAffinity, pi);
+    return old;
+  }
+
   removePod(key: string): PodInfo | undefined {
     const i = this.pods.findIndex((p) => p.key === key);
     if (i < 0) return undefined;
@@ -87,6 +101,11 @@ export class CachedNodeInfo implements NodeInfo {
     this.touch();
     return pi;
   }
+}
+
+function replaceByKey(list: PodInfo[], pi: PodInfo): void {
+  const i = list.findIndex((p) => p.key === pi.key);
+  if (i >= 0) list[i] = pi;
 }
 
 function removeByKey(list: PodInfo[], key: string): void {
@@ -215,7 +234,20 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
     const key = podKey((newPod ?? oldPod)!);
     const was = this.podNode.get(key);
     const now = assignedNode(newPod);
-    if (this.assumed.has(key) && now !== undefined) this.assumed.delete(key);
+    const wasAssumed = this.assumed.has(key);
+    if (wasAssumed && now !== undefined) this.assumed.delete(key);
+    if (was !== undefined && was === now && oldPod && newPod && countedAlike(oldPod, newPod, wasAssumed)) {
+      // A status update, or the bind confirming what was assumed: the node's sums stay.
+      const info = this.infos.get(was);
+      const old = info?.pods.find((p) => p.key === key);
+      if (info && old) {
+        const pi: PodInfo = { ...old, pod: newPod };
+        info.replacePod(pi);
+        this.podLabelIndex.remove(old);
+        this.podLabelIndex.add(pi, info);
+        return;
+      }
+    }
     if (was !== undefined) {
       const removed = this.infos.get(was)?.removePod(key);
       if (removed) this.podLabelIndex.remove(removed);
@@ -322,4 +354,20 @@ function zoneOf(node: Node): string {
   const region = labels[REGION_LABEL] ?? '';
   const zone = labels[ZONE_LABEL] ?? '';
   return region === '' && zone === '' ? '' : `${region}:\u0000:${zone}`;
+}
+
+/**
+ * Whether a pod's new version counts on its node exactly as the old one: the same spec object
+ * (status writes share it; an assumed pod's bind changes only nodeName), the same labels
+ * object, namespace and deletionTimestamp (what PodTopologySpread and InterPodAffinity read).
+ */
+function countedAlike(oldPod: Pod, newPod: Pod, assumed: boolean): boolean {
+  const a = oldPod.metadata;
+  const b = newPod.metadata;
+  return (
+    (oldPod.spec === newPod.spec || assumed) &&
+    a?.labels === b?.labels &&
+    a?.namespace === b?.namespace &&
+    a?.deletionTimestamp === b?.deletionTimestamp
+  );
 }
