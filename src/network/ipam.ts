@@ -153,9 +153,8 @@ export function nodeInternalIP(node: StoredObject): string | undefined {
  * host-local's message when the node has no podCIDR or the range is exhausted.
  */
 export function allocatePodIP(batch: StoreBatch, node: StoredObject, podKey: string): string {
-  const podCIDR = (node.spec as { podCIDR?: string } | undefined)?.podCIDR;
-  const cidr = podCIDR ? parseCIDR(podCIDR) : undefined;
-  if (!cidr || cidr.size < 4) {
+  const cidr = usablePodCIDR(node);
+  if (!cidr) {
     throw new InternalError(`failed to allocate pod IP on node ${node.metadata.name}: node has no usable spec.podCIDR`);
   }
   const first = cidr.base + 1;
@@ -170,6 +169,13 @@ export function allocatePodIP(batch: StoreBatch, node: StoredObject, podKey: str
   throw new InternalError(
     `failed to allocate for range 0: no IP addresses available in range set: ${formatIPv4(first)}-${formatIPv4(last)}`,
   );
+}
+
+/** The node's podCIDR when it has room for pods (.0, .1 and broadcast aside). */
+function usablePodCIDR(node: StoredObject): ReturnType<typeof parseCIDR> {
+  const podCIDR = (node.spec as { podCIDR?: string } | undefined)?.podCIDR;
+  const cidr = podCIDR ? parseCIDR(podCIDR) : undefined;
+  return cidr && cidr.size >= 4 ? cidr : undefined;
 }
 
 export function releasePodIP(batch: StoreBatch, ip: string, podKey: string): void {
@@ -202,7 +208,9 @@ export function assignPodAddresses(batch: StoreBatch, pod: KubeObject): void {
   let podIP: string | undefined;
   if (p.spec?.hostNetwork === true) {
     podIP = hostIP;
-  } else {
+  } else if (usablePodCIDR(node)) {
+    // (A node without a podCIDR, as before node IPAM ran or with it off, is common enough not to
+    // pay for a thrown error per pod.)
     try {
       podIP = allocatePodIP(batch, node, ownerKey('Pod', pod.metadata?.namespace, pod.metadata?.name ?? ''));
     } catch (e) {
