@@ -51,7 +51,18 @@ function ms(d: Duration | undefined, image: string, field: string): number | und
 }
 
 /** Checks a profile eagerly so a bad duration fails at cluster creation, not mid-run. */
+const PROFILE_FIELDS = new Set(['pullTime', 'startupTime', 'readinessDelay', 'crashAfter', 'exitCode', 'completeAfter', 'terminationTime', 'sizeBytes']);
+
 export function validateImageProfile(image: string, p: Partial<ImageProfile>): void {
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+    throw new BadRequestError(`kubelet: images["${image}"]: must be an object, got ${p === null ? 'null' : Array.isArray(p) ? 'an array' : typeof p}`);
+  }
+  // A misspelt field would otherwise be ignored silently and the image get its defaults.
+  for (const key of Object.keys(p)) {
+    if (!PROFILE_FIELDS.has(key)) {
+      throw new BadRequestError(`kubelet: images["${image}"]: unknown field "${key}" (known: ${[...PROFILE_FIELDS].join(', ')})`);
+    }
+  }
   for (const f of ['pullTime', 'startupTime', 'readinessDelay', 'crashAfter', 'completeAfter', 'terminationTime'] as const) {
     ms(p[f], image, f);
   }

@@ -120,6 +120,9 @@ describe('image profiles', () => {
     expect(() => kubelet({ images: { x: { pullTime: 'soon' } } })).toThrow(BadRequestError);
     expect(() => kubelet({ images: { x: { exitCode: 300 } } })).toThrow(BadRequestError);
     expect(() => kubelet({ defaultProfile: { startupTime: -1 } })).toThrow(BadRequestError);
+    // A misspelt field is named, not ignored.
+    expect(() => kubelet({ images: { x: { exitAfter: '1s' } as never } })).toThrow(/images\["x"\]: unknown field "exitAfter"/);
+    expect(() => kubelet({ images: { x: null as never } })).toThrow(/images\["x"\]: must be an object/);
   });
 
   it.each`
