@@ -20,6 +20,7 @@ import {
   type SchedulerSnapshot,
 } from './framework.js';
 import { PodLabelIndex, type PodLabelIndexSource } from './index/pod-label-index.js';
+import { AffinityAggregates, type AffinityAggregatesSource } from './index/affinity-aggregates.js';
 import { nodeAllocatable, podInfoFor } from './node-info.js';
 import type { Node, Pod } from '../model/types.js';
 
@@ -139,9 +140,11 @@ export function assignedNode(pod: Pod | undefined): string | undefined {
   return node ? node : undefined;
 }
 
-export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
+export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, AffinityAggregatesSource {
   /** Assigned pods by namespace and label, for selector counting (see index/pod-label-index). */
   readonly podLabelIndex = new PodLabelIndex();
+  /** Pod counts per topology value for InterPodAffinity scoring (see index/affinity-aggregates). */
+  readonly affinityAggregates: AffinityAggregates = new AffinityAggregates(this);
   private readonly infos = new Map<string, CachedNodeInfo>();
   /** pod key → node it is counted on. */
   private readonly podNode = new Map<string, string>();
@@ -206,8 +209,14 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
         this.removeFromTree(name, oldZone);
         this.addToTree(name, zone);
       }
+      const oldLabels = info.node.metadata?.labels;
+      const newLabels = node.metadata?.labels;
+      // Aggregates count pods by their node's label values: re-count this node's pods.
+      const relabelled = !sameLabels(oldLabels, newLabels);
+      if (relabelled) for (const pi of info.pods) this.affinityAggregates.remove(pi, oldLabels);
       info.node = node;
-      info.labels = node.metadata?.labels;
+      info.labels = newLabels;
+      if (relabelled) for (const pi of info.pods) this.affinityAggregates.add(pi, newLabels);
       info.allocatable = nodeAllocatable(node);
     }
     this.setImages(info, node);
@@ -226,6 +235,7 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
     for (const pi of info.pods) {
       this.podNode.delete(pi.key);
       this.podLabelIndex.remove(pi);
+      this.affinityAggregates.remove(pi, info.node.metadata?.labels);
     }
   }
 
@@ -249,8 +259,9 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
       }
     }
     if (was !== undefined) {
-      const removed = this.infos.get(was)?.removePod(key);
-      if (removed) this.podLabelIndex.remove(removed);
+      const info = this.infos.get(was);
+      const removed = info?.removePod(key);
+      if (removed) this.unindex(removed, info!);
       this.podNode.delete(key);
       this.invalidateAffinity();
     }
@@ -269,8 +280,9 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
     const key = podKey(pod);
     if (!this.assumed.delete(key)) return;
     const node = this.podNode.get(key);
-    const removed = node === undefined ? undefined : this.infos.get(node)?.removePod(key);
-    if (removed) this.podLabelIndex.remove(removed);
+    const info = node === undefined ? undefined : this.infos.get(node);
+    const removed = info?.removePod(key);
+    if (removed) this.unindex(removed, info!);
     this.podNode.delete(key);
     this.invalidateAffinity();
   }
@@ -286,8 +298,15 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
     const pi = podInfoFor(pod);
     info.addPod(pi);
     this.podLabelIndex.add(pi, info);
+    this.affinityAggregates.add(pi, info.node.metadata?.labels);
     this.podNode.set(key, nodeName);
     if (info.podsWithAffinity.length === 1 || info.podsWithRequiredAntiAffinity.length === 1) this.invalidateAffinity();
+  }
+
+  /** Takes a pod just removed from `info` out of the indexes. */
+  private unindex(pi: PodInfo, info: CachedNodeInfo): void {
+    this.podLabelIndex.remove(pi);
+    this.affinityAggregates.remove(pi, info.node.metadata?.labels);
   }
 
   private invalidateAffinity(): void {
@@ -343,6 +362,14 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource {
     summary.numNodes--;
     if (summary.numNodes <= 0) this.images.delete(name);
   }
+}
+
+function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b ?? {}, k) || a![k] !== b![k]) return false;
+  return true;
 }
 
 const ZONE_LABEL = 'topology.kubernetes.io/zone';

@@ -2,6 +2,8 @@
  * InterPodAffinity PreFilter/Filter: required pod affinity and anti-affinity of the incoming
  * pod, and the symmetric check against existing pods' required anti-affinity. PreFilter counts
  * matches per topology pair (key → value → count); Filter only looks the node's labels up.
+ * With the scheduler cache as snapshot, existing pods' anti-affinity and the incoming pod's
+ * anti-affinity terms are read from its per-value counts (index/affinity-aggregates.ts).
  *
  * An affinity term is satisfied on a node when some pod matching ALL required affinity terms
  * sits in the node's domain for each term's key. The first pod of a group whose affinity
@@ -10,6 +12,7 @@
  * @see kubernetes/kubernetes pkg/scheduler/framework/plugins/interpodaffinity/filtering.go
  */
 import type { Node, Pod } from '../../../model/types.js';
+import type { PodAffinityTerm } from 'kubernetes-types/core/v1.js';
 import {
   SKIP,
   SUCCESS,
@@ -40,6 +43,7 @@ import {
   type TopologyCounts,
 } from './common.js';
 import { podLabelIndexOf, type PodLabelIndex } from '../../index/pod-label-index.js';
+import { affinityAggregatesOf, type AffinityAggregates, type ValueCounts } from '../../index/affinity-aggregates.js';
 
 export const PRE_FILTER_STATE_KEY = `PreFilter${NAME}`;
 
@@ -94,9 +98,19 @@ export function preFilter(
   const nsLabels = memoNamespaceLabels(namespaceLabels);
   const incomingNsLabels = incomingNamespaceLabels(namespaceLabels, pod.metadata?.namespace ?? '');
   const existingAntiAffinityCounts: TopologyCounts = new Map();
-  for (const ni of snapshot.havePodsWithRequiredAntiAffinity) {
-    for (const existing of ni.podsWithRequiredAntiAffinity) {
-      updateWithAntiAffinityTerms(existingAntiAffinityCounts, existingPodTerms(existing.pod).requiredAntiAffinity, pod, ni.node, incomingNsLabels, 1);
+  const aggregates = affinityAggregatesOf(snapshot);
+  if (aggregates !== undefined) {
+    // Pods with identical terms in one namespace match alike: one check per group.
+    for (const g of aggregates.antiAffinityGroups) {
+      g.terms.forEach((t, i) => {
+        if (termMatches(t, pod, incomingNsLabels)) addCounts(existingAntiAffinityCounts, t.topologyKey, g.counts[i]!);
+      });
+    }
+  } else {
+    for (const ni of snapshot.havePodsWithRequiredAntiAffinity) {
+      for (const existing of ni.podsWithRequiredAntiAffinity) {
+        updateWithAntiAffinityTerms(existingAntiAffinityCounts, existingPodTerms(existing.pod).requiredAntiAffinity, pod, ni.node, incomingNsLabels, 1);
+      }
     }
   }
   const affinityCounts: TopologyCounts = new Map();
@@ -112,8 +126,13 @@ export function preFilter(
     if (aff.length > 0 && affIndexed) {
       forEachTermCandidate(index!, aff[0]!, (p, node) => updateWithAffinityTerms(affinityCounts, aff, p, node, nsLabels, 1));
     }
+    const rawAnti = pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
     anti.forEach((t, i) => {
-      if (antiIndexed[i]) forEachTermCandidate(index!, t, (p, node) => updateWithAntiAffinityTerms(antiAffinityCounts, [t], p, node, nsLabels, 1));
+      const counts = aggregateCounts(aggregates, rawAnti?.[i], t, pod);
+      if (counts !== undefined) {
+        addCounts(antiAffinityCounts, t.topologyKey, counts);
+        antiIndexed[i] = true;
+      } else if (antiIndexed[i]) forEachTermCandidate(index!, t, (p, node) => updateWithAntiAffinityTerms(antiAffinityCounts, [t], p, node, nsLabels, 1));
     });
     const antiRest = anti.filter((_, i) => !antiIndexed[i]);
     if (!affIndexed || antiRest.length > 0) {
@@ -129,6 +148,17 @@ export function preFilter(
   const s: PreFilterState = { existingAntiAffinityCounts, affinityCounts, antiAffinityCounts, pod, terms, nsLabels, incomingNsLabels };
   cycle.write(PRE_FILTER_STATE_KEY, s);
   return { status: SUCCESS };
+}
+
+/** The aggregates' count of pods matching the incoming pod's term `t`, when they keep one. */
+function aggregateCounts(agg: AffinityAggregates | undefined, raw: PodAffinityTerm | undefined, t: AffinityTerm, pod: Pod): ValueCounts | undefined {
+  if (agg === undefined || raw === undefined) return undefined;
+  return agg.termCounts(raw, t, pod.metadata?.namespace ?? '');
+}
+
+/** Adds every (value, count) of `counts` under `key`; counts hold no zeros, as addCount keeps. */
+function addCounts(m: TopologyCounts, key: string, counts: ValueCounts): void {
+  for (const [v, c] of counts) addCount(m, key, v, c);
 }
 
 /**

@@ -6,6 +6,9 @@
  * pods' preferred (anti-)affinity matched by it (+/- weight). A node scores the sum over its
  * labels; normalization maps [min, max] to [0, 100] in float64 and truncates.
  *
+ * With the scheduler cache as snapshot the sums come from its per-value counts
+ * (index/affinity-aggregates.ts) in O(groups × domains); other snapshots scan every pod.
+ *
  * Example: raw scores 8, -5, 0 → 100*(8+5)/13 = 100, 0, 100*5/13 = 38.
  *
  * @see kubernetes/kubernetes pkg/scheduler/framework/plugins/interpodaffinity/scoring.go
@@ -39,6 +42,8 @@ import {
 } from './common.js';
 import { forEachTermCandidate, narrowable } from './filtering.js';
 import { podLabelIndexOf } from '../../index/pod-label-index.js';
+import { affinityAggregatesOf, type AffinityAggregates, type ValueCounts } from '../../index/affinity-aggregates.js';
+import type { WeightedPodAffinityTerm } from 'kubernetes-types/core/v1.js';
 
 export const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
 
@@ -130,6 +135,77 @@ export function preScore(
   };
   // Without preferred terms of its own, only pods that have (anti-)affinity can contribute.
   const topologyScore: TopologyCounts = new Map();
+  const aggregates = affinityAggregatesOf(snapshot);
+  if (aggregates !== undefined) {
+    aggregatedPreScore(topologyScore, ctx, aggregates, snapshot, hasConstraints);
+  } else {
+    scanPreScore(topologyScore, ctx, snapshot, hasConstraints);
+  }
+  // Entries are never removed, so empty means no pod contributed anywhere.
+  if (topologyScore.size === 0) return SKIP;
+  cycle.write(PRE_SCORE_STATE_KEY, { topologyScore } satisfies PreScoreState);
+  return SUCCESS;
+}
+
+/** Adds weight × count for every value of `counts` (a zero sum keeps its entry, as processTerm). */
+function addCounts(m: TopologyCounts, key: string, counts: ValueCounts, w: number): void {
+  if (counts.size === 0) return;
+  let inner = m.get(key);
+  if (inner === undefined) {
+    inner = new Map();
+    m.set(key, inner);
+  }
+  for (const [v, c] of counts) inner.set(v, (inner.get(v) ?? 0) + w * c);
+}
+
+/**
+ * The same sums from the cache's per-topology-value counts (index/affinity-aggregates.ts):
+ * each group of existing pods with identical terms is matched against the incoming pod once,
+ * and the incoming pod's own terms read counts kept across cycles. A term that reads
+ * namespace labels is scanned over every pod instead.
+ */
+function aggregatedPreScore(m: TopologyCounts, ctx: Ctx, agg: AffinityAggregates, snapshot: SchedulerSnapshot, hasConstraints: boolean): void {
+  if (hasConstraints) {
+    const a = ctx.incoming.spec?.affinity;
+    const ns = ctx.incoming.metadata?.namespace ?? '';
+    const own = (raws: readonly WeightedPodAffinityTerm[] | undefined, wts: readonly WeightedAffinityTerm[], multiplier: number): void => {
+      wts.forEach((wt, i) => {
+        const counts = agg.termCounts(raws![i]!.podAffinityTerm, wt.term, ns);
+        if (counts !== undefined) {
+          addCounts(m, wt.term.topologyKey, counts, wt.weight * multiplier);
+          return;
+        }
+        for (const ni of snapshot.nodes) {
+          if (!hasLabels(ni.node)) continue;
+          for (const pi of ni.pods) processTerm(m, wt.term, wt.weight, pi.pod, ctx.nsLabels, ni.node, multiplier);
+        }
+      });
+    };
+    own(a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution, ctx.terms.preferredAffinity, 1);
+    own(a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, ctx.terms.preferredAntiAffinity, -1);
+  }
+  const hard = ctx.hardPodAffinityWeight;
+  for (const g of agg.affinityGroups) {
+    const { requiredAffinity, preferredAffinity, preferredAntiAffinity } = g.terms;
+    let i = 0;
+    for (const t of requiredAffinity) {
+      const counts = g.counts[i++]!;
+      if (hard > 0 && termMatches(t, ctx.incoming, ctx.incomingNsLabels)) addCounts(m, t.topologyKey, counts, hard);
+    }
+    for (const wt of preferredAffinity) {
+      const counts = g.counts[i++]!;
+      if (termMatches(wt.term, ctx.incoming, ctx.incomingNsLabels)) addCounts(m, wt.term.topologyKey, counts, wt.weight);
+    }
+    for (const wt of preferredAntiAffinity) {
+      const counts = g.counts[i++]!;
+      if (termMatches(wt.term, ctx.incoming, ctx.incomingNsLabels)) addCounts(m, wt.term.topologyKey, counts, -wt.weight);
+    }
+  }
+}
+
+/** The per-pod scan (the reference the aggregates must equal). */
+function scanPreScore(topologyScore: TopologyCounts, ctx: Ctx, snapshot: SchedulerSnapshot, hasConstraints: boolean): void {
+  const { terms } = ctx;
   const index = podLabelIndexOf(snapshot);
   const own = [...terms.preferredAffinity.map((wt) => ({ wt, multiplier: 1 })), ...terms.preferredAntiAffinity.map((wt) => ({ wt, multiplier: -1 }))];
   if (hasConstraints && index !== undefined && own.every(({ wt }) => narrowable(index, wt.term))) {
@@ -151,10 +227,6 @@ export function preScore(
       for (const pi of podsToProcess) processExistingPod(topologyScore, ctx, pi.pod, ni.node);
     }
   }
-  // Entries are never removed, so empty means no pod contributed anywhere.
-  if (topologyScore.size === 0) return SKIP;
-  cycle.write(PRE_SCORE_STATE_KEY, { topologyScore } satisfies PreScoreState);
-  return SUCCESS;
 }
 
 export function score(cycle: CycleState, _pod: Pod, nodeInfo: NodeInfo): number {
