@@ -21,7 +21,7 @@
  * plain cycle reproduces the diagnosis).
  */
 import { fastHintOf } from './fast-hints.js';
-import { allocationScores, type FilterSteps, type Plan } from './fast-plan.js';
+import { allocationScores, ERROR, FAIL, fitsOnRow, groupVerdict, type FilterSteps, type Plan } from './fast-plan.js';
 import { markSpecialRows } from './fast-spread.js';
 import { memoFor, type Scratch } from './fast-scratch.js';
 import { MAX_NODE_SCORE, MIN_NODE_SCORE, type CycleState, type NodeInfo } from './framework.js';
@@ -47,29 +47,10 @@ function filterBuckets(t: NodeTable, s: Scratch, steps: FilterSteps, cycle: Cycl
     const rows = b.rows[id]!;
     const j = rows[0]!;
     pass[id] = 0;
-    const g = t.group[j]!;
-    let v = verdict[g]!;
-    if (v === 0) {
-      v = 1;
-      for (let k = 0; k < group.length; k++) {
-        const code = group[k]!.filter(cycle, o.pod, t.infos[j]!).code;
-        if (code === 'Error') return -1;
-        if (code !== 'Success') {
-          v = 2;
-          break;
-        }
-      }
-      verdict[g] = v;
-    }
-    if (v === 2) continue;
-    if (fit !== null) {
-      if (t.podCount[j]! + 1 > t.allocPods[j]!) continue;
-      if (!fit.empty) {
-        if (fit.cpu > 0 && fit.cpu > t.allocCpu[j]! - t.reqCpu[j]!) continue;
-        if (fit.mem > 0 && fit.mem > t.allocMem[j]! - t.reqMem[j]!) continue;
-        if (fit.eph > 0 && fit.eph > t.allocEph[j]! - t.reqEph[j]!) continue;
-      }
-    }
+    const v = groupVerdict(t, verdict, group, cycle, o.pod, j);
+    if (v === ERROR) return -1;
+    if (v === FAIL) continue;
+    if (fit !== null && !fitsOnRow(t, fit, j)) continue;
     pass[id] = 1;
     total += rows.length;
   }

@@ -27,7 +27,7 @@
  */
 import { fastHintOf, type FastHint } from './fast-hints.js';
 import { bucketCycle, ROWS } from './fast-buckets.js';
-import { allocationScores, filterSteps, planFor, type FilterSteps, type Plan } from './fast-plan.js';
+import { allocationScores, ERROR, FAIL, filterSteps, fitsOnRow, groupVerdict, planFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { CycleState, MAX_NODE_SCORE, MIN_NODE_SCORE, type ScorePlugin } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import {
@@ -51,7 +51,6 @@ const BAIL = -1;
 function findFeasible(t: NodeTable, s: Scratch, steps: FilterSteps, cycle: CycleState, pod: Pod, start: number, want: number): number {
   const n = t.size;
   const infos = t.infos;
-  const groupOf = t.group;
   const verdict = s.verdict;
   verdict.fill(0, 0, t.groupCount);
   const out = s.feasible;
@@ -60,29 +59,10 @@ function findFeasible(t: NodeTable, s: Scratch, steps: FilterSteps, cycle: Cycle
   let processed = 0;
   for (let i = 0, j = start; i < n && count < want; i++, j = j + 1 === n ? 0 : j + 1) {
     processed++;
-    const g = groupOf[j]!;
-    let v = verdict[g]!;
-    if (v === 0) {
-      v = 1;
-      for (let k = 0; k < group.length; k++) {
-        const code = group[k]!.filter(cycle, pod, infos[j]!).code;
-        if (code === 'Error') return BAIL;
-        if (code !== 'Success') {
-          v = 2;
-          break;
-        }
-      }
-      verdict[g] = v;
-    }
-    if (v === 2) continue;
-    if (fit !== null) {
-      if (t.podCount[j]! + 1 > t.allocPods[j]!) continue;
-      if (!fit.empty) {
-        if (fit.cpu > 0 && fit.cpu > t.allocCpu[j]! - t.reqCpu[j]!) continue;
-        if (fit.mem > 0 && fit.mem > t.allocMem[j]! - t.reqMem[j]!) continue;
-        if (fit.eph > 0 && fit.eph > t.allocEph[j]! - t.reqEph[j]!) continue;
-      }
-    }
+    const v = groupVerdict(t, verdict, group, cycle, pod, j);
+    if (v === ERROR) return BAIL;
+    if (v === FAIL) continue;
+    if (fit !== null && !fitsOnRow(t, fit, j)) continue;
     let ok = true;
     for (let k = 0; k < perNode.length; k++) {
       const code = perNode[k]!.filter(cycle, pod, infos[j]!).code;

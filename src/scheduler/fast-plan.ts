@@ -65,6 +65,42 @@ export function filterSteps(plan: Plan, cycle: CycleState, pod: Pod): FilterStep
   return { group, perNode, fit };
 }
 
+/** A node group's verdict on the group-level filters: PASS, FAIL, or ERROR (a plugin Error). */
+export const PASS = 1;
+export const FAIL = 2;
+export const ERROR = -1;
+
+/**
+ * The group-level filters' verdict for row `j`'s group, asked once per group per cycle and kept
+ * in `verdict` (0: not asked yet).
+ */
+export function groupVerdict(t: NodeTable, verdict: Int8Array, group: readonly FilterPlugin[], cycle: CycleState, pod: Pod, j: number): number {
+  const g = t.group[j]!;
+  const known = verdict[g]!;
+  if (known !== 0) return known;
+  let v = PASS;
+  for (let k = 0; k < group.length; k++) {
+    const code = group[k]!.filter(cycle, pod, t.infos[j]!).code;
+    if (code === 'Error') return ERROR;
+    if (code !== 'Success') {
+      v = FAIL;
+      break;
+    }
+  }
+  verdict[g] = v;
+  return v;
+}
+
+/** NodeResourcesFit on the table's integers for row `j` (pod count, cpu, memory, ephemeral). */
+export function fitsOnRow(t: NodeTable, fit: NonNullable<FilterSteps['fit']>, j: number): boolean {
+  if (t.podCount[j]! + 1 > t.allocPods[j]!) return false;
+  if (fit.empty) return true;
+  if (fit.cpu > 0 && fit.cpu > t.allocCpu[j]! - t.reqCpu[j]!) return false;
+  if (fit.mem > 0 && fit.mem > t.allocMem[j]! - t.reqMem[j]!) return false;
+  if (fit.eph > 0 && fit.eph > t.allocEph[j]! - t.reqEph[j]!) return false;
+  return true;
+}
+
 /**
  * resourceAllocationScore from the table: for cpu and memory, allocatable and the node's
  * (non-zero or plain) requested plus the pod's request, handed to the plugin's own scorer.
