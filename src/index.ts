@@ -114,6 +114,8 @@ export type {
   EventRecord,
   Reconcile,
   ReconcileContext,
+  ObjectIndex,
+  IndexName,
   ReconcileResult,
   Reconciler,
   RandomSource,
