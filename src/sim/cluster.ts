@@ -158,7 +158,7 @@ export class Cluster {
     this.epochMs = parseRFC3339(options.startTime ?? DEFAULT_START);
     this.log = new Trace(options.keepTrace ?? true);
     this.maxStepsPerInstant = options.maxStepsPerInstant ?? 1_000_000;
-    const eventTtlMs = options.eventTTL === undefined ? DEFAULT_EVENT_TTL_MS : parseDuration(options.eventTTL);
+    const eventTtlMs = options.eventTTL === undefined ? DEFAULT_EVENT_TTL_MS : durationOption('eventTTL', options.eventTTL);
     if (eventTtlMs < 0) throw new BadRequestError(`createCluster: eventTTL must not be negative, got ${String(options.eventTTL)}`);
     this.eventExpiry = eventTtlMs > 0 ? new EventExpiry(eventTtlMs) : undefined;
     this.current = emptyState();
@@ -832,6 +832,16 @@ export class Cluster {
 function eachDocument<T>(decoded: readonly DecodedObject[], fn: (obj: KubeObject) => T): T[] {
   if (decoded.length === 1) return [fn(decoded[0]!.object)];
   return decoded.map((d) => withSource(d.source, () => fn(d.object)));
+}
+
+/** A Duration option of createCluster, or a BadRequestError naming the option. */
+function durationOption(name: string, value: Duration): number {
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    if (!(e instanceof KubesimError)) throw e;
+    throw new BadRequestError(`createCluster: ${name}: ${e.message}`);
+  }
 }
 
 /** Creates a cluster: system namespaces, nodes (3 by default), control-plane masters. */

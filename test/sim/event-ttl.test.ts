@@ -53,6 +53,8 @@ describe('Event TTL', () => {
     c.advance('3h');
     expect(eventReasons(c)).toEqual(recorded);
     expect(() => createCluster({ eventTTL: '-1s' })).toThrow(/eventTTL must not be negative/);
+    expect(() => createCluster({ eventTTL: 'soon' })).toThrow(/^createCluster: eventTTL: .*invalid duration "soon"/);
+    expect(() => createCluster({ eventTTL: null as never })).toThrow(/^createCluster: eventTTL: /);
   });
 
   it('is deterministic: the same run twice gives the same trace hash', () => {
