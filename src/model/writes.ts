@@ -23,7 +23,7 @@ import {
   releaseOnRemoval,
   type NetworkAllocator,
 } from './admission/service-allocation.js';
-import { copyJson, deepFreeze, jsonEqual } from './json.js';
+import { copyFields, copyJson, deepFreeze, jsonEqual } from './json.js';
 import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.js';
 import type { StoreBatch } from './store.js';
 import { strategyFor } from './strategy/index.js';
@@ -127,7 +127,7 @@ export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteCon
   const info = resolveKind(input);
   const obj = input as Mutable;
   obj.apiVersion = info.apiVersion;
-  const meta: Meta = (obj.metadata = { ...metadataOf(info, obj) });
+  const meta: Meta = (obj.metadata = copyFields(metadataOf(info, obj)));
   if (info.namespaced) meta.namespace ??= 'default';
   else delete meta.namespace;
   // The server owns these fields; whatever the client sent is dropped (BeforeCreate).
@@ -213,12 +213,14 @@ export function updateObject(
     // Status writes change .status only (ResetObjectMetaForStatus and the spec reset). The
     // rest of the old object is frozen and unchanged, so the new version shares it instead of
     // copying it (deepFreeze then skips it too): a status update costs the status.
-    obj = { ...old, metadata: { ...old.metadata } } as Mutable;
+    obj = copyFields(old) as Mutable;
+    obj.metadata = copyFields(old.metadata);
     obj.status = input.status;
   } else {
     obj = input as Mutable;
     obj.apiVersion = info.apiVersion;
-    obj.metadata = { ...inMeta, namespace };
+    obj.metadata = copyFields(inMeta);
+    obj.metadata.namespace = namespace;
     if (!info.namespaced) delete obj.metadata.namespace;
     // The old status, frozen and shared (a spec write does not change it).
     if (info.statusSubresource) obj.status = old.status;
@@ -382,12 +384,12 @@ export function bindPod(
   const oldStatus = old.status as { conditions?: unknown[] } | undefined;
   const conditions = (oldStatus?.conditions ?? []).filter((c) => (c as { type?: string }).type !== 'PodScheduled');
   conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(ctx) });
-  const pod = {
-    ...old,
-    metadata: { ...old.metadata },
-    spec: { ...(old.spec as object), nodeName },
-    status: { ...oldStatus, conditions },
-  } as Mutable & { spec: { nodeName?: string }; status: { conditions?: unknown[] } };
+  const pod = copyFields(old) as Mutable & { spec: { nodeName?: string }; status: { conditions?: unknown[] } };
+  pod.metadata = copyFields(old.metadata);
+  pod.spec = copyFields((old.spec ?? {}) as { nodeName?: string });
+  pod.spec.nodeName = nodeName;
+  pod.status = oldStatus ? copyFields(oldStatus) : {};
+  pod.status.conditions = conditions;
   // The kubelet assigns the IP when it creates the sandbox, a moment after binding; kubesim
   // does it in the binding write so that a bound pod always has its address.
   ctx.network?.assignPod(batch, pod);

@@ -251,7 +251,8 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
       const info = this.infos.get(was);
       const old = info?.pods.find((p) => p.key === key);
       if (info && old) {
-        const pi: PodInfo = { ...old, pod: newPod };
+        // A literal, not a spread: spread copies each get a hidden class of their own in V8.
+        const pi: PodInfo = { pod: newPod, key: old.key, requests: old.requests, nonZeroRequests: old.nonZeroRequests, hostPorts: old.hostPorts };
         info.replacePod(pi);
         this.podLabelIndex.remove(old);
         this.podLabelIndex.add(pi, info);

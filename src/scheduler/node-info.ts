@@ -194,7 +194,14 @@ function makePodInfo(pod: Pod): PodInfo {
   const requests = computePodResourceRequest(pod);
   const nz = computePodNonZeroRequest(pod);
   // Upstream tracks only cpu and memory as non-zero; the rest mirrors the plain requests.
-  const nonZeroRequests: Resource = { ...requests, scalar: requests.scalar, milliCpu: nz.milliCpu, memory: nz.memory };
+  // A literal, not a spread: one kept per pod, and spread copies get a hidden class each in V8.
+  const nonZeroRequests: Resource = {
+    milliCpu: nz.milliCpu,
+    memory: nz.memory,
+    ephemeralStorage: requests.ephemeralStorage,
+    allowedPodNumber: requests.allowedPodNumber,
+    scalar: requests.scalar,
+  };
   const md = pod.metadata;
   return {
     pod,

@@ -7,7 +7,7 @@
  *
  * @see kubernetes/kubernetes staging/src/k8s.io/client-go/tools/record/events_cache.go
  */
-import { copyJson, shareableJson } from '../model/json.js';
+import { copyFields, copyJson, shareableJson } from '../model/json.js';
 import type { EventRecord } from '../model/reconcile.js';
 import type { StoreBatch } from '../model/store.js';
 import { formatRFC3339 } from '../model/time.js';
@@ -59,7 +59,7 @@ export class EventRecorder {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace },
-      involvedObject: { ...e.involvedObject, namespace: e.involvedObject.namespace },
+      involvedObject: copyFields(e.involvedObject),
       reason: e.reason,
       message: e.message,
       source: this.source(e.source, e.host),
