@@ -12,8 +12,9 @@
 import fc from 'fast-check';
 import { createCluster, KubesimError, InternalError, type Cluster, type ClusterState } from '../src/index.js';
 import { builtinInvariants, checkController, defaultImages, hasFaults, initialModel, operations as operationArbs, recoverAll, type SimCommand, type SimModel, type SimReal } from '../src/testing/index.js';
+import { benchArgs } from './report.js';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=', 2) as [string, string]));
+const args = benchArgs();
 const RUNS = Number(args.get('runs') ?? 20);
 const MAX_COMMANDS = Number(args.get('maxCommands') ?? 50);
 const NODES = Number(args.get('nodes') ?? 20);

@@ -30,6 +30,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createCluster } from '../src/index.js';
+import { benchArgs, median } from './report.js';
 import { Rng } from '../src/clock/rng.js';
 import type { WatchEvent } from '../src/sim/cluster.js';
 
@@ -277,11 +278,6 @@ function runChild(spec: ChildSpec): ChildResult {
 
 // ---- the driver -----------------------------------------------------------------------------
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.trunc((s.length - 1) / 2)]!;
-}
-
 function percentile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
@@ -299,7 +295,7 @@ function spawnChild(spec: ChildSpec): ChildResult {
 }
 
 function main(): void {
-  const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=', 2) as [string, string]));
+  const args = benchArgs();
   const child = args.get('child');
   if (child !== undefined) {
     process.stdout.write(`${JSON.stringify(runChild(JSON.parse(child) as ChildSpec))}\n`);

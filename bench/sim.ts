@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCluster, type WatchEvent } from '../src/index.js';
+import { benchArgs, markdownTable } from './report.js';
 import { createProgress, type BenchProgress } from './progress.js';
 
 type Scenario = 'envelope' | 'day';
@@ -305,14 +306,8 @@ function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
   return num / den;
 }
 
-function table(rows: Record<string, unknown>[], header: string[]): string {
-  const widths = header.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h] ?? '').length)));
-  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
-  return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map((r) => fmt(header.map((h) => String(r[h] ?? ''))))].join('\n');
-}
-
 async function main(): Promise<void> {
-  const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=', 2) as [string, string]));
+  const args = benchArgs();
   const child = args.get('child');
   if (child !== undefined) {
     process.stdout.write(`${JSON.stringify(runChild(JSON.parse(child) as ChildSpec))}\n`);
@@ -364,9 +359,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(row)}\n`);
   }
   const env = rows.filter((r) => r.scenario === 'envelope');
-  if (env.length) process.stdout.write(`\n${table(env, ['scale', 'nodes', 'pods', 'services', 'createMs', 'readyMs', 'readyVirtualMs', 'peakRssMiB', 'target', 'error'])}\n`);
+  if (env.length) process.stdout.write(`\n${markdownTable(env, ['scale', 'nodes', 'pods', 'services', 'createMs', 'readyMs', 'readyVirtualMs', 'peakRssMiB', 'target', 'error'])}\n`);
   const day = rows.filter((r) => r.scenario === 'day');
-  if (day.length) process.stdout.write(`\n${table(day, ['scale', 'nodes', 'pods', 'services', 'createMs', 'readyMs', 'dayMs', 'virtualMs', 'ratio', 'peakRssMiB', 'target', 'error'])}\n`);
+  if (day.length) process.stdout.write(`\n${markdownTable(day, ['scale', 'nodes', 'pods', 'services', 'createMs', 'readyMs', 'dayMs', 'virtualMs', 'ratio', 'peakRssMiB', 'target', 'error'])}\n`);
 }
 
 await main();

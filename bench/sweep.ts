@@ -23,6 +23,7 @@ import { parseMetrics } from '../src/cli/sweep/aggregate.js';
 import { parseSeeds } from '../src/cli/sweep/seeds.js';
 import { runSweep } from '../src/cli/sweep/sweep.js';
 import { createProgress } from './progress.js';
+import { benchArgs, markdownTable, median } from './report.js';
 
 interface ChildSpec {
   readonly scenario: string;
@@ -117,19 +118,8 @@ function spawnChild(spec: ChildSpec): Promise<ChildResult> {
   });
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)]!;
-};
-
-function table(rows: Record<string, unknown>[], header: string[]): string {
-  const widths = header.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h] ?? '').length)));
-  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
-  return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map((r) => fmt(header.map((h) => String(r[h] ?? ''))))].join('\n');
-}
-
 async function main(): Promise<void> {
-  const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=', 2) as [string, string]));
+  const args = benchArgs();
   const child = args.get('child');
   if (child !== undefined) {
     process.stdout.write(`${JSON.stringify(await runChild(JSON.parse(child) as ChildSpec))}\n`);
@@ -173,7 +163,7 @@ async function main(): Promise<void> {
   });
   const summary = { bench: 'sweep', scenario: args.get('scenario') ?? 'examples/bad-rollout-undo/scenario.yaml', identicalAggregate: hashes.size === 1, rows };
   process.stdout.write(`${JSON.stringify(summary)}\n\n`);
-  process.stdout.write(`${table(rows, ['workers', 'seeds', 'runs', 'wallMs', 'speedup', 'cpuMs', 'cpuPerSeedMs', 'mainCpuMs', 'workerCpuMs', 'otherCpuMs', 'loadavg1'])}\n`);
+  process.stdout.write(`${markdownTable(rows, ['workers', 'seeds', 'runs', 'wallMs', 'speedup', 'cpuMs', 'cpuPerSeedMs', 'mainCpuMs', 'workerCpuMs', 'otherCpuMs', 'loadavg1'])}\n`);
   process.stdout.write(`aggregate identical for every worker count: ${hashes.size === 1 ? 'yes' : 'NO'}\n`);
 }
 

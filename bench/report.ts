@@ -1,0 +1,22 @@
+/**
+ * What every benchmark driver shares: `--key=value` arguments, the median of repeated runs, and
+ * the Markdown table printed after the JSON lines.
+ */
+
+/** `--only=a,b --runs=3` → Map { only → 'a,b', runs → '3' } (a bare `--flag` maps to undefined). */
+export function benchArgs(argv: readonly string[] = process.argv.slice(2)): Map<string, string> {
+  return new Map(argv.map((a) => a.replace(/^--/, '').split('=', 2) as [string, string]));
+}
+
+/** The lower median (the middle run of an odd count); NaN for no runs. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.trunc((s.length - 1) / 2)]!;
+}
+
+/** A Markdown table of `rows`, one column per `header` key, right-aligned. */
+export function markdownTable(rows: readonly Record<string, unknown>[], header: readonly string[]): string {
+  const widths = header.map((h) => Math.max(h.length, ...rows.map((r) => String(r[h] ?? '').length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
+  return [fmt([...header]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map((r) => fmt(header.map((h) => String(r[h] ?? ''))))].join('\n');
+}
