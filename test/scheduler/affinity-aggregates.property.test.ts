@@ -11,6 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { plainView } from './equivalence-support.js';
 import type { Node, Pod } from '../../src/model/types.js';
 import { Rng } from '../../src/clock/rng.js';
 import { SchedulerCache } from '../../src/scheduler/cache.js';
@@ -117,22 +118,6 @@ function makePod(i: number, p: PodIn, templates: readonly (readonly TermIn[])[])
   const affinity = affinityOf(p.template === undefined ? p.terms : templates[p.template % templates.length]!);
   if (affinity) spec.affinity = affinity;
   return Object.freeze({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: p.ns, uid: `uid-${i}`, labels: { app: p.app } }, spec }) as unknown as Pod;
-}
-
-/** The cache without its aggregates and label index: plugins scan every pod of every node. */
-function plainView(cache: SchedulerCache): SchedulerSnapshot {
-  return {
-    get nodes() {
-      return cache.nodes;
-    },
-    get: (name) => cache.get(name),
-    get havePodsWithAffinity() {
-      return cache.havePodsWithAffinity;
-    },
-    get havePodsWithRequiredAntiAffinity() {
-      return cache.havePodsWithRequiredAntiAffinity;
-    },
-  };
 }
 
 /** Topology counts as sorted (key, value, count) triples. */

@@ -12,6 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { profileFor } from './equivalence-support.js';
 import type { Node, Pod } from '../../src/model/types.js';
 import { Rng } from '../../src/clock/rng.js';
 import { SchedulerCache } from '../../src/scheduler/cache.js';
@@ -117,8 +118,7 @@ describe('bucketed scheduling cycle', () => {
             oldObject: undefined,
           } as never);
         }
-        const config = resolveConfiguration(CONFIGS[which] as never, pluginPoints(DEFAULT_REGISTRY));
-        const profile = buildProfile(config.profiles[0]!, DEFAULT_REGISTRY, { listers, rngFor: (name: string) => Rng.root(`${seed}/${name}`) });
+        const { config, profile } = profileFor(CONFIGS[which], listers, seed);
         const cache = new SchedulerCache();
         const table = new NodeTable(cache);
         const nodes: NodeIn[] = groups.flatMap((g) => Array.from({ length: g.count }, () => ({ shape: g.shape, zone: g.zone, cordoned: false })));

@@ -13,15 +13,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { profileFor, replicaSetListers } from './equivalence-support.js';
 import type { Node, Pod } from '../../src/model/types.js';
 import { Rng } from '../../src/clock/rng.js';
 import { SchedulerCache } from '../../src/scheduler/cache.js';
-import { resolveConfiguration } from '../../src/scheduler/config.js';
 import { fastSchedulePod } from '../../src/scheduler/fast-cycle.js';
-import { NamespacedListers } from '../../src/scheduler/listers.js';
 import { NodeTable } from '../../src/scheduler/node-table.js';
-import { buildProfile, pluginPoints } from '../../src/scheduler/profile.js';
-import { DEFAULT_REGISTRY } from '../../src/scheduler/plugins/registry.js';
 import { formatFitError, schedulePod, type CycleResult, type ScanState } from '../../src/scheduler/schedule-one.js';
 
 const ZONES = ['z1', 'z2', 'z3'];
@@ -216,18 +213,8 @@ describe('indexed scheduling cycle', () => {
     });
     fc.assert(
       fc.property(clusterArb, ({ nodes, pods, seed }) => {
-        const listers = new NamespacedListers();
-        for (const ns of NAMESPACES) {
-          for (const app of APPS) {
-            listers.apply({
-              kind: 'ReplicaSet',
-              object: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: `rs-${app}`, namespace: ns }, spec: { selector: { matchLabels: { app } } } } as never,
-              oldObject: undefined,
-            } as never);
-          }
-        }
-        const config = resolveConfiguration(CONFIGS[which] as never, pluginPoints(DEFAULT_REGISTRY));
-        const profile = buildProfile(config.profiles[0]!, DEFAULT_REGISTRY, { listers, rngFor: (name: string) => Rng.root(`${seed}/${name}`) });
+        const listers = replicaSetListers(NAMESPACES, APPS);
+        const { config, profile } = profileFor(CONFIGS[which], listers, seed);
         const cache = new SchedulerCache();
         const table = new NodeTable(cache);
         const nodeSpecs = [...nodes];

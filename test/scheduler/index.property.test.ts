@@ -11,14 +11,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { plainView, profileFor, replicaSetListers } from './equivalence-support.js';
 import type { Node, Pod } from '../../src/model/types.js';
 import { Rng } from '../../src/clock/rng.js';
 import { SchedulerCache } from '../../src/scheduler/cache.js';
-import { resolveConfiguration } from '../../src/scheduler/config.js';
-import type { SchedulerSnapshot } from '../../src/scheduler/framework.js';
-import { NamespacedListers } from '../../src/scheduler/listers.js';
-import { buildProfile, pluginPoints } from '../../src/scheduler/profile.js';
-import { DEFAULT_REGISTRY } from '../../src/scheduler/plugins/registry.js';
 import { schedulePod, type ScanState } from '../../src/scheduler/schedule-one.js';
 
 const ZONES = ['z1', 'z2', 'z3'];
@@ -105,22 +101,6 @@ function makePod(i: number, p: PodSpecIn): Pod {
   return Object.freeze({ apiVersion: 'v1', kind: 'Pod', metadata, spec }) as unknown as Pod;
 }
 
-/** The cache seen without its label index: plugins fall back to scanning every node's pods. */
-function plainView(cache: SchedulerCache): SchedulerSnapshot {
-  return {
-    get nodes() {
-      return cache.nodes;
-    },
-    get: (name) => cache.get(name),
-    get havePodsWithAffinity() {
-      return cache.havePodsWithAffinity;
-    },
-    get havePodsWithRequiredAntiAffinity() {
-      return cache.havePodsWithRequiredAntiAffinity;
-    },
-  };
-}
-
 const CONFIGS = {
   default: undefined,
   binpack: {
@@ -138,18 +118,8 @@ describe('scheduler indexes', () => {
     });
     fc.assert(
       fc.property(clusterArb, ({ nodes, pods, seed }) => {
-        const listers = new NamespacedListers();
-        for (const ns of NAMESPACES) {
-          for (const app of APPS) {
-            listers.apply({
-              kind: 'ReplicaSet',
-              object: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: `rs-${app}`, namespace: ns }, spec: { selector: { matchLabels: { app } } } } as never,
-              oldObject: undefined,
-            } as never);
-          }
-        }
-        const config = resolveConfiguration(CONFIGS[which] as never, pluginPoints(DEFAULT_REGISTRY));
-        const profile = buildProfile(config.profiles[0]!, DEFAULT_REGISTRY, { listers, rngFor: (name: string) => Rng.root(`${seed}/${name}`) });
+        const listers = replicaSetListers(NAMESPACES, APPS);
+        const { config, profile } = profileFor(CONFIGS[which], listers, seed);
         const cache = new SchedulerCache();
         nodes.forEach((n, i) => cache.setNode(makeNode(i, n)));
         const plain = plainView(cache);
