@@ -37,6 +37,8 @@ export const ROWS = Symbol('rows');
 function filterBuckets(t: NodeTable, s: Scratch, steps: FilterSteps, cycle: CycleState, o: ScheduleOptions): number {
   const b = t.buckets;
   const live = b.live;
+  const firstRow = b.firstRow;
+  const rowCount = b.rowCount;
   const verdict = s.verdict;
   verdict.fill(0, 0, t.groupCount);
   const pass = s.bucketPass;
@@ -44,15 +46,14 @@ function filterBuckets(t: NodeTable, s: Scratch, steps: FilterSteps, cycle: Cycl
   let total = 0;
   for (let x = 0; x < live.length; x++) {
     const id = live[x]!;
-    const rows = b.rows[id]!;
-    const j = rows[0]!;
+    const j = firstRow[id]!;
     pass[id] = 0;
     const v = groupVerdict(t, verdict, group, cycle, o.pod, j);
     if (v === ERROR) return -1;
     if (v === FAIL) continue;
     if (fit !== null && !fitsOnRow(t, fit, j)) continue;
     pass[id] = 1;
-    total += rows.length;
+    total += rowCount[id]!;
   }
   return total;
 }
@@ -140,7 +141,7 @@ function feasibleNodes(t: NodeTable, s: Scratch, rows: Int32Array): typeof s.nod
 }
 
 function firstPassingRow(t: NodeTable, s: Scratch): number {
-  for (const id of t.buckets.live) if (s.bucketPass[id] === 1) return t.buckets.rows[id]![0]!;
+  for (const id of t.buckets.live) if (s.bucketPass[id] === 1) return t.buckets.firstRow[id]!;
   throw new InternalError('scheduler: bucketed cycle has no feasible bucket');
 }
 
@@ -153,7 +154,7 @@ function bucketLabelSets(t: NodeTable, s: Scratch, total: number, feasibleRows: 
   let m = 0;
   for (const id of b.live) {
     if (s.bucketPass[id] !== 1) continue;
-    const row = b.rows[id]![0]!;
+    const row = b.firstRow[id]!;
     const g = t.group[row]!;
     if (first[g] === -1) {
       first[g] = row;
@@ -222,11 +223,13 @@ function buildEntries(t: NodeTable, s: Scratch, stamp: number): number {
   }
   for (const id of b.live) {
     if (pass[id] !== 1) continue;
-    const rows = b.rows[id]!;
-    const regular = rows.length - specials[id]!;
+    const regular = b.rowCount[id]! - specials[id]!;
     if (regular === 0) continue;
-    let rep = rows[0]!;
-    if (specials[id]! > 0) for (let x = 0; s.specialStamp[(rep = rows[x]!)] === stamp; x++);
+    let rep = b.firstRow[id]!;
+    if (specials[id]! > 0) {
+      const rows = b.rows[id]!;
+      for (let x = 0; s.specialStamp[(rep = rows[x]!)] === stamp; x++);
+    }
     s.entryRow[e] = rep;
     s.entryCount[e] = regular;
     s.entryBucket[e++] = id;
