@@ -110,7 +110,9 @@ async function runChild(spec: ChildSpec): Promise<ChildResult> {
 function spawnChild(spec: ChildSpec): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [self, `--child=${JSON.stringify(spec)}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The driver's own V8 flags (e.g. `node --max-semi-space-size=32 .bench-out/bench/sweep.js`)
+    // reach the measured process, so flags can be compared without editing this file.
+    const child = spawn(process.execPath, [...process.execArgv, self, `--child=${JSON.stringify(spec)}`], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.on('error', fail);
