@@ -4,17 +4,18 @@
  * "every plugin on every node" with what the plugins' hints (fast-hints.ts) allow:
  *
  * - When the cycle looks at every node (percentageOfNodesToScore 100, or under 100 nodes) and
- *   no Filter runs node by node, the bucketed cycle (fast-buckets.ts) filters and scores once
- *   per bucket of nodes in the same state.
+ *   no Filter runs node by node, the class cycle (fast-classes.ts) decides from per-class
+ *   histograms kept per pod shape; when it does not model the pod, the bucketed cycle
+ *   (fast-buckets.ts) filters and scores once per bucket of nodes in the same state.
  * - Otherwise Filter walks the node table (node-table.ts) in the same round-robin order from
  *   nextStartNodeIndex and stops at the same numFeasibleNodesToFind. Group-level plugins
  *   (NodeUnschedulable, TaintToleration, NodeAffinity) are asked once per node group,
  *   NodeResourcesFit is checked on typed arrays, the rest (NodePorts, PodTopologySpread,
  *   InterPodAffinity: lookups after their PreFilter) are called per node.
  * - PreScore: PodTopologySpread gets the feasible nodes as label sets, one per node group.
- * - Score computes each plugin's raw scores the way the plugin would (group-level plugins and
- *   ImageLocality once per group, the resource strategies with the plugin's own scorer on the
- *   table's integers), then calls the plugin's own NormalizeScore, weighs and totals, and picks
+ * - Score (fast-score.ts) asks group-level plugins, ImageLocality and PodTopologySpread once
+ *   per group (and special row) and normalizes over those, computes the built-in resource
+ *   strategies in a fused loop on the table's integers, then weighs and totals, and picks
  *   the host with selectHost's rule (fast-scratch.ts selectRow: a row is a node-list position).
  *   Buffers are the table's scratch (fast-scratch.ts), reused pod after pod.
  *
@@ -25,20 +26,20 @@
  * It also returns undefined for what it does not model (a plugin without a hint, a PreFilter
  * that narrows the node set or rejects, a pod naming its node).
  */
-import { fastHintOf, type FastHint } from './fast-hints.js';
+import { fastHintOf } from './fast-hints.js';
 import { bucketCycle, ROWS } from './fast-buckets.js';
-import { allocationScores, ERROR, FAIL, filterSteps, fitsOnRow, groupVerdict, planFor, type FilterSteps, type Plan } from './fast-plan.js';
-import { CycleState, MAX_NODE_SCORE, MIN_NODE_SCORE, type ScorePlugin } from './framework.js';
+import { classCycle, DECLINE } from './fast-classes.js';
+import { ERROR, FAIL, filterSteps, fitsOnRow, groupVerdict, planFor, type FilterSteps } from './fast-plan.js';
+import { scoreFeasible } from './fast-score.js';
+import { CycleState } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import {
-  invalidScoreError,
   numFeasibleNodesToFind,
   runPreFilters,
   type CycleResult,
   type ScheduleOptions,
 } from './schedule-one.js';
-import { scoreTopologySpread } from './fast-spread.js';
-import { memoFor, scratchFor, selectRow, type Scratch } from './fast-scratch.js';
+import { scratchFor, selectRow, type Scratch } from './fast-scratch.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
 import type { Pod } from '../model/types.js';
 
@@ -103,7 +104,10 @@ export function fastSchedulePod(o: ScheduleOptions, table: NodeTable, _position?
   let processed: number;
   let preScored = false;
   if (want >= n && steps.perNode.length === 0) {
-    // Every node is looked at: filter and score per bucket of equal nodes.
+    // Every node is looked at: per node class and pod shape when modelled (fast-classes.ts),
+    // else per bucket of equal nodes.
+    const c = classCycle(o, plan, steps, cycle, table, s);
+    if (c !== DECLINE) return c;
     const r = bucketCycle(o, plan, steps, cycle, table, s);
     if (r !== ROWS) return r;
     processed = n;
@@ -181,50 +185,4 @@ function groupLabelSets(t: NodeTable, s: Scratch): FilteredLabelSets {
       }
     },
   };
-}
-
-/** Score + NormalizeScore + weights over the feasible rows into s.totals; a string is the framework's error. */
-function scoreFeasible(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState, pod: Pod): string | undefined {
-  const k = s.feasibleCount;
-  const feasible = s.feasible;
-  const scores = s.scores;
-  scores.length = 0;
-  for (let i = 0; i < k; i++) scores.push(t.scoreSlots[feasible[i]!]!);
-  const totals = s.totals;
-  totals.fill(0, 0, k);
-  for (const { plugin, weight, hint } of plan.score) {
-    if (cycle.skipScorePlugins.has(plugin.name)) continue;
-    rawScores(plugin, hint, t, s, cycle, pod);
-    plugin.normalizeScore?.(cycle, pod, scores);
-    for (let i = 0; i < k; i++) {
-      const v = scores[i]!.score;
-      if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) return invalidScoreError(plugin.name, v);
-      totals[i] = totals[i]! + v * weight;
-    }
-  }
-  return undefined;
-}
-
-/** Writes each feasible node's raw score of `plugin` into s.scores, as plugin.score would. */
-function rawScores(plugin: ScorePlugin, hint: FastHint, t: NodeTable, s: Scratch, cycle: CycleState, pod: Pod): void {
-  const k = s.feasibleCount;
-  const feasible = s.feasible;
-  const scores = s.scores;
-  const infos = t.infos;
-  if ((hint.groupLevel && !hint.groupLevel.nodeSpecific(pod)) || hint.imageLocality) {
-    // Equal for every node of a group (image group): asked of the first one met.
-    const ids = hint.imageLocality ? t.imageGroup : t.group;
-    const memo = memoFor(s, hint.imageLocality ? t.imageGroupCount : t.groupCount);
-    for (let i = 0; i < k; i++) {
-      const j = feasible[i]!;
-      const g = ids[j]!;
-      let v = memo[g]!;
-      if (v !== v) memo[g] = v = plugin.score(cycle, pod, infos[j]!);
-      scores[i]!.score = v;
-    }
-    return;
-  }
-  if (hint.allocation && allocationScores(hint.allocation, t, pod, feasible, k, scores)) return;
-  if (hint.topologySpread && scoreTopologySpread(plugin, t, s, cycle, pod)) return;
-  for (let i = 0; i < k; i++) scores[i]!.score = plugin.score(cycle, pod, infos[feasible[i]!]!);
 }

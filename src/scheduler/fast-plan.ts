@@ -5,6 +5,7 @@
  */
 import { calculatePodResourceRequestList } from './plugins/node-resources/resource-allocation.js';
 import { fastHintOf, type FastHint } from './fast-hints.js';
+import { fuseAlloc, fusedScore } from './fast-alloc.js';
 import type { CycleState, FilterPlugin, ScorePlugin } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import { podInfoFor } from './node-info.js';
@@ -123,6 +124,11 @@ export function allocationScores(
     isCpu.push(name === 'cpu');
   }
   const podReq = calculatePodResourceRequestList(pod, res, a.useRequested);
+  const fused = fuseAlloc(a, podReq);
+  if (fused !== null) {
+    for (let i = 0; i < k; i++) scores[i]!.score = fusedScore(fused, t, rows[i]!);
+    return true;
+  }
   const usedCpu = a.useRequested ? t.reqCpu : t.nzCpu;
   const usedMem = a.useRequested ? t.reqMem : t.nzMem;
   const requested = new Array<number>(m).fill(0);

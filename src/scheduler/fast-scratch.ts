@@ -40,6 +40,8 @@ export class Scratch {
   bucketPass = new Int8Array(0);
   bucketSpecials = new Int32Array(0);
   bucketTied = new Int8Array(0);
+  /** Row-path Score (fast-score.ts): per group / image group id, its holder (-1: none yet). */
+  holderOf = new Int32Array(0);
   /** Reused lists handed to plugins (length set per cycle). */
   readonly nodes: NodeInfo[] = [];
   readonly scores: NodeScore[] = [];

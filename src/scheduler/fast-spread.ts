@@ -5,37 +5,13 @@
  * matching pods on that very node. When PreScore counted those from the label index
  * (hostnameCounts), every node absent from the counts has zero of them, so nodes of one group
  * outside the counts (and outside ignoredNodes) all score alike: the plugin is asked once per
- * group, and node by node only for the few nodes the counts or ignoredNodes name.
+ * group, and node by node only for the few nodes the counts or ignoredNodes name (the
+ * "special" rows marked here; fast-score.ts, fast-buckets.ts and fast-classes.ts use them).
  */
-import type { CycleState, ScorePlugin } from './framework.js';
-import { memoFor, type Scratch } from './fast-scratch.js';
+import type { CycleState } from './framework.js';
+import type { Scratch } from './fast-scratch.js';
 import { HOSTNAME_LABEL, type NodeTable } from './node-table.js';
 import { PRE_SCORE_STATE_KEY, type PreScoreState } from './plugins/pod-topology-spread/scoring.js';
-import type { Pod } from '../model/types.js';
-
-/** Writes raw scores as plugin.score would; false (nothing written) when it cannot group. */
-export function scoreTopologySpread(plugin: ScorePlugin, t: NodeTable, sc: Scratch, cycle: CycleState, pod: Pod): boolean {
-  const stamp = markSpecialRows(t, sc, cycle);
-  if (stamp === 0) return false;
-  const special = sc.specialStamp;
-  const infos = t.infos;
-  const groupOf = t.group;
-  const memo = memoFor(sc, t.groupCount);
-  const feasible = sc.feasible;
-  const scores = sc.scores;
-  for (let i = 0; i < sc.feasibleCount; i++) {
-    const row = feasible[i]!;
-    if (special[row] === stamp) {
-      scores[i]!.score = plugin.score(cycle, pod, infos[row]!);
-      continue;
-    }
-    const g = groupOf[row]!;
-    let v = memo[g]!;
-    if (v !== v) memo[g] = v = plugin.score(cycle, pod, infos[row]!);
-    scores[i]!.score = v;
-  }
-  return true;
-}
 
 /**
  * Marks (sc.specialStamp[row] === returned stamp, listed in sc.specialRows) the rows PreScore's counts or ignoredNodes

@@ -190,9 +190,50 @@ function hostPortsOf(pod: Pod): HostPort[] {
 
 const podInfoCache = new WeakMap<Pod, PodInfo>();
 
+/**
+ * Pods of one template request the same: the summed requests (plain and non-zero) are kept
+ * per request signature of pods without init containers or overhead (the common case), so
+ * the quantity arithmetic runs once per shape. Bounded: past the limit it just recomputes.
+ */
+const requestsMemo = new Map<string, { readonly requests: Resource; readonly nz: Resource }>();
+const REQUESTS_MEMO_MAX = 4096;
+
+/** The containers' requests as a string (keys in manifest order), or undefined: not memoized. */
+function requestsSignature(pod: Pod): string | undefined {
+  const spec = pod.spec;
+  if (spec == null || (spec.initContainers?.length ?? 0) > 0 || spec.overhead != null) return undefined;
+  let sig = '';
+  for (const c of spec.containers ?? []) {
+    sig += '|';
+    const r = c.resources?.requests as Record<string, unknown> | undefined;
+    if (r == null) continue;
+    for (const k of Object.keys(r)) {
+      const v = r[k];
+      if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+      sig += `${k}\u0000${typeof v}\u0000${v}\u0001`;
+    }
+  }
+  return sig;
+}
+
+function copyResource(r: Resource): Resource {
+  return { milliCpu: r.milliCpu, memory: r.memory, ephemeralStorage: r.ephemeralStorage, allowedPodNumber: r.allowedPodNumber, scalar: { ...r.scalar } };
+}
+
+/** computePodResourceRequest and computePodNonZeroRequest, memoized by requestsSignature. */
+function podRequests(pod: Pod): { requests: Resource; nz: Resource } {
+  const sig = requestsSignature(pod);
+  let hit = sig === undefined ? undefined : requestsMemo.get(sig);
+  if (hit === undefined) {
+    hit = { requests: computePodResourceRequest(pod), nz: computePodNonZeroRequest(pod) };
+    if (sig !== undefined && requestsMemo.size < REQUESTS_MEMO_MAX) requestsMemo.set(sig, hit);
+  }
+  // Fresh objects per pod: callers own their PodInfo's resources.
+  return { requests: copyResource(hit.requests), nz: copyResource(hit.nz) };
+}
+
 function makePodInfo(pod: Pod): PodInfo {
-  const requests = computePodResourceRequest(pod);
-  const nz = computePodNonZeroRequest(pod);
+  const { requests, nz } = podRequests(pod);
   // Upstream tracks only cpu and memory as non-zero; the rest mirrors the plain requests.
   // A literal, not a spread: one kept per pod, and spread copies get a hidden class each in V8.
   const nonZeroRequests: Resource = {

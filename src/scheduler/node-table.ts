@@ -10,7 +10,11 @@
  *   same for every node of a group, so a cycle asks them once per group.
  * - imageGroup: nodes reporting the same image names; ImageLocality scores them alike.
  *
- * Rows are also bucketed by their whole state (node-buckets.ts) for the bucketed cycle.
+ * Rows are also bucketed by their whole state (node-buckets.ts) for the bucketed cycle, and
+ * by "class" (group and image group together: what every group-level and image-level plugin
+ * reads) for the class cycle (fast-classes.ts). Every refreshed row is appended to `changes`
+ * so the per-pod-shape views of that cycle (fast-view.ts) catch up row by row; `epoch` moves
+ * when the log is dropped (rebuild, or too long to be worth replaying).
  *
  * Amounts are integers well below 2^53 (bytes, milli-CPU), exact in a Float64Array.
  */
@@ -61,6 +65,12 @@ export class NodeTable {
   scoreSlots: NodeScore[] = [];
   /** Rows by state (group, image group, every figure above). */
   readonly buckets = new NodeBuckets();
+  /** Rows by class: group and image group (see the header). */
+  readonly classes = new NodeBuckets();
+  /** Rows refreshed since the log was last dropped, in refresh order (repeats allowed). */
+  readonly changes: number[] = [];
+  /** Bumped whenever `changes` is dropped: a view of an older epoch must start over. */
+  epoch = 0;
   private readonly groups = new Map<string, number>();
   private readonly imageGroups = new Map<string, number>();
   private readonly rowOf = new Map<string, number>();
@@ -91,6 +101,8 @@ export class NodeTable {
       this.rebuild();
       return;
     }
+    // Past a few times the table's size, replaying the log costs more than starting over.
+    if (this.changes.length > 4 * this.size + 4096) this.dropChanges();
     for (const info of changed) {
       const row = this.rowOf.get(info.name);
       if (row !== undefined && this.infos[row] === info) this.refresh(row);
@@ -120,10 +132,17 @@ export class NodeTable {
     this.imagesOf = new Array<unknown>(n).fill(undefined);
     this.rowOf.clear();
     this.buckets.reset(n);
+    this.classes.reset(n);
+    this.dropChanges();
     for (let i = 0; i < n; i++) {
       this.rowOf.set(infos[i]!.name, i);
       this.refresh(i);
     }
+  }
+
+  private dropChanges(): void {
+    this.changes.length = 0;
+    this.epoch++;
   }
 
   private refresh(row: number): void {
@@ -149,6 +168,8 @@ export class NodeTable {
       this.imagesOf[row] = info.imageStates;
       this.imageGroup[row] = intern(this.imageGroups, imageSignature(info));
     }
+    this.changes.push(row);
+    this.classes.place(row, `${this.group[row]},${this.imageGroup[row]}`);
     this.buckets.place(
       row,
       `${this.group[row]},${this.imageGroup[row]},${a.milliCpu},${a.memory},${a.ephemeralStorage},${a.allowedPodNumber},` +

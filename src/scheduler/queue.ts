@@ -40,9 +40,28 @@ export interface QueuedPodInfo {
   gen: number;
 }
 
+/**
+ * A heap entry carries the default order's keys itself (priority is immutable on a pod,
+ * timestamp and seq on the entry's QueuedPodInfo), so sifting compares numbers in the entry
+ * instead of reaching into the pod object on every comparison.
+ */
 interface HeapEntry {
   readonly info: QueuedPodInfo;
   readonly gen: number;
+  readonly priority: number;
+  readonly timestampMs: number;
+  readonly seq: number;
+}
+
+function entry(info: QueuedPodInfo): HeapEntry {
+  return { info, gen: info.gen, priority: info.pod.spec?.priority ?? 0, timestampMs: info.timestampMs, seq: info.seq };
+}
+
+/** prioritySortLess on heap entries. */
+function entryLess(a: HeapEntry, b: HeapEntry): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.timestampMs !== b.timestampMs) return a.timestampMs < b.timestampMs;
+  return a.seq < b.seq;
 }
 
 export type PodLess = (a: QueuedPodInfo, b: QueuedPodInfo) => boolean;
@@ -81,11 +100,12 @@ export class SchedulingQueue {
   private readonly unschedulable = new Map<string, QueuedPodInfo>();
   private seq = 0;
 
+  /** `less` undefined: prioritySortLess (the default profile's PrioritySort, with seq ties). */
   constructor(
-    less: PodLess = prioritySortLess,
+    less?: PodLess,
     private readonly backoff: BackoffConfig = DEFAULT_BACKOFF,
   ) {
-    this.activeQ = new MinHeap<HeapEntry>((a, b) => less(a.info, b.info));
+    this.activeQ = new MinHeap<HeapEntry>(less === undefined || less === prioritySortLess ? entryLess : (a, b) => less(a.info, b.info));
     this.backoffQ = new MinHeap<HeapEntry>((a, b) => {
       const ea = this.backoffExpiryMs(a.info);
       const eb = this.backoffExpiryMs(b.info);
@@ -139,7 +159,7 @@ export class SchedulingQueue {
     };
     this.pods.set(key, info);
     this.counts.active++;
-    this.activeQ.push({ info, gen: 0 });
+    this.activeQ.push(entry(info));
   }
 
   /** The pod object changed while queued: keep it current; an unschedulable pod gets a retry. */
@@ -183,7 +203,7 @@ export class SchedulingQueue {
       this.unschedulable.set(info.key, info);
     } else {
       this.setWhere(info, 'backoff');
-      this.backoffQ.push({ info, gen: info.gen });
+      this.backoffQ.push(entry(info));
     }
   }
 
@@ -204,10 +224,10 @@ export class SchedulingQueue {
     info.gen++;
     if (this.backoffExpiryMs(info) > nowMs) {
       this.setWhere(info, 'backoff');
-      this.backoffQ.push({ info, gen: info.gen });
+      this.backoffQ.push(entry(info));
     } else {
       this.setWhere(info, 'active');
-      this.activeQ.push({ info, gen: info.gen });
+      this.activeQ.push(entry(info));
     }
   }
 
@@ -220,7 +240,7 @@ export class SchedulingQueue {
       if (stale) continue;
       e.info.gen++;
       this.setWhere(e.info, 'active');
-      this.activeQ.push({ info: e.info, gen: e.info.gen });
+      this.activeQ.push(entry(e.info));
     }
   }
 

@@ -18,7 +18,7 @@ import { explainPod, type SchedulingExplanation } from './explain.js';
 import { CycleState, type Status } from './framework.js';
 import { NamespacedListers } from './listers.js';
 import { buildProfile, pluginPoints, type PluginFactory, type PluginRegistry, type Profile } from './profile.js';
-import { DEFAULT_REGISTRY } from './plugins/registry.js';
+import { DEFAULT_REGISTRY, prioritySort } from './plugins/registry.js';
 import { SchedulingQueue, UNSCHEDULABLE_FLUSH_INTERVAL_MS, type QueuedPodInfo } from './queue.js';
 import { formatFitError, schedulePod, type ScanState } from './schedule-one.js';
 import { fastSchedulePod } from './fast-cycle.js';
@@ -87,7 +87,9 @@ export class Scheduler {
       this.profiles.set(p.schedulerName, buildProfile(p, registry, services));
     }
     const first = this.profiles.values().next().value!;
-    const less = first.queueSort ? (a: QueuedPodInfo, b: QueuedPodInfo) => first.queueSort!.less(a as never, b as never) : undefined;
+    // The built-in PrioritySort is the queue's own default order (compared on heap entries).
+    const builtIn = first.queueSort === prioritySort;
+    const less = first.queueSort && !builtIn ? (a: QueuedPodInfo, b: QueuedPodInfo) => first.queueSort!.less(a as never, b as never) : undefined;
     // Insertion order breaks whatever ties the QueueSort plugin leaves, so the order is total.
     const total = less ? (a: QueuedPodInfo, b: QueuedPodInfo) => less(a, b) || (!less(b, a) && a.seq < b.seq) : undefined;
     this.queue = new SchedulingQueue(total, {

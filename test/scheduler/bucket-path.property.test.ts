@@ -36,6 +36,16 @@ const CONFIGS = {
     profiles: [{ percentageOfNodesToScore: 100, pluginConfig: [{ name: 'NodeResourcesFit', args: { scoringStrategy: { type: 'MostAllocated' } } }] }],
   },
   full: { percentageOfNodesToScore: 100 },
+  // Weights other than 1 (the class cycle sums weighted allocation scores in histograms).
+  weighted: {
+    profiles: [
+      {
+        percentageOfNodesToScore: 100,
+        plugins: { score: { enabled: [{ name: 'NodeResourcesBalancedAllocation', weight: 4 }] } },
+        pluginConfig: [{ name: 'NodeResourcesFit', args: { scoringStrategy: { type: 'LeastAllocated', resources: [{ name: 'memory', weight: 3 }, { name: 'cpu', weight: 1 }] } } }],
+      },
+    ],
+  },
   noScores: {
     profiles: [{ percentageOfNodesToScore: 100, plugins: { score: { disabled: [{ name: '*' }] } } }],
   },

@@ -147,3 +147,23 @@ describe('podInfoFor / newNodeInfo / buildSnapshot', () => {
     expect(nodeImageStates(n1, counts)).toEqual({ 'nginx:1': { sizeBytes: 100, numNodes: 2 }, 'nginx@sha': { sizeBytes: 100, numNodes: 1 } });
   });
 });
+
+describe('podInfoFor on pods of one template', () => {
+  it('gives each pod its own, equal requests, and tells other requests apart', () => {
+    const a = Object.freeze(makePod().req({ cpu: '250m', memory: '1Gi' }).obj()) as Pod;
+    const b = Object.freeze(makePod().req({ cpu: '250m', memory: '1Gi' }).obj()) as Pod;
+    const c = Object.freeze(makePod().req({ cpu: '250m' }).obj()) as Pod;
+    const d = Object.freeze(makePod().req({ cpu: '250m', memory: '1Gi' }).initReq({ cpu: '2' }, false).obj()) as Pod;
+    const ia = podInfoFor(a);
+    const ib = podInfoFor(b);
+    expect(ib.requests).toEqual(ia.requests);
+    expect(ib.nonZeroRequests).toEqual(ia.nonZeroRequests);
+    expect(ib.requests).not.toBe(ia.requests);
+    expect(ia.requests).toMatchObject({ milliCpu: 250, memory: 1024 ** 3 });
+    // c: no memory request, so the non-zero default (200Mi) applies.
+    expect(podInfoFor(c).nonZeroRequests).toMatchObject({ milliCpu: 250, memory: 200 * 1024 ** 2 });
+    expect(podInfoFor(c).requests.memory).toBe(0);
+    // d: the init container raises cpu to 2.
+    expect(podInfoFor(d).requests).toMatchObject({ milliCpu: 2000, memory: 1024 ** 3 });
+  });
+});

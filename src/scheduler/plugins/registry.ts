@@ -27,7 +27,7 @@ import { taintToleration } from './taint-toleration.js';
 const fixed = (points: PluginFactory['points'], plugin: Plugin): PluginFactory => ({ points, create: () => plugin });
 
 /** PrioritySort: higher spec.priority first, then the earlier queue timestamp. */
-const prioritySort = {
+export const prioritySort = {
   name: 'PrioritySort',
   less(a: PodInfo & { timestampMs?: number }, b: PodInfo & { timestampMs?: number }): boolean {
     const pa = a.pod.spec?.priority ?? 0;

@@ -80,6 +80,7 @@ export function nodeResourcesBalancedAllocation(
     resources: args.resources ?? DEFAULT_RESOURCES,
     scorer: balancedResourceScorer,
     useRequested: true,
+    kind: 'BalancedAllocation',
   };
   const scratch = { requested: [] as number[], allocatable: [] as number[] };
 

@@ -181,6 +181,7 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): NodeResources
     resources,
     scorer: strategyScorer(strategy, resources),
     useRequested: false,
+    ...(strategy.type === 'LeastAllocated' || strategy.type === 'MostAllocated' ? { kind: strategy.type } : {}),
   };
   const scratch = { requested: [] as number[], allocatable: [] as number[] };
 

@@ -58,6 +58,11 @@ export interface ResourceAllocationScorer {
   readonly scorer: ResourceScorerFn;
   /** Use plain requests for cpu/memory instead of the non-zero defaults. */
   readonly useRequested: boolean;
+  /**
+   * Which built-in strategy `scorer` is (set only by the modules that build it): the indexed
+   * cycle then computes the same integers in a loop of its own (scheduler/fast-alloc.ts).
+   */
+  readonly kind?: 'LeastAllocated' | 'MostAllocated' | 'BalancedAllocation';
 }
 
 function amount(r: Resource, name: string): number {

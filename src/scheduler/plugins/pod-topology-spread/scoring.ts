@@ -166,16 +166,22 @@ export function preScoreLabelSets(
   const indexed = constraints.map(() => false);
   const hostnameCounts: (Map<string, number> | undefined)[] = constraints.map(() => undefined);
   if (index !== undefined) {
+    const partner = hostnamePartners(constraints);
     for (let i = 0; i < constraints.length; i++) {
       const c = constraints[i]!;
       if (c.topologyKey === LABEL_HOSTNAME) {
+        indexed[i] = true; // hostname constraints have no PreScore entries either way
+        if (partner.includes(i)) continue; // counted in its partner's pass
         const counts = new Map<string, number>();
         if (countByNode(index, ns, c, counts)) hostnameCounts[i] = counts;
-        indexed[i] = true; // hostname constraints have no PreScore entries either way
         continue;
       }
+      const h = partner[i]!;
+      const byNode = h >= 0 ? new Map<string, number>() : undefined;
       indexed[i] = index.forEachCandidate(ns, c.selector, (pi, ni) => {
         if (!podCounts(pi.pod, c, ns)) return;
+        // The partner hostname constraint counts every matching pod by node (countByNode).
+        if (byNode !== undefined) byNode.set(ni.name, (byNode.get(ni.name) ?? 0) + 1);
         const node = ni.node;
         // NodeInfo's own copy: the Node object is large and frozen, its labels a cache miss.
         const labels = nodeLabels(ni);
@@ -186,6 +192,7 @@ export function preScoreLabelSets(
         const cur = m.get(value);
         if (cur !== undefined) m.set(value, cur + 1);
       });
+      if (h >= 0 && indexed[i]) hostnameCounts[h] = byNode;
     }
   }
   if (indexed.some((x) => !x)) {
@@ -206,7 +213,15 @@ export function preScoreLabelSets(
       }
     }
   }
-  cycle.write(PRE_SCORE_STATE_KEY, { ...state, hostnameCounts } satisfies PreScoreState);
+  // Listed field by field: a spread of `state` here cost more than the rest of PreScore.
+  const out: PreScoreState = {
+    constraints,
+    ignoredNodes: state.ignoredNodes,
+    topologyValueToPodCounts: state.topologyValueToPodCounts,
+    topologyNormalizingWeight: state.topologyNormalizingWeight,
+    hostnameCounts,
+  };
+  cycle.write(PRE_SCORE_STATE_KEY, out);
   return SUCCESS;
 }
 
@@ -214,6 +229,26 @@ export function preScoreLabelSets(
 function podCounts(p: Pod, c: Constraint, ns: string): boolean {
   const md = p.metadata;
   return md?.deletionTimestamp == null && (md?.namespace ?? '') === ns && c.selector.matches(md?.labels);
+}
+
+/**
+ * Per non-hostname constraint, the hostname constraint (index) with the very same selector
+ * whose per-node counts are taken in its pass over the candidates, or -1: the system defaults
+ * (hostname and zone, one selector) then walk the ReplicaSet's pods once instead of twice.
+ */
+function hostnamePartners(constraints: readonly Constraint[]): number[] {
+  const partner = constraints.map(() => -1);
+  for (let h = 0; h < constraints.length; h++) {
+    if (constraints[h]!.topologyKey !== LABEL_HOSTNAME) continue;
+    for (let z = 0; z < constraints.length; z++) {
+      const c = constraints[z]!;
+      if (c.topologyKey !== LABEL_HOSTNAME && partner[z] === -1 && c.selector === constraints[h]!.selector) {
+        partner[z] = h;
+        break;
+      }
+    }
+  }
+  return partner;
 }
 
 /** Matching pods per node name from the label index; false when the selector cannot be narrowed. */
