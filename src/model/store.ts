@@ -2,34 +2,44 @@
  * The object store: one immutable `ClusterState` holding every object by kind, namespace and
  * name, plus the global resourceVersion counter.
  *
- * Layout: each kind's table is a two-level hash trie of plain objects: 256 arrays of 256
- * buckets, each bucket a small object keyed by `namespace/name`. A write copies the table's
- * top array, one second-level array and one bucket (about 512 pointers and a few entries),
- * never the whole kind, so the cost of a step follows what it changed rather than how many
- * objects exist (150k pods is a normal size; buckets stay a few entries, where copying is
- * cheap). Writes are collected in a `StoreBatch` and committed at once, copy-on-write; the
- * committed containers are frozen, as are the objects in them.
+ * Layout: each kind's table is a three-level hash trie over 65,536 buckets (16 × 64 × 64),
+ * each bucket a small flat array `[key0, object0, key1, object1, ...]` keyed by
+ * `namespace/name`, in insertion order. A write copies one array per level and one bucket
+ * (144 pointers and a few entries), never the whole kind, so the cost of a step follows what
+ * it changed rather than how many objects exist (150k pods is a normal size; buckets stay a
+ * few entries, where a linear scan and a copy are cheap). Three levels rather than two of 256:
+ * most commits carry one or two writes (one reconcile), and copying 512 pointers per write was
+ * most of their cost and garbage. Writes are collected
+ * in a `StoreBatch` and committed at once, copy-on-write; the committed containers are frozen,
+ * as are the objects in them.
  *
  * Why not immer here: copying one bucket of a flat 1024-bucket layout through immer cost
  * ~290 µs per write at 150k pods (large buckets are dictionary-mode objects, slow to spread);
  * the trie plus a hand-written copy-on-write commit is what makes per-write cost flat.
  *
- * Keys never look like integers (they always contain '/'), so object-key order inside a bucket
- * is plain insertion order; listings are sorted by key like etcd's range reads anyway.
+ * Why flat arrays rather than objects keyed by storage key: looking a freshly built key string up
+ * in an object makes V8 internalize it (a string-table probe per read), and copying a
+ * dictionary-mode object costs a hash insert per entry; a few string comparisons and an
+ * exactly sized array copy are cheaper at every size, and a 150k-object kind takes less than
+ * half the heap. Listings are sorted by key like etcd's range reads.
  */
 import { KINDS } from './kinds.js';
 import type { StoredObject } from './types.js';
 
-/** Fan-out of each trie level: 256 × 256 buckets per kind. */
-export const FANOUT = 256;
-export const BUCKETS = FANOUT * FANOUT;
+/** Buckets per kind: 16 × 64 × 64, the trie's fan-outs top first (a 16-bit key hash). */
+export const BUCKETS = 16 * 64 * 64;
 
-export type Bucket = { readonly [storageKey: string]: StoredObject };
+/** Alternating storage keys and objects: `[key0, object0, key1, object1, ...]`. */
+export type Bucket = readonly (string | StoredObject)[];
+
+/** The trie's second and third levels. */
+export type LeafLevel = readonly Bucket[];
+export type MidLevel = readonly LeafLevel[];
 
 export interface KindTable {
   readonly count: number;
-  /** buckets[hi][lo], hi and lo the top and low bytes of the key's hash. */
-  readonly buckets: readonly (readonly Bucket[])[];
+  /** buckets[h >>> 12][(h >>> 6) & 63][h & 63], h the key's 16-bit hash. */
+  readonly buckets: readonly MidLevel[];
 }
 
 export interface ClusterState {
@@ -71,24 +81,39 @@ function bucketOf(skey: string): number {
 
 // Empty tables share one frozen empty level and bucket, so a new cluster allocates nothing
 // per bucket; copy-on-write replaces them as objects arrive.
-const EMPTY_BUCKET: Bucket = Object.freeze(newBucket());
-
-/**
- * Buckets are null-prototype objects: V8 keeps them as hash tables (dictionary mode). A plain
- * `{}` would give every bucket its own hidden-class chain, one per distinct key, and adding a
- * key would search a transition tree as large as the cluster (~20 µs per write at 150k pods).
- */
-function newBucket(): Record<string, StoredObject> {
-  return Object.create(null) as Record<string, StoredObject>;
-}
-const EMPTY_LEVEL: readonly Bucket[] = Object.freeze(new Array<Bucket>(FANOUT).fill(EMPTY_BUCKET));
+const EMPTY_BUCKET: Bucket = Object.freeze([]);
+const EMPTY_LEAF: LeafLevel = Object.freeze(new Array<Bucket>(64).fill(EMPTY_BUCKET));
+const EMPTY_MID: MidLevel = Object.freeze(new Array<LeafLevel>(64).fill(EMPTY_LEAF));
 
 function emptyTable(): KindTable {
-  return Object.freeze({ count: 0, buckets: Object.freeze(new Array<readonly Bucket[]>(FANOUT).fill(EMPTY_LEVEL)) });
+  return Object.freeze({ count: 0, buckets: Object.freeze(new Array<MidLevel>(16).fill(EMPTY_MID)) });
 }
 
 function bucketAt(t: KindTable, h: number): Bucket {
-  return t.buckets[h >>> 8]![h & (FANOUT - 1)]!;
+  return t.buckets[h >>> 12]![(h >>> 6) & 63]![h & 63]!;
+}
+
+/** Every non-empty bucket of a table, in hash order (skipping shared empty parts by identity). */
+function forEachBucket(t: KindTable, fn: (bucket: Bucket) => void): void {
+  for (const mid of t.buckets) {
+    if (mid === EMPTY_MID) continue;
+    for (const leaf of mid) {
+      if (leaf === EMPTY_LEAF) continue;
+      for (const bucket of leaf) if (bucket !== EMPTY_BUCKET) fn(bucket);
+    }
+  }
+}
+
+/** The object stored under `skey` in a bucket, if any. */
+function lookup(bucket: Bucket, skey: string): StoredObject | undefined {
+  for (let i = 0; i < bucket.length; i += 2) if (bucket[i] === skey) return bucket[i + 1] as StoredObject;
+  return undefined;
+}
+
+/** Index of `skey` in a bucket, or -1. */
+function indexIn(bucket: Bucket, skey: string): number {
+  for (let i = 0; i < bucket.length; i += 2) if (bucket[i] === skey) return i;
+  return -1;
 }
 
 /**
@@ -123,11 +148,12 @@ export function getObject(
   namespace: string | undefined,
   name: string,
 ): StoredObject | undefined {
+  return getByKey(state, kind, storageKey(namespace, name));
+}
+
+function getByKey(state: ClusterState, kind: string, skey: string): StoredObject | undefined {
   const t = table(state, kind);
-  if (!t) return undefined;
-  const skey = storageKey(namespace, name);
-  const bucket = bucketAt(t, bucketOf(skey));
-  return Object.hasOwn(bucket, skey) ? bucket[skey] : undefined;
+  return t ? lookup(bucketAt(t, bucketOf(skey)), skey) : undefined;
 }
 
 export function countObjects(state: ClusterState, kind: string): number {
@@ -143,15 +169,12 @@ export function listObjects(state: ClusterState, kind: string, namespace?: strin
   if (!t) return [];
   const prefix = namespace === undefined ? undefined : `${namespace}/`;
   const keyed: [string, StoredObject][] = [];
-  for (const level of t.buckets) {
-    if (level === EMPTY_LEVEL) continue;
-    for (const bucket of level) {
-      if (bucket === EMPTY_BUCKET) continue;
-      for (const skey in bucket) {
-        if (prefix === undefined || skey.startsWith(prefix)) keyed.push([skey, bucket[skey]!]);
-      }
+  forEachBucket(t, (bucket) => {
+    for (let i = 0; i < bucket.length; i += 2) {
+      const skey = bucket[i] as string;
+      if (prefix === undefined || skey.startsWith(prefix)) keyed.push([skey, bucket[i + 1] as StoredObject]);
     }
-  }
+  });
   keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return keyed.map((e) => e[1]);
 }
@@ -160,15 +183,11 @@ export function listObjects(state: ClusterState, kind: string, namespace?: strin
 export function forEachObject(state: ClusterState, kind: string, fn: (obj: StoredObject) => void): void {
   const t = table(state, kind);
   if (!t) return;
-  for (const level of t.buckets) {
-    if (level === EMPTY_LEVEL) continue;
-    // Skipping shared empty buckets by identity keeps a scan of a small kind cheap (a for-in
-    // over each of 65,536 buckets is what made registering thousands of nodes quadratic-slow).
-    for (const bucket of level) {
-      if (bucket === EMPTY_BUCKET) continue;
-      for (const skey in bucket) fn(bucket[skey]!);
-    }
-  }
+  // Skipping shared empty parts by identity keeps a scan of a small kind cheap (a walk over
+  // each of 65,536 buckets is what made registering thousands of nodes quadratic-slow).
+  forEachBucket(t, (bucket) => {
+    for (let i = 1; i < bucket.length; i += 2) fn(bucket[i] as StoredObject);
+  });
 }
 
 /**
@@ -187,21 +206,30 @@ export function forEachChangedObject(
   const a = prev === undefined ? emptyTable() : table(prev, kind) ?? emptyTable();
   const b = table(next, kind) ?? emptyTable();
   if (a === b) return;
-  for (let hi = 0; hi < FANOUT; hi++) {
-    const la = a.buckets[hi]!;
-    const lb = b.buckets[hi]!;
-    if (la === lb) continue;
-    for (let lo = 0; lo < FANOUT; lo++) {
-      const ba = la[lo]!;
-      const bb = lb[lo]!;
-      if (ba === bb) continue;
-      for (const skey in ba) {
-        const after = Object.hasOwn(bb, skey) ? bb[skey] : undefined;
-        if (ba[skey] !== after) fn(ba[skey], after);
+  for (let i1 = 0; i1 < a.buckets.length; i1++) {
+    const ma = a.buckets[i1]!;
+    const mb = b.buckets[i1]!;
+    if (ma === mb) continue;
+    for (let i2 = 0; i2 < ma.length; i2++) {
+      const la = ma[i2]!;
+      const lb = mb[i2]!;
+      if (la === lb) continue;
+      for (let i3 = 0; i3 < la.length; i3++) {
+        const ba = la[i3]!;
+        const bb = lb[i3]!;
+        if (ba !== bb) diffBucket(ba, bb, fn);
       }
-      for (const skey in bb) if (!Object.hasOwn(ba, skey)) fn(undefined, bb[skey]);
     }
   }
+}
+
+function diffBucket(ba: Bucket, bb: Bucket, fn: (before: StoredObject | undefined, after: StoredObject | undefined) => void): void {
+  for (let i = 0; i < ba.length; i += 2) {
+    const before = ba[i + 1] as StoredObject;
+    const after = lookup(bb, ba[i] as string);
+    if (before !== after) fn(before, after);
+  }
+  for (let i = 0; i < bb.length; i += 2) if (indexIn(ba, bb[i] as string) < 0) fn(undefined, bb[i + 1] as StoredObject);
 }
 
 /** One committed write: `oldObject` absent on create, `object` absent on delete. */
@@ -228,7 +256,7 @@ export class StoreBatch {
     const skey = storageKey(namespace, name);
     const written = this.overlay.get(kind)?.get(skey);
     if (written !== undefined) return written ?? undefined;
-    return getObject(this.base, kind, namespace, name);
+    return getByKey(this.base, kind, skey);
   }
 
   /** Issues the next global resourceVersion (as etcd's revision, shared by all kinds). */
@@ -241,6 +269,17 @@ export class StoreBatch {
   put(kind: string, object: StoredObject): void {
     const { namespace, name } = object.metadata;
     const oldObject = this.get(kind, namespace, name);
+    this.write(kind, storageKey(namespace, name), object);
+    this.log.push({ kind, object, oldObject });
+  }
+
+  /**
+   * `put` for a caller that has just read the current version through this batch
+   * (`oldObject`, undefined when there is none) and written nothing of that key since: the
+   * write path always has, and a second lookup per write is measurable at 150k objects.
+   */
+  replace(kind: string, object: StoredObject, oldObject: StoredObject | undefined): void {
+    const { namespace, name } = object.metadata;
     this.write(kind, storageKey(namespace, name), object);
     this.log.push({ kind, object, oldObject });
   }
@@ -288,42 +327,71 @@ export class StoreBatch {
 function applyWrites(t: KindTable, writes: ReadonlyMap<string, StoredObject | null>): KindTable {
   // Array.from, not slice(): V8's slice of a frozen array takes a slow path (~40x slower).
   const top = Array.from(t.buckets);
-  const copiedLevels: Bucket[][] = [];
-  const copiedBuckets: Record<string, StoredObject>[] = [];
-  const levelCopied = new Uint8Array(FANOUT);
-  const bucketCopied = new Set<number>();
+  // A level or bucket that differs from the table's own is this commit's copy (mutable until
+  // the end); identity says so without per-commit bookkeeping, which most commits (one or
+  // two writes from one reconcile) would pay for in full.
+  const copied: object[] = [];
   let count = t.count;
   for (const [skey, value] of writes) {
     const h = bucketOf(skey);
-    const hi = h >>> 8;
-    if (levelCopied[hi] === 0) {
-      const level = Array.from(top[hi]!);
-      top[hi] = level;
-      copiedLevels.push(level);
-      levelCopied[hi] = 1;
+    const i1 = h >>> 12;
+    const i2 = (h >>> 6) & 63;
+    const i3 = h & 63;
+    const mid0 = t.buckets[i1]!;
+    let mid = top[i1] as LeafLevel[];
+    if (mid === mid0) {
+      top[i1] = mid = Array.from(mid0);
+      copied.push(mid);
     }
-    const level = top[hi] as Bucket[];
-    const lo = h & (FANOUT - 1);
-    let bucket = level[lo] as Record<string, StoredObject>;
-    if (!bucketCopied.has(h)) {
-      const copy = newBucket();
-      for (const k in bucket) copy[k] = bucket[k]!;
-      level[lo] = bucket = copy;
-      copiedBuckets.push(copy);
-      bucketCopied.add(h);
+    const leaf0 = mid0[i2]!;
+    let leaf = mid[i2] as Bucket[];
+    if (leaf === leaf0) {
+      mid[i2] = leaf = Array.from(leaf0);
+      copied.push(leaf);
     }
-    const existed = Object.hasOwn(bucket, skey);
+    let bucket = leaf[i3] as (string | StoredObject)[];
+    // Replacing keeps an entry's place, removing closes the gap, adding appends: the order
+    // of a bucket is the order its keys were first written, as object keys would be.
+    const at = indexIn(bucket, skey);
     if (value === null) {
-      if (existed) {
-        delete bucket[skey];
-        count -= 1;
-      }
+      if (at < 0) continue;
+      bucket = resized(bucket, at, undefined, undefined);
+      count -= 1;
+    } else if (at >= 0) {
+      if (bucket === leaf0[i3]) bucket = Array.from(bucket);
+      bucket[at + 1] = value;
     } else {
-      if (!existed) count += 1;
-      bucket[skey] = value;
+      bucket = resized(bucket, -1, skey, value);
+      count += 1;
     }
+    leaf[i3] = bucket;
+    copied.push(bucket);
   }
-  for (const b of copiedBuckets) Object.freeze(b);
-  for (const l of copiedLevels) Object.freeze(l);
+  for (const c of copied) Object.freeze(c);
   return Object.freeze({ count, buckets: Object.freeze(top) });
+}
+
+/**
+ * A copy of `bucket` without the entry at `drop` (-1: none), plus (`skey`, `value`) at the end
+ * when given. Built at its exact size: a push would leave ~16 spare slots in each of a large
+ * kind's 65,536 buckets, and concat/slice on frozen arrays take V8's slow path.
+ */
+function resized(
+  bucket: Bucket,
+  drop: number,
+  skey: string | undefined,
+  value: StoredObject | undefined,
+): (string | StoredObject)[] {
+  const out = new Array<string | StoredObject>(bucket.length + (drop >= 0 ? -2 : 0) + (skey !== undefined ? 2 : 0));
+  let k = 0;
+  for (let i = 0; i < bucket.length; i += 2) {
+    if (i === drop) continue;
+    out[k++] = bucket[i]!;
+    out[k++] = bucket[i + 1]!;
+  }
+  if (skey !== undefined) {
+    out[k++] = skey;
+    out[k] = value!;
+  }
+  return out;
 }

@@ -165,7 +165,7 @@ export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteCon
   meta.resourceVersion = batch.nextResourceVersion();
   if (GENERATION_KINDS.has(info.kind)) meta.generation = 1;
   const stored = deepFreeze(obj) as StoredObject;
-  batch.put(info.kind, stored);
+  batch.replace(info.kind, stored, undefined);
   return stored;
 }
 
@@ -256,7 +256,7 @@ export function updateObject(
     releaseOnRemoval(batch, stored, ctx.network);
     return stored;
   }
-  batch.put(info.kind, stored);
+  batch.replace(info.kind, stored, old);
   return stored;
 }
 
@@ -353,7 +353,7 @@ export function deleteObject(
   if (jsonEqual(obj, old)) return { object: old, removed: false };
   meta.resourceVersion = batch.nextResourceVersion();
   const stored = deepFreeze(obj) as StoredObject;
-  batch.put(kind, stored);
+  batch.replace(kind, stored, old);
   return { object: stored, removed: false };
 }
 
@@ -395,6 +395,6 @@ export function bindPod(
   ctx.network?.assignPod(batch, pod);
   pod.metadata.resourceVersion = batch.nextResourceVersion();
   const stored = deepFreeze(pod) as StoredObject;
-  batch.put('Pod', stored);
+  batch.replace('Pod', stored, old);
   return stored;
 }

@@ -15,7 +15,8 @@ describe('store', () => {
     const s = emptyState();
     expect(s.resourceVersion).toBe(0);
     expect(countObjects(s, 'Pod')).toBe(0);
-    expect(s.kinds.Pod!.buckets.length * s.kinds.Pod!.buckets[0]!.length).toBe(BUCKETS);
+    const top = s.kinds.Pod!.buckets;
+    expect(top.length * top[0]!.length * top[0]![0]!.length).toBe(BUCKETS);
   });
 
   it('commits a batch without touching the base state', () => {
@@ -30,7 +31,7 @@ describe('store', () => {
     expect(countObjects(base, 'Pod')).toBe(0);
   });
 
-  it('copies only the path of a write: one second-level array and one bucket', () => {
+  it('copies only the path of a write: one array per trie level and one bucket', () => {
     let s = emptyState();
     const b = new StoreBatch(s);
     for (let i = 0; i < 5000; i++) b.put('Pod', obj('Pod', 'default', `p${i}`));
@@ -40,12 +41,16 @@ describe('store', () => {
     const s2 = b2.commit();
     const before = s.kinds.Pod!.buckets;
     const after = s2.kinds.Pod!.buckets;
-    const changedLevels = after.filter((level, i) => level !== before[i]);
-    expect(changedLevels).toHaveLength(1);
-    const i = after.indexOf(changedLevels[0]!);
-    expect(after[i]!.filter((bucket, j) => bucket !== before[i]![j])).toHaveLength(1);
+    const changed = <T>(a: readonly T[], b: readonly T[]): number[] => a.flatMap((x, i) => (x !== b[i] ? [i] : []));
+    const mids = changed(after, before);
+    expect(mids).toHaveLength(1);
+    const [i] = mids as [number];
+    const leaves = changed(after[i]!, before[i]!);
+    expect(leaves).toHaveLength(1);
+    const [j] = leaves as [number];
+    expect(changed(after[i]![j]!, before[i]![j]!)).toHaveLength(1);
     expect(s2.kinds.Node).toBe(s.kinds.Node);
-    expect(Object.isFrozen(after) && Object.isFrozen(after[i]) && Object.isFrozen(s2)).toBe(true);
+    expect(Object.isFrozen(after) && Object.isFrozen(after[i]) && Object.isFrozen(after[i]![j]) && Object.isFrozen(s2)).toBe(true);
   });
 
   it('lists sorted by namespace then name, and filters by namespace', () => {

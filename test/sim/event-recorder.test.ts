@@ -46,4 +46,37 @@ describe('EventRecorder', () => {
     const last = listObjects(state, 'Event').filter((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === `p${EVENT_CACHE_ENTRIES}`);
     expect(last.map((e) => (e as { count?: number }).count)).toEqual([2]);
   });
+
+  it('evicts the least recently used event, however often the others were repeated', () => {
+    let { state, ctx } = setup();
+    const recorder = new EventRecorder();
+    const step = (fn: (b: StoreBatch) => void) => {
+      const b = new StoreBatch(state);
+      fn(b);
+      state = b.commit();
+    };
+    const countsFor = (name: string) =>
+      listObjects(state, 'Event')
+        .filter((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === name)
+        .map((e) => (e as { count?: number }).count)
+        .sort((a, b) => a! - b!);
+    step((b) => {
+      recorder.record(b, event(0), ctx);
+      recorder.record(b, event(1), ctx);
+    });
+    // Many repeats of p0 make p1 the least recently used of the two.
+    for (let k = 0; k < 200; k++) step((b) => recorder.record(b, event(0), ctx));
+    // Fill the cache to one past its size: exactly one entry (p1's) falls out.
+    step((b) => {
+      for (let i = 2; i <= EVENT_CACHE_ENTRIES; i++) recorder.record(b, event(i), ctx);
+    });
+    step((b) => {
+      recorder.record(b, event(0), ctx);
+      recorder.record(b, event(1), ctx);
+      recorder.record(b, event(EVENT_CACHE_ENTRIES), ctx);
+    });
+    expect(countsFor('p0')).toEqual([202]);
+    expect(countsFor('p1')).toEqual([1, 1]);
+    expect(countsFor(`p${EVENT_CACHE_ENTRIES}`)).toEqual([2]);
+  });
 });

@@ -20,6 +20,7 @@ import {
   validateProtocol,
 } from './endpoints.js';
 import type { Strategy } from './types.js';
+import { ValidMemo } from '../validation/memo.js';
 
 /** Sorted, as upstream's sets.List prints them. */
 const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'] as const;
@@ -67,31 +68,39 @@ function validateEndpoints(raw: unknown, addrType: unknown, path: string): Field
   const endpoints = readObjectArray(raw, path, errs);
   if (Array.isArray(raw) && raw.length > MAX_ENDPOINTS) return [fieldError.tooMany(path, raw.length, MAX_ENDPOINTS)];
   for (const { item: ep, index } of endpoints) {
-    const p = at(path, index);
-    const addrPath = child(p, 'addresses');
-    const addrs = Array.isArray(ep.addresses) ? ep.addresses : [];
-    if (ep.addresses !== undefined && ep.addresses !== null && !Array.isArray(ep.addresses)) {
-      errs.push(fieldError.invalid(addrPath, ep.addresses, 'must be an array'));
-    } else if (addrs.length === 0) {
-      errs.push(fieldError.required(addrPath, 'must contain at least 1 address'));
-    } else if (addrs.length > MAX_ADDRESSES) {
-      errs.push(fieldError.tooMany(addrPath, addrs.length, MAX_ADDRESSES));
-    }
-    addrs.forEach((a, i) => errs.push(...validateAddress(addrType, a, at(addrPath, i))));
-    const nodeName = readString(ep.nodeName, child(p, 'nodeName'), errs);
-    if (nodeName !== undefined) {
-      for (const msg of isDNS1123Subdomain(nodeName)) errs.push(fieldError.invalid(child(p, 'nodeName'), nodeName, msg));
-    }
-    const topoPath = child(p, 'deprecatedTopology');
-    const topo = readStringMap(ep.deprecatedTopology, topoPath, errs);
-    if (topo) {
-      const n = Object.keys(topo).length;
-      if (n > MAX_TOPOLOGY_LABELS) errs.push(fieldError.tooMany(topoPath, n, MAX_TOPOLOGY_LABELS));
-      errs.push(...validateLabels(topo, topoPath));
-    }
-    const hostname = readString(ep.hostname, child(p, 'hostname'), errs);
-    if (hostname !== undefined) errs.push(...validateDNS1123Label(hostname, child(p, 'hostname')));
+    errs.push(...validEndpoints.check(ep, addrType, () => validateEndpoint(ep, addrType, at(path, index))));
   }
+  return errs;
+}
+
+/** The EndpointSlice controller's endpoints are frozen and shared; valid for an address type. */
+const validEndpoints = new ValidMemo<unknown>();
+
+function validateEndpoint(ep: JsonObject, addrType: unknown, p: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const addrPath = child(p, 'addresses');
+  const addrs = Array.isArray(ep.addresses) ? ep.addresses : [];
+  if (ep.addresses !== undefined && ep.addresses !== null && !Array.isArray(ep.addresses)) {
+    errs.push(fieldError.invalid(addrPath, ep.addresses, 'must be an array'));
+  } else if (addrs.length === 0) {
+    errs.push(fieldError.required(addrPath, 'must contain at least 1 address'));
+  } else if (addrs.length > MAX_ADDRESSES) {
+    errs.push(fieldError.tooMany(addrPath, addrs.length, MAX_ADDRESSES));
+  }
+  addrs.forEach((a, i) => errs.push(...validateAddress(addrType, a, at(addrPath, i))));
+  const nodeName = readString(ep.nodeName, child(p, 'nodeName'), errs);
+  if (nodeName !== undefined) {
+    for (const msg of isDNS1123Subdomain(nodeName)) errs.push(fieldError.invalid(child(p, 'nodeName'), nodeName, msg));
+  }
+  const topoPath = child(p, 'deprecatedTopology');
+  const topo = readStringMap(ep.deprecatedTopology, topoPath, errs);
+  if (topo) {
+    const n = Object.keys(topo).length;
+    if (n > MAX_TOPOLOGY_LABELS) errs.push(fieldError.tooMany(topoPath, n, MAX_TOPOLOGY_LABELS));
+    errs.push(...validateLabels(topo, topoPath));
+  }
+  const hostname = readString(ep.hostname, child(p, 'hostname'), errs);
+  if (hostname !== undefined) errs.push(...validateDNS1123Label(hostname, child(p, 'hostname')));
   return errs;
 }
 

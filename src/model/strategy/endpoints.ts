@@ -13,6 +13,7 @@ import type { KubeObject, Endpoints } from '../types.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../validation/names.js';
 import { at, child, isObject, readObjectArray, readString, type JsonObject } from './object-meta.js';
 import type { Strategy } from './types.js';
+import { ValidMemo } from '../validation/memo.js';
 
 /** Sorted, as upstream's sets.List prints them. */
 export const SUPPORTED_PORT_PROTOCOLS = ['SCTP', 'TCP', 'UDP'] as const;
@@ -165,7 +166,14 @@ export function validateAppProtocol(v: unknown, path: string, errs: FieldError[]
 // Endpoints
 // ---------------------------------------------------------------------------------------------
 
+/** The endpoints controller's address objects are frozen and shared by every version it writes. */
+const validAddresses = new ValidMemo();
+
 function validateEndpointAddress(addr: JsonObject, path: string): FieldError[] {
+  return validAddresses.check(addr, true, () => checkEndpointAddress(addr, path));
+}
+
+function checkEndpointAddress(addr: JsonObject, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const ipPath = child(path, 'ip');
   const ipErrs = validateIP(ipPath, addr.ip ?? '');
@@ -192,20 +200,51 @@ function validateEndpointPort(port: JsonObject, requireName: boolean, path: stri
   return errs;
 }
 
+/**
+ * An address list of a subset, read (type errors go to `errs`), or `passed` for a frozen list
+ * that already passed: the endpoints controller shares one frozen list between every Service
+ * selecting the same pods, so such a list is not walked again.
+ */
+interface AddressList {
+  readonly raw: unknown;
+  readonly path: string;
+  readonly items: readonly { item: JsonObject; index: number }[] | 'passed';
+  readonly typeErrors: number;
+}
+
+function readAddressList(raw: unknown, path: string, errs: FieldError[]): AddressList {
+  if (validAddressLists.passed(raw, true)) return { raw, path, items: 'passed', typeErrors: 0 };
+  const before = errs.length;
+  const items = readObjectArray(raw, path, errs);
+  return { raw, path, items, typeErrors: errs.length - before };
+}
+
+function addressCount(list: AddressList): number {
+  return list.items === 'passed' ? (list.raw as unknown[]).length : list.items.length;
+}
+
+/** Each address of a list that has not passed before; remembers the list when all is well. */
+function validateAddressList(list: AddressList, errs: FieldError[]): void {
+  if (list.items === 'passed') return;
+  const before = errs.length;
+  for (const { item, index } of list.items) errs.push(...validateEndpointAddress(item, at(list.path, index)));
+  if (errs.length === before && list.typeErrors === 0) validAddressLists.remember(list.raw, true);
+}
+
+const validAddressLists = new ValidMemo();
+
 /** validateEndpointSubsets. */
 export function validateEndpointSubsets(raw: unknown, path = 'subsets'): FieldError[] {
   const errs: FieldError[] = [];
   for (const { item: ss, index } of readObjectArray(raw, path, errs)) {
     const p = at(path, index);
-    const addrs = readObjectArray(ss.addresses, child(p, 'addresses'), errs);
-    const notReady = readObjectArray(ss.notReadyAddresses, child(p, 'notReadyAddresses'), errs);
-    if (addrs.length === 0 && notReady.length === 0) {
+    const addrs = readAddressList(ss.addresses, child(p, 'addresses'), errs);
+    const notReady = readAddressList(ss.notReadyAddresses, child(p, 'notReadyAddresses'), errs);
+    if (addressCount(addrs) === 0 && addressCount(notReady) === 0) {
       errs.push(fieldError.required(p, 'must specify `addresses` or `notReadyAddresses`'));
     }
-    for (const { item, index: i } of addrs) errs.push(...validateEndpointAddress(item, at(child(p, 'addresses'), i)));
-    for (const { item, index: i } of notReady) {
-      errs.push(...validateEndpointAddress(item, at(child(p, 'notReadyAddresses'), i)));
-    }
+    validateAddressList(addrs, errs);
+    validateAddressList(notReady, errs);
     const ports = readObjectArray(ss.ports, child(p, 'ports'), errs);
     for (const { item, index: i } of ports) {
       errs.push(...validateEndpointPort(item, ports.length > 1, at(child(p, 'ports'), i)));

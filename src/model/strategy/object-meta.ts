@@ -11,6 +11,7 @@
  * @see kubernetes/kubernetes pkg/apis/core/validation/validation.go (ValidateObjectMeta)
  */
 import { fieldError, type FieldError } from '../errors.js';
+import { ValidMemo } from '../validation/memo.js';
 import type { ObjectMeta } from '../types.js';
 import { isDNS1123Label, isQualifiedName } from '../validation/names.js';
 import { validateLabels } from '../validation/labels.js';
@@ -340,15 +341,24 @@ export function validateObjectMeta(
   return errs;
 }
 
-/** Labels, annotations, owner references and finalizers: checked on create and update. */
+/**
+ * Labels, annotations, owner references and finalizers: checked on create and update. An
+ * update that keeps the stored (frozen) maps and lists, as every status write does, does not
+ * check them again.
+ */
 function validateMetaCollections(m: JsonObject, path: string): FieldError[] {
   return [
-    ...validateLabelMap(m.labels, child(path, 'labels')),
-    ...validateAnnotations(m.annotations, child(path, 'annotations')),
-    ...validateOwnerReferences(m.ownerReferences, child(path, 'ownerReferences')),
-    ...validateFinalizers(m.finalizers, child(path, 'finalizers')),
+    ...validCollections.check(m.labels, 'labels', () => validateLabelMap(m.labels, child(path, 'labels'))),
+    ...validCollections.check(m.annotations, 'annotations', () => validateAnnotations(m.annotations, child(path, 'annotations'))),
+    ...validCollections.check(m.ownerReferences, 'ownerReferences', () =>
+      validateOwnerReferences(m.ownerReferences, child(path, 'ownerReferences')),
+    ),
+    ...validCollections.check(m.finalizers, 'finalizers', () => validateFinalizers(m.finalizers, child(path, 'finalizers'))),
   ];
 }
+
+/** Keyed by the field the value was valid as: the same frozen map could sit in two fields. */
+const validCollections = new ValidMemo<string>();
 
 /** ValidateImmutableField: `Invalid value: <new>: field is immutable`. */
 export function validateImmutable(newVal: unknown, oldVal: unknown, path: string): FieldError[] {

@@ -19,6 +19,7 @@ import { parseQuantity, type Quantity } from '../quantity.js';
 import type { LabelSelector, Pod, PodSpec, PodTemplateSpec } from '../types.js';
 import { validateLabelName, validateLabelSelector } from '../validation/labels.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/names.js';
+import { ValidMemo } from '../validation/memo.js';
 import {
   asObject,
   at,
@@ -887,6 +888,13 @@ function validateSchedulingFields(s: JsonObject, path: string, errs: FieldError[
  * A negative terminationGracePeriodSeconds is accepted, as upstream accepts it (with a warning).
  */
 export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldError[] {
+  // A status update carries the stored, frozen spec: checked once, not on every update.
+  return validSpecs.check(spec, true, () => checkPodSpec(spec, path));
+}
+
+const validSpecs = new ValidMemo();
+
+function checkPodSpec(spec: PodSpec | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const s = readObject(spec as unknown, path, errs);
   if (!s) {

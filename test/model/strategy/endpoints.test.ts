@@ -15,6 +15,24 @@ function ep(subsets: any): Endpoints {
 }
 
 describe('endpointsStrategy', () => {
+  it('judges a shared, frozen address list the same on every write that carries it', () => {
+    const good = Object.freeze([Object.freeze({ ip: '10.10.1.1' }), Object.freeze({ ip: '10.10.2.2' })]);
+    const bad = Object.freeze([Object.freeze({ ip: '127.0.0.1' })]);
+    for (let write = 0; write < 2; write++) {
+      expect(endpointsStrategy.validateCreate(ep([{ addresses: good }]))).toEqual([]);
+      expect(endpointsStrategy.validateUpdate(ep([{ notReadyAddresses: good }]), ep([]))).toEqual([]);
+      expect(endpointsStrategy.validateCreate(ep([{ addresses: bad }])).map(formatFieldError)).toEqual([
+        'subsets[0].addresses[0].ip: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)',
+      ]);
+    }
+    // The subset's own rule comes before its addresses' problems, as upstream orders them.
+    expect(endpointsStrategy.validateCreate(ep([{ addresses: 'x', notReadyAddresses: [] }, { addresses: bad }])).map((e) => e.field)).toEqual([
+      'subsets[0].addresses',
+      'subsets[0]',
+      'subsets[1].addresses[0].ip',
+    ]);
+  });
+
   it('defaults port protocols to TCP', () => {
     expect(ep([{ addresses: [{ ip: '10.10.1.1' }], ports: [{ port: 8675 }] }]).subsets?.[0]?.ports?.[0]?.protocol).toBe('TCP');
   });
