@@ -9,10 +9,23 @@
  *
  * Seeded (fast-check seed and cluster seeds); prints one JSON line, then a table.
  */
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { createCluster, KubesimError, InternalError, type Cluster, type ClusterState } from '../src/index.js';
 import { builtinInvariants, checkController, defaultImages, hasFaults, initialModel, operations as operationArbs, recoverAll, type SimCommand, type SimModel, type SimReal } from '../src/testing/index.js';
 import { benchArgs } from './report.js';
+
+/**
+ * The live heap after a full collection: what the runs left reachable.
+ * Peak RSS mostly measures garbage not yet collected (it swings by 2x with the machine's load),
+ * so a leak shows here first: it should not grow with --runs.
+ */
+function liveHeapMiB(): number {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+  return Number((process.memoryUsage().heapUsed / 2 ** 20).toFixed(1));
+}
 
 const args = benchArgs();
 const RUNS = Number(args.get('runs') ?? 20);
@@ -51,6 +64,8 @@ checkController({
 }
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 const cpu = cpuMs(c0);
+// After the checkController runs, before the fixed runner below allocates its sequences.
+const liveHeap = liveHeapMiB();
 
 // ---- fixed: exactly MAX_COMMANDS operations per run ------------------------------------------
 // fc.commands draws sequences of up to maxCommands and most are much shorter (see meanOperations),
@@ -140,6 +155,7 @@ const row = {
   runsPerCpuSec: Number(((RUNS * 1000) / cpu).toFixed(2)),
   meanOperations: Number((operations / RUNS).toFixed(1)),
   peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  liveHeapMiB: liveHeap,
   ...(failure ? { failure } : {}),
   target: (RUNS * 1000) / ms >= 50 ? 'met' : 'missed',
 };

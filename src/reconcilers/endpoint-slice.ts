@@ -202,9 +202,16 @@ interface SharedGroups {
   readonly groups: Map<string, Group>;
 }
 const groupsByPods = new WeakMap<readonly PodObject[], SharedGroups[]>();
+/** Variants (ports × publish) remembered per pod array: Services over one pod set rarely differ more. */
+const MAX_SHARED_VARIANTS = 8;
+/** No pods, no groups: what every selector matching nothing gets (never mutated by callers). */
+const NO_GROUPS: Map<string, Group> = new Map();
 
 function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext): Map<string, Group> {
   const pods = podsForService(svc, ctx);
+  // The empty pod array is one frozen array shared by every cluster: an entry under it would
+  // live as long as the process, so it gets none (it needs none: its groups are always empty).
+  if (pods.length === 0) return NO_GROUPS;
   const nodes = Object.hasOwn(state.kinds, 'Node') ? state.kinds.Node : undefined;
   const portsJson = JSON.stringify(svc.spec?.ports ?? []);
   const publish = svc.spec?.publishNotReadyAddresses === true;
@@ -213,8 +220,11 @@ function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileCo
   if (hit) return hit.groups;
   const { groups, perService } = computeGroups(state, svc, pods);
   if (!perService) {
-    if (!shared) groupsByPods.set(pods, (shared = []));
-    shared.push({ nodes, portsJson, publish, groups });
+    // Entries for an older Node table can never hit again (tables are replaced, not reused):
+    // dropping them keeps a long-lived pod array from holding every Node table it has seen.
+    const live = (shared ?? []).filter((g) => g.nodes === nodes).slice(-(MAX_SHARED_VARIANTS - 1));
+    live.push({ nodes, portsJson, publish, groups });
+    groupsByPods.set(pods, live);
   }
   return groups;
 }

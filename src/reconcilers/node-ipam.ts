@@ -27,7 +27,6 @@
  * @see kubernetes/kubernetes pkg/controller/nodeipam/ipam/range_allocator.go, cidrset/cidr_set.go
  */
 import { BadRequestError } from '../model/errors.js';
-import { copyJson } from '../model/json.js';
 import type { Action, ReconcileResult, Reconciler } from '../model/reconcile.js';
 import { forEachChangedObject, getObject, type ClusterState } from '../model/store.js';
 import { parseIPv4 } from '../model/strategy/endpoints.js';
@@ -175,18 +174,18 @@ function assignPodCIDR(node: NodeObject, cidr: string | undefined): Action {
       },
     };
   }
-  const next = copyJson(node) as NodeObject & KubeObject;
-  next.spec = { ...(next.spec ?? {}), podCIDR: cidr, podCIDRs: [cidr] };
+  // The action is data the write path copies, so it may share the stored node's fields.
+  const next = { ...node, spec: { ...(node.spec ?? {}), podCIDR: cidr, podCIDRs: [cidr] } } as NodeObject & KubeObject;
   return { verb: 'update', object: next };
 }
 
 function assignAddress(node: NodeObject, ip: string | undefined): Action[] {
   if (!ip) return [];
-  const next = copyJson(node) as NodeObject & KubeObject;
-  const status = (next.status ??= {});
-  const others = (status.addresses ?? []).filter((a) => a.type !== 'InternalIP' && a.type !== 'Hostname');
+  const others = (node.status?.addresses ?? []).filter((a) => a.type !== 'InternalIP' && a.type !== 'Hostname');
   const hostname = node.status?.addresses?.find((a) => a.type === 'Hostname')?.address ?? node.metadata.name;
-  status.addresses = [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: hostname }, ...others];
+  const addresses = [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: hostname }, ...others];
+  // Shallow copies: the write path copies the action's object (see assignPodCIDR).
+  const next = { ...node, status: { ...(node.status ?? {}), addresses } } as NodeObject & KubeObject;
   return [{ verb: 'updateStatus', object: next }];
 }
 

@@ -45,7 +45,7 @@
  */
 import { copyJson } from '../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper } from '../model/reconcile.js';
-import { getObject, listObjects, type ClusterState } from '../model/store.js';
+import { getObject, type ClusterState } from '../model/store.js';
 import { formatRFC3339 } from '../model/time.js';
 import type { KubeObject, Lease, Node, Pod, StoredObject, Taint } from '../model/types.js';
 import { epochNowMs, leaseRenewedAtMs, NODE_LEASE_NAMESPACE, parseRFC3339Ms } from './kubelet/node-lease.js';
@@ -129,11 +129,11 @@ function noScheduleTaintingPass(state: ClusterState, name: string, at: string): 
   return [{ verb: 'update', object: withTaints(node, taints) }];
 }
 
+/** Shallow copies of the stored node: the write path copies an action's object before storing it. */
 function withTaints(node: NodeObj, taints: Taint[]): KubeObject {
-  const next = copyJson(node) as NodeObj & KubeObject;
-  next.spec = { ...next.spec, taints: copyJson(taints) };
-  if (taints.length === 0) delete next.spec.taints;
-  return next;
+  const spec: NonNullable<Node['spec']> = { ...node.spec, taints: copyJson(taints) };
+  if (taints.length === 0) delete spec.taints;
+  return { ...node, spec } as NodeObj & KubeObject;
 }
 
 // ---- monitorNodeHealth -------------------------------------------------------------------------
@@ -243,7 +243,9 @@ function monitorPass(state: ClusterState, ctx: ReconcileContext, cfg: Resolved):
   const due = (ms: number) => (nextMs = nextMs === undefined ? ms : Math.min(nextMs, ms));
   const actions: Action[] = [];
   const healths: NodeHealth[] = [];
-  for (const obj of listObjects(state, 'Node')) {
+  // Every Node sorted by name, from the index (an empty selector selects all): the pass runs at
+  // each heartbeat, and listing the store's Node table each time cost more than the pass.
+  for (const obj of ctx.index.select('Node', undefined, {})) {
     const node = obj as NodeObj;
     const ready = readyOf(node);
     if (!ready) continue; // never posted: not judged (see the header)
@@ -317,7 +319,9 @@ function handleDisruption(healths: NodeHealth[], time: PassTime, cfg: Resolved, 
   for (const h of healths) {
     if (h.node.metadata.labels?.[EXCLUDE_DISRUPTION_LABEL] !== undefined) continue;
     const k = zoneKey(h.node);
-    zones.set(k, [...(zones.get(k) ?? []), h]);
+    const members = zones.get(k);
+    if (members) members.push(h);
+    else zones.set(k, [h]);
   }
   const keys = [...zones.keys()].sort();
   const states = new Map(keys.map((k) => [k, zoneState(zones.get(k)!.map((h) => h.current), cfg)]));
@@ -362,9 +366,11 @@ function writeNode(h: NodeHealth): Action[] {
   const out: Action[] = [];
   if (h.newTaints) out.push({ verb: 'update', object: withTaints(h.node, h.newTaints) });
   if (h.newConditions) {
-    const next = copyJson(h.node) as NodeObj & KubeObject;
-    next.status = { ...next.status, conditions: h.newConditions as never };
-    if (h.newTaints) delete (next.metadata as { resourceVersion?: string }).resourceVersion;
+    const next = { ...h.node, status: { ...h.node.status, conditions: h.newConditions as never } } as NodeObj & KubeObject;
+    if (h.newTaints) {
+      const { resourceVersion: _stale, ...metadata } = h.node.metadata;
+      next.metadata = metadata as never;
+    }
     out.push({ verb: 'updateStatus', object: next });
   }
   return out;
@@ -383,12 +389,19 @@ function resolve(cfg: NodeLifecycleConfig): Resolved {
   };
 }
 
+/** healthView per (immutable, stored) Node object: a change's old object was the last one's new. */
+const healthViews = new WeakMap<StoredObject, string>();
+
 /** What a Node change means to the controller: its health, taints, zone or schedulability. */
 function healthView(o: StoredObject | undefined): string {
   if (!o) return '';
+  let view = healthViews.get(o);
+  if (view !== undefined) return view;
   const n = o as NodeObj;
   const conds = conditionsOf(n).map((c) => [c.type, c.status, c.reason, c.lastTransitionTime]);
-  return JSON.stringify([conds, n.spec?.taints ?? [], n.spec?.unschedulable ?? false, zoneKey(o), n.metadata.labels?.[EXCLUDE_DISRUPTION_LABEL] ?? null]);
+  view = JSON.stringify([conds, n.spec?.taints ?? [], n.spec?.unschedulable ?? false, zoneKey(o), n.metadata.labels?.[EXCLUDE_DISRUPTION_LABEL] ?? null]);
+  if (Object.isFrozen(o)) healthViews.set(o, view);
+  return view;
 }
 
 export function nodeLifecycleController(config: NodeLifecycleConfig = {}): Reconciler {

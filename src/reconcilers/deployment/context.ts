@@ -121,17 +121,17 @@ export function finish(ctx: SyncContext): Action[] {
   const actions: Action[] = [];
   const { d, stored } = ctx;
   const metaChanged = !jsonEqual(d.metadata.annotations, stored.metadata.annotations);
+  // Shallow copies of the stored object: the write path copies an action's object before
+  // storing it, so the action may share the stored (frozen) fields it does not change.
   if (metaChanged) {
-    const obj = copyJson(stored) as WorkingDeployment;
-    obj.metadata.annotations = copyJson(d.metadata.annotations);
+    const obj = { ...stored, metadata: { ...stored.metadata, annotations: copyJson(d.metadata.annotations) } };
     actions.push({ verb: 'update', object: obj as never });
   }
   for (const w of ctx.writes) actions.push({ verb: w.verb, object: w.rs as never });
   for (const key of ctx.deletes) actions.push({ verb: 'delete', kind: 'ReplicaSet', key });
   actions.push(...ctx.events);
   if (!jsonEqual(d.status, stored.status)) {
-    const obj = copyJson(stored) as WorkingDeployment;
-    obj.status = d.status;
+    const obj = { ...stored, status: d.status } as WorkingDeployment;
     // After our own metadata update the stored resourceVersion is stale; the two writes are
     // applied back to back, so the status write may go unconditionally.
     if (metaChanged) obj.metadata = { ...obj.metadata, resourceVersion: undefined };

@@ -15,7 +15,7 @@
  * @see kubernetes/kubernetes pkg/kubelet/status/status_manager.go (canBeDeleted, the final delete)
  */
 import { BadRequestError } from '../../model/errors.js';
-import { copyJson, jsonEqual } from '../../model/json.js';
+import { jsonEqual } from '../../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper } from '../../model/reconcile.js';
 import { getObject, objectKey, splitObjectKey, type ClusterState } from '../../model/store.js';
 import { parseRFC3339 } from '../../model/time.js';
@@ -40,13 +40,11 @@ const NONE: ReconcileResult = { actions: [] };
 
 /** node.status.images keeps the largest images first (upstream sorts by size, descending). */
 function withImages(node: NodeObject, pulled: readonly { image: string; sizeBytes: number }[]): KubeObject {
-  const next = copyJson(node) as Node & KubeObject;
-  const status = (next.status ??= {});
-  const images = status.images ?? [];
+  // Shallow copies down to the image list: the write path copies the action's object anyway.
+  const images = [...(node.status?.images ?? [])];
   for (const p of pulled) images.push({ names: [p.image], sizeBytes: p.sizeBytes });
   images.sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0) || ((a.names?.[0] ?? '') < (b.names?.[0] ?? '') ? -1 : 1));
-  status.images = images;
-  return next;
+  return { ...node, status: { ...(node.status ?? {}), images } } as Node & KubeObject;
 }
 
 /**
