@@ -78,7 +78,7 @@ export class CachedNodeInfo implements NodeInfo {
    * ports, labels, affinity): no aggregate changes, and the node is not marked changed.
    */
   replacePod(pi: PodInfo): PodInfo | undefined {
-    const i = this.pods.findIndex((p) => p.key === pi.key);
+    const i = indexOfKey(this.pods, pi.key);
     if (i < 0) return undefined;
     const old = this.pods[i]!;
     this.pods[i] = pi;
@@ -88,7 +88,7 @@ export class CachedNodeInfo implements NodeInfo {
   }
 
   removePod(key: string): PodInfo | undefined {
-    const i = this.pods.findIndex((p) => p.key === key);
+    const i = indexOfKey(this.pods, key);
     if (i < 0) return undefined;
     const [pi] = this.pods.splice(i, 1) as [PodInfo];
     removeByKey(this.podsWithAffinity, key);
@@ -104,13 +104,22 @@ export class CachedNodeInfo implements NodeInfo {
   }
 }
 
+/**
+ * The position of the pod with `key` (keys are unique in a node's lists), searched from the
+ * end: the pod a bind confirms was assumed last, so it is usually the last one.
+ */
+function indexOfKey(list: readonly PodInfo[], key: string): number {
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.key === key) return i;
+  return -1;
+}
+
 function replaceByKey(list: PodInfo[], pi: PodInfo): void {
-  const i = list.findIndex((p) => p.key === pi.key);
+  const i = indexOfKey(list, pi.key);
   if (i >= 0) list[i] = pi;
 }
 
 function removeByKey(list: PodInfo[], key: string): void {
-  const i = list.findIndex((p) => p.key === key);
+  const i = indexOfKey(list, key);
   if (i >= 0) list.splice(i, 1);
 }
 
@@ -249,7 +258,8 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
     if (was !== undefined && was === now && oldPod && newPod && countedAlike(oldPod, newPod, wasAssumed)) {
       // A status update, or the bind confirming what was assumed: the node's sums stay.
       const info = this.infos.get(was);
-      const old = info?.pods.find((p) => p.key === key);
+      const i = info === undefined ? -1 : indexOfKey(info.pods, key);
+      const old = i < 0 ? undefined : info!.pods[i];
       if (info && old) {
         // A literal, not a spread: spread copies each get a hidden class of their own in V8.
         const pi: PodInfo = { pod: newPod, key: old.key, requests: old.requests, nonZeroRequests: old.nonZeroRequests, hostPorts: old.hostPorts };

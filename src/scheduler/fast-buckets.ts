@@ -21,7 +21,7 @@
  * plain cycle reproduces the diagnosis).
  */
 import { fastHintOf } from './fast-hints.js';
-import { allocationScores, ERROR, FAIL, fitsOnRow, groupVerdict, type FilterSteps, type Plan } from './fast-plan.js';
+import { allocationScores, ERROR, FAIL, fitsOnRow, groupVerdict, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { markSpecialRows } from './fast-spread.js';
 import { memoFor, type Scratch } from './fast-scratch.js';
 import { MAX_NODE_SCORE, MIN_NODE_SCORE, type CycleState, type NodeInfo } from './framework.js';
@@ -34,13 +34,12 @@ import { invalidScoreError, type CycleResult, type ScheduleOptions } from './sch
 export const ROWS = Symbol('rows');
 
 /** Filter per bucket into s.bucketPass; the number of feasible nodes, or -1 on a plugin Error. */
-function filterBuckets(t: NodeTable, s: Scratch, steps: FilterSteps, cycle: CycleState, o: ScheduleOptions): number {
+function filterBuckets(plan: Plan, t: NodeTable, s: Scratch, steps: FilterSteps, cycle: CycleState, o: ScheduleOptions): number {
   const b = t.buckets;
   const live = b.live;
   const firstRow = b.firstRow;
   const rowCount = b.rowCount;
-  const verdict = s.verdict;
-  verdict.fill(0, 0, t.groupCount);
+  const verdict = verdictsFor(plan, steps, t, s, s.verdict);
   const pass = s.bucketPass;
   const { group, fit } = steps;
   let total = 0;
@@ -63,7 +62,7 @@ export function bucketCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, 
   const n = t.size;
   s.ensureBuckets(t.buckets.capacity);
   s.startCycle();
-  const total = filterBuckets(t, s, steps, cycle, o);
+  const total = filterBuckets(plan, t, s, steps, cycle, o);
   if (total <= 0) return undefined;
   const start = o.scan.nextStartNodeIndex;
   o.scan.nextStartNodeIndex = (start + n) % n;

@@ -37,7 +37,7 @@
  * hostnames node by node.
  */
 import { fastHintOf } from './fast-hints.js';
-import { ERROR, FAIL, groupVerdict, type FilterSteps, type Plan } from './fast-plan.js';
+import { ERROR, FAIL, groupVerdict, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { markSpecialRows } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
 import { viewFor, type AllocTerm, type ResourceView } from './fast-view.js';
@@ -55,7 +55,7 @@ const MAX_ALLOC_WEIGHT = 100;
 /** The plan's cpu/memory allocation scorers, or null when the class cycle cannot model its Score. */
 const termsOf = new WeakMap<Plan, readonly AllocTerm[] | null>();
 
-function allocTerms(plan: Plan): readonly AllocTerm[] | null {
+export function allocTerms(plan: Plan): readonly AllocTerm[] | null {
   let terms = termsOf.get(plan);
   if (terms !== undefined) return terms;
   const out: AllocTerm[] = [];
@@ -94,7 +94,7 @@ export function classCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, c
   const view = viewFor(t, terms, steps.fit, o.pod);
   if (view.invalidRows > 0) return DECLINE;
   const n = t.size;
-  const total = filterClasses(t, s, view, steps, cycle, o.pod);
+  const total = filterClasses(plan, t, s, view, steps, cycle, o.pod);
   if (total <= 0) return undefined;
   const base = { evaluatedNodes: n, feasibleNodes: total, cycle };
   if (total === 1) {
@@ -122,11 +122,10 @@ export function classCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, c
 }
 
 /** Group verdicts per live class into s.bucketPass (1: passes with fitting rows); the feasible count, -1 on Error. */
-function filterClasses(t: NodeTable, s: Scratch, view: ResourceView, steps: FilterSteps, cycle: CycleState, pod: Pod): number {
+function filterClasses(plan: Plan, t: NodeTable, s: Scratch, view: ResourceView, steps: FilterSteps, cycle: CycleState, pod: Pod): number {
   const cl = t.classes;
   s.ensureBuckets(cl.capacity);
-  const verdict = s.verdict;
-  verdict.fill(0, 0, t.groupCount);
+  const verdict = verdictsFor(plan, steps, t, s, s.verdict);
   const pass = s.bucketPass;
   let total = 0;
   for (let x = 0; x < cl.live.length; x++) {

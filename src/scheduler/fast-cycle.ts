@@ -9,7 +9,8 @@
  *   (fast-buckets.ts) filters and scores once per bucket of nodes in the same state.
  * - Otherwise Filter walks the node table (node-table.ts) in the same round-robin order from
  *   nextStartNodeIndex and stops at the same numFeasibleNodesToFind. Group-level plugins
- *   (NodeUnschedulable, TaintToleration, NodeAffinity) are asked once per node group,
+ *   (NodeUnschedulable, TaintToleration, NodeAffinity) are asked once per node group and
+ *   pod key (fast-plan.ts verdictsFor: pods of one ReplicaSet reuse the verdicts),
  *   NodeResourcesFit is checked on typed arrays, the rest (NodePorts, PodTopologySpread,
  *   InterPodAffinity: lookups after their PreFilter) are called per node.
  * - PreScore: PodTopologySpread gets the feasible nodes as label sets, one per node group.
@@ -29,9 +30,9 @@
 import { fastHintOf } from './fast-hints.js';
 import { bucketCycle, ROWS } from './fast-buckets.js';
 import { classCycle, DECLINE } from './fast-classes.js';
-import { ERROR, FAIL, filterSteps, fitsOnRow, groupVerdict, planFor, type FilterSteps } from './fast-plan.js';
+import { ERROR, FAIL, filterSteps, fitsOnRow, groupVerdict, planFor, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { scoreFeasible } from './fast-score.js';
-import { CycleState } from './framework.js';
+import { CycleState, type NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import {
   numFeasibleNodesToFind,
@@ -49,11 +50,10 @@ const BAIL = -1;
  * Fills s.feasible with the feasible rows in scan order (s.feasibleCount) and returns how many
  * nodes were looked at; BAIL when a plugin answered Error (the plain cycle then reproduces it).
  */
-function findFeasible(t: NodeTable, s: Scratch, steps: FilterSteps, cycle: CycleState, pod: Pod, start: number, want: number): number {
+function findFeasible(plan: Plan, t: NodeTable, s: Scratch, steps: FilterSteps, cycle: CycleState, pod: Pod, start: number, want: number): number {
   const n = t.size;
   const infos = t.infos;
-  const verdict = s.verdict;
-  verdict.fill(0, 0, t.groupCount);
+  const verdict = verdictsFor(plan, steps, t, s, s.verdict);
   const out = s.feasible;
   const { group, perNode, fit } = steps;
   let count = 0;
@@ -114,7 +114,7 @@ export function fastSchedulePod(o: ScheduleOptions, table: NodeTable, _position?
     preScored = true;
   } else {
     const startIndex = o.scan.nextStartNodeIndex;
-    processed = findFeasible(table, s, steps, cycle, pod, startIndex % n, want);
+    processed = findFeasible(plan, table, s, steps, cycle, pod, startIndex % n, want);
     if (processed === BAIL || s.feasibleCount === 0) return undefined;
     o.scan.nextStartNodeIndex = (startIndex + processed) % n;
   }
@@ -127,7 +127,7 @@ export function fastSchedulePod(o: ScheduleOptions, table: NodeTable, _position?
   else {
     const preScoreError = preScored ? undefined : runPreScoreFast(o, cycle, table, s);
     if (preScoreError !== undefined) return { nodeName: null, ...base, error: preScoreError };
-    const error = scoreFeasible(plan, table, s, cycle, pod);
+    const error = scoreFeasible(plan, table, s, cycle, pod, steps.fit);
     if (error !== undefined) return { nodeName: null, ...base, error };
   }
   return { nodeName: table.infos[selectRow(s, feasible, totals, k, o.rng)]!.name, ...base };
@@ -138,21 +138,29 @@ export function fastSchedulePod(o: ScheduleOptions, table: NodeTable, _position?
  * per node-table group), the others the NodeInfo list. Skip marks the plugin's Score skipped.
  */
 function runPreScoreFast(o: ScheduleOptions, cycle: CycleState, t: NodeTable, s: Scratch): string | undefined {
-  const k = s.feasibleCount;
-  const feasible = s.feasible;
-  const nodes = s.nodes;
-  nodes.length = 0;
-  for (let i = 0; i < k; i++) nodes.push(t.infos[feasible[i]!]!);
   let sets: FilteredLabelSets | undefined;
+  let all: NodeInfo[] | undefined;
+  let one: NodeInfo[] | undefined;
   for (const pl of o.profile.preScore) {
-    const spread = fastHintOf(pl)?.topologySpread;
+    const hint = fastHintOf(pl);
+    const spread = hint?.topologySpread;
     let st;
     if (spread !== undefined) st = spread.preScoreLabelSets(cycle, o.pod, (sets ??= groupLabelSets(t, s)), o.snapshot);
-    else st = pl.preScore(cycle, o.pod, nodes, o.snapshot);
+    // A plugin that reads the list only for emptiness gets one feasible node, not all of them.
+    else if (hint?.preScoreNodesUnread === true) st = pl.preScore(cycle, o.pod, (one ??= [t.infos[s.feasible[0]!]!]), o.snapshot);
+    else st = pl.preScore(cycle, o.pod, (all ??= feasibleInfos(t, s)), o.snapshot);
     if (st.code === 'Skip') cycle.skipScorePlugins.add(pl.name);
     else if (st.code !== 'Success') return `${pl.name}: ${st.reasons.join(', ')}`;
   }
   return undefined;
+}
+
+/** The feasible rows' NodeInfos in scan order (the scratch list, refilled). */
+function feasibleInfos(t: NodeTable, s: Scratch): NodeInfo[] {
+  const nodes = s.nodes;
+  nodes.length = 0;
+  for (let i = 0; i < s.feasibleCount; i++) nodes.push(t.infos[s.feasible[i]!]!);
+  return nodes;
 }
 
 /** The feasible rows as label sets: one per group (labels but the hostname value agree). */

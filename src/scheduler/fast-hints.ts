@@ -8,6 +8,10 @@
  * - `groupLevel`: Filter and Score read the node only through its labels other than
  *   kubernetes.io/hostname, its taints and spec.unschedulable (the node table's "group"),
  *   unless `nodeSpecific(pod)` says this pod's terms read the node's name or hostname label.
+ *   With `podKey`, Filter also reads the pod only through what that string encodes: two pods
+ *   with the same key get the same Filter verdict on a group (fast-plan.ts then keeps the
+ *   verdicts per key across cycles). With `scorePodKey`, the same for Score's raw value (after
+ *   the plugin's own PreScore for that pod).
  * - `alwaysPasses`: Filter returns Success on every node (the volume plugins, no volumes).
  * - `nodeName`: Filter is NodeName's: Success everywhere for a pod without spec.nodeName.
  * - `fit`: Filter is NodeResourcesFit's fitsRequest (pods, cpu, memory, ephemeral-storage,
@@ -26,7 +30,11 @@ import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js
 import type { ResourceAllocationScorer } from './plugins/node-resources/resource-allocation.js';
 
 export interface FastHint {
-  readonly groupLevel?: { readonly nodeSpecific: (pod: Pod) => boolean };
+  readonly groupLevel?: {
+    readonly nodeSpecific: (pod: Pod) => boolean;
+    readonly podKey?: (pod: Pod) => string;
+    readonly scorePodKey?: (pod: Pod) => string;
+  };
   readonly alwaysPasses?: true;
   readonly nodeName?: true;
   readonly fit?: true;
@@ -53,3 +61,28 @@ export function fastHintOf(plugin: Plugin): FastHint | undefined {
 
 /** For plugins whose Filter/Score depend on the group alone, whatever the pod. */
 export const ALWAYS_GROUP_LEVEL: FastHint = Object.freeze({ groupLevel: Object.freeze({ nodeSpecific: () => false }) });
+
+let lastTolerations: readonly unknown[] | undefined;
+let lastTolerationsKey = '';
+
+/**
+ * The pod's tolerations as a verdict key (JSON: equal strings, equal tolerations). A cycle
+ * asks for the same pod's key for Filter and for Score: the last frozen list's key is kept
+ * (stored objects are deep-frozen, so the same list means the same key).
+ */
+export function tolerationsKey(pod: Pod): string {
+  const t = pod.spec?.tolerations;
+  if (t == null || t.length === 0) return '';
+  if (t === lastTolerations) return lastTolerationsKey;
+  const key = JSON.stringify(t);
+  if (Object.isFrozen(t) && t.every((x) => Object.isFrozen(x))) {
+    lastTolerations = t;
+    lastTolerationsKey = key;
+  }
+  return key;
+}
+
+/** ALWAYS_GROUP_LEVEL for plugins whose Filter reads the pod only through its tolerations. */
+export const TOLERATIONS_GROUP_LEVEL: FastHint = Object.freeze({
+  groupLevel: Object.freeze({ nodeSpecific: () => false, podKey: tolerationsKey, scorePodKey: tolerationsKey }),
+});

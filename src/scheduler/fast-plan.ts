@@ -44,6 +44,11 @@ export function planFor(profile: Profile): Plan | null {
 /** What Filter checks for one pod, split by how it is evaluated. */
 export interface FilterSteps {
   readonly group: readonly FilterPlugin[];
+  /**
+   * The group filters' verdicts depend on the pod only through this key (each group plugin's
+   * podKey, tagged with its place in the plan), or null when one of them has no podKey.
+   */
+  readonly verdictKey: string | null;
   readonly perNode: readonly FilterPlugin[];
   /** NodeResourcesFit on the table, or null when the pod asks for scalar resources (then perNode). */
   readonly fit: { readonly cpu: number; readonly mem: number; readonly eph: number; readonly empty: boolean } | null;
@@ -53,9 +58,25 @@ export function filterSteps(plan: Plan, cycle: CycleState, pod: Pod): FilterStep
   const group: FilterPlugin[] = [];
   const perNode: FilterPlugin[] = [];
   let fit: FilterSteps['fit'] = null;
-  for (const { plugin, hint } of plan.filter) {
+  let verdictKey: string | null = '';
+  let lastKeyFn: ((pod: Pod) => string) | undefined;
+  let lastKey = '';
+  for (let i = 0; i < plan.filter.length; i++) {
+    const { plugin, hint } = plan.filter[i]!;
     if (cycle.skipFilterPlugins.has(plugin.name) || hint.alwaysPasses || hint.nodeName) continue;
-    if (hint.groupLevel && !hint.groupLevel.nodeSpecific(pod)) group.push(plugin);
+    if (hint.groupLevel && !hint.groupLevel.nodeSpecific(pod)) {
+      group.push(plugin);
+      const podKey = hint.groupLevel.podKey;
+      if (verdictKey === null || podKey === undefined) verdictKey = null;
+      else {
+        // NodeUnschedulable and TaintToleration share one key function: compute it once.
+        if (podKey !== lastKeyFn) {
+          lastKeyFn = podKey;
+          lastKey = podKey(pod);
+        }
+        verdictKey = `${verdictKey}${i}\u0001${lastKey}\u0000`;
+      }
+    }
     else if (hint.fit) {
       const r = podInfoFor(pod).requests;
       const scalars = Object.keys(r.scalar);
@@ -63,7 +84,45 @@ export function filterSteps(plan: Plan, cycle: CycleState, pod: Pod): FilterStep
       else fit = { cpu: r.milliCpu, mem: r.memory, eph: r.ephemeralStorage, empty: r.milliCpu === 0 && r.memory === 0 && r.ephemeralStorage === 0 && scalars.length === 0 };
     } else perNode.push(plugin);
   }
-  return { group, perNode, fit };
+  return { group, verdictKey, perNode, fit };
+}
+
+/** Past this many keys per plan and table, the kept verdicts start over (a bound, not a tuning). */
+const VERDICT_KEYS_MAX = 4096;
+const keptVerdicts = new WeakMap<object, WeakMap<Plan, Map<string, Int8Array>>>();
+
+/**
+ * The per-group verdict array for this cycle's groupVerdict calls. With a verdictKey, the
+ * array kept for that key on this table (`owner`: the table's scratch), so groups already
+ * asked for an earlier pod of the same key are not asked again: group ids are interned for
+ * the table's lifetime, and by the podKey promise (fast-hints.ts) the verdict is a function
+ * of the group and the key. Error is never stored, so it is asked again. Without a key, the
+ * scratch array cleared.
+ */
+export function verdictsFor(plan: Plan, steps: FilterSteps, t: NodeTable, owner: object, scratch: Int8Array): Int8Array {
+  const groups = t.groupCount;
+  const key = steps.verdictKey;
+  if (key === null) {
+    scratch.fill(0, 0, groups);
+    return scratch;
+  }
+  let perPlan = keptVerdicts.get(owner);
+  if (perPlan === undefined) keptVerdicts.set(owner, (perPlan = new WeakMap()));
+  let byKey = perPlan.get(plan);
+  if (byKey === undefined) perPlan.set(plan, (byKey = new Map()));
+  let v = byKey.get(key);
+  if (v === undefined) {
+    if (byKey.size >= VERDICT_KEYS_MAX) byKey.clear();
+    v = new Int8Array(Math.max(groups * 2, 16));
+    byKey.set(key, v);
+  } else if (v.length < groups) {
+    // New groups since: keep what is known, the new ids start unasked.
+    const grown = new Int8Array(groups * 2);
+    grown.set(v);
+    v = grown;
+    byKey.set(key, v);
+  }
+  return v;
 }
 
 /** A node group's verdict on the group-level filters: PASS, FAIL, or ERROR (a plugin Error). */

@@ -282,7 +282,20 @@ export function nodeAffinity(args: NodeAffinityArgs = {}): NodeAffinityPlugin {
   return registerFastHint(
     { name: 'NodeAffinity', preFilter, filter, preScore, score, normalizeScore } satisfies NodeAffinityPlugin,
     {
-      groupLevel: { nodeSpecific: (pod: Pod) => addedSpecific || readsNodeIdentity(pod.spec?.affinity?.nodeAffinity, pod.spec?.nodeSelector) },
+      groupLevel: {
+        nodeSpecific: (pod: Pod) => addedSpecific || readsNodeIdentity(pod.spec?.affinity?.nodeAffinity, pod.spec?.nodeSelector),
+        // Filter reads the pod through requiredNodeAffinity: nodeSelector and the required terms.
+        podKey: (pod: Pod) => {
+          const sel = pod.spec?.nodeSelector;
+          const req = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+          return sel == null && req == null ? '' : JSON.stringify([sel ?? null, req ?? null]);
+        },
+        // Score reads the pod through its preferred terms (addedPreferred is the instance's).
+        scorePodKey: (pod: Pod) => {
+          const pref = pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
+          return pref == null ? '' : JSON.stringify(pref);
+        },
+      },
       preScoreNodesUnread: true,
     },
   );

@@ -7,7 +7,7 @@
  */
 import type { Pod, Taint } from '../../model/types.js';
 import { status, SUCCESS, type CycleState, type FilterPlugin, type NodeInfo, type Status } from '../framework.js';
-import { ALWAYS_GROUP_LEVEL, registerFastHint } from '../fast-hints.js';
+import { registerFastHint, TOLERATIONS_GROUP_LEVEL } from '../fast-hints.js';
 import { tolerationsTolerateTaint } from './taint-toleration.js';
 
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
@@ -20,4 +20,4 @@ function filter(_cycle: CycleState, pod: Pod, node: NodeInfo): Status {
   return status('UnschedulableAndUnresolvable', ERR_REASON_UNSCHEDULABLE);
 }
 
-export const nodeUnschedulable = registerFastHint({ name: 'NodeUnschedulable', filter } satisfies FilterPlugin, ALWAYS_GROUP_LEVEL);
+export const nodeUnschedulable = registerFastHint({ name: 'NodeUnschedulable', filter } satisfies FilterPlugin, TOLERATIONS_GROUP_LEVEL);

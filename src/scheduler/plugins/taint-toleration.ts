@@ -19,7 +19,7 @@ import {
   type ScorePlugin,
   type Status,
 } from '../framework.js';
-import { ALWAYS_GROUP_LEVEL, registerFastHint } from '../fast-hints.js';
+import { registerFastHint, TOLERATIONS_GROUP_LEVEL } from '../fast-hints.js';
 
 /** upstream Toleration.ToleratesTaint: effect and key match when set; Equal compares values. */
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {
@@ -112,5 +112,5 @@ function normalizeScore(_cycle: CycleState, _pod: Pod, scores: NodeScore[]): voi
 
 export const taintToleration = registerFastHint(
   { name: 'TaintToleration', filter, preScore, score, normalizeScore } satisfies FilterPlugin & PreScorePlugin & ScorePlugin,
-  { ...ALWAYS_GROUP_LEVEL, preScoreNodesUnread: true },
+  { ...TOLERATIONS_GROUP_LEVEL, preScoreNodesUnread: true },
 );
