@@ -21,7 +21,7 @@
 import { calculatePodResourceRequestList, type ResourceAllocationScorer } from './plugins/node-resources/resource-allocation.js';
 import { fuseAlloc, fusedScore, type FusedAlloc } from './fast-alloc.js';
 import { MAX_NODE_SCORE, MIN_NODE_SCORE } from './framework.js';
-import type { FilterSteps } from './fast-plan.js';
+import { fitsOnRow, type FilterSteps } from './fast-plan.js';
 import type { NodeTable } from './node-table.js';
 import { podInfoFor } from './node-info.js';
 import type { Pod } from '../model/types.js';
@@ -167,14 +167,7 @@ export class ResourceView {
   }
 
   private fitsRow(t: NodeTable, j: number): boolean {
-    const fit = this.fit;
-    if (fit === null) return true;
-    if (t.podCount[j]! + 1 > t.allocPods[j]!) return false;
-    if (fit.empty) return true;
-    if (fit.cpu > 0 && fit.cpu > t.allocCpu[j]! - t.reqCpu[j]!) return false;
-    if (fit.mem > 0 && fit.mem > t.allocMem[j]! - t.reqMem[j]!) return false;
-    if (fit.eph > 0 && fit.eph > t.allocEph[j]! - t.reqEph[j]!) return false;
-    return true;
+    return this.fit === null || fitsOnRow(t, this.fit, j);
   }
 
   /** Σ weight × score for `row` (as fast-plan.ts allocationScores computes each), -1 if out of range. */
