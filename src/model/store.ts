@@ -3,8 +3,9 @@
  * name, plus the global resourceVersion counter.
  *
  * Layout: each kind's table is a three-level hash trie over 65,536 buckets (16 × 64 × 64),
- * each bucket a small flat array `[key0, object0, key1, object1, ...]` keyed by
- * `namespace/name`, in insertion order. A write copies one array per level and one bucket
+ * each bucket a small flat array of objects, found by `namespace/name` (hashed; compared
+ * against each object's own metadata, so no key string is kept per object: ~70 bytes per
+ * Event), in insertion order. A write copies one array per level and one bucket
  * (144 pointers and a few entries), never the whole kind, so the cost of a step follows what
  * it changed rather than how many objects exist (150k pods is a normal size; buckets stay a
  * few entries, where a linear scan and a copy are cheap). Three levels rather than two of 256:
@@ -29,8 +30,8 @@ import type { StoredObject } from './types.js';
 /** Buckets per kind: 16 × 64 × 64, the trie's fan-outs top first (a 16-bit key hash). */
 export const BUCKETS = 16 * 64 * 64;
 
-/** Alternating storage keys and objects: `[key0, object0, key1, object1, ...]`. */
-export type Bucket = readonly (string | StoredObject)[];
+/** The objects whose `namespace/name` hashes to one bucket, in the order first written. */
+export type Bucket = readonly StoredObject[];
 
 /** The trie's second and third levels. */
 export type LeafLevel = readonly Bucket[];
@@ -69,14 +70,29 @@ export function splitObjectKey(key: string): { namespace: string | undefined; na
   return i < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
-/** FNV-1a, 32 bits, folded to 16: cheap, stable across runs and platforms. */
-function bucketOf(skey: string): number {
+/**
+ * FNV-1a, 32 bits, folded to 16, of the storage key `namespace/name` (namespace '' when
+ * cluster-scoped), hashed in two parts so that no key string is built: cheap, stable across
+ * runs and platforms.
+ */
+function bucketOf(namespace: string, name: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < skey.length; i++) {
-    h ^= skey.charCodeAt(i);
+  for (let i = 0; i < namespace.length; i++) {
+    h ^= namespace.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= 47; // '/'
+  h = Math.imul(h, 0x01000193);
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
   return ((h >>> 16) ^ h) & (BUCKETS - 1);
+}
+
+/** Whether `o` is stored under (namespace, name); namespace '' for cluster-scoped. */
+function isAt(o: StoredObject, namespace: string, name: string): boolean {
+  return o.metadata.name === name && (o.metadata.namespace ?? '') === namespace;
 }
 
 // Empty tables share one frozen empty level and bucket, so a new cluster allocates nothing
@@ -104,15 +120,15 @@ function forEachBucket(t: KindTable, fn: (bucket: Bucket) => void): void {
   }
 }
 
-/** The object stored under `skey` in a bucket, if any. */
-function lookup(bucket: Bucket, skey: string): StoredObject | undefined {
-  for (let i = 0; i < bucket.length; i += 2) if (bucket[i] === skey) return bucket[i + 1] as StoredObject;
+/** The object stored under (namespace, name) in a bucket, if any. */
+function lookup(bucket: Bucket, namespace: string, name: string): StoredObject | undefined {
+  for (let i = 0; i < bucket.length; i++) if (isAt(bucket[i]!, namespace, name)) return bucket[i];
   return undefined;
 }
 
-/** Index of `skey` in a bucket, or -1. */
-function indexIn(bucket: Bucket, skey: string): number {
-  for (let i = 0; i < bucket.length; i += 2) if (bucket[i] === skey) return i;
+/** Index of the object stored under (namespace, name) in a bucket, or -1. */
+function indexIn(bucket: Bucket, namespace: string, name: string): number {
+  for (let i = 0; i < bucket.length; i++) if (isAt(bucket[i]!, namespace, name)) return i;
   return -1;
 }
 
@@ -148,12 +164,12 @@ export function getObject(
   namespace: string | undefined,
   name: string,
 ): StoredObject | undefined {
-  return getByKey(state, kind, storageKey(namespace, name));
+  return getAt(state, kind, namespace ?? '', name);
 }
 
-function getByKey(state: ClusterState, kind: string, skey: string): StoredObject | undefined {
+function getAt(state: ClusterState, kind: string, namespace: string, name: string): StoredObject | undefined {
   const t = table(state, kind);
-  return t ? lookup(bucketAt(t, bucketOf(skey)), skey) : undefined;
+  return t ? lookup(bucketAt(t, bucketOf(namespace, name)), namespace, name) : undefined;
 }
 
 export function countObjects(state: ClusterState, kind: string): number {
@@ -170,9 +186,9 @@ export function listObjects(state: ClusterState, kind: string, namespace?: strin
   const prefix = namespace === undefined ? undefined : `${namespace}/`;
   const keyed: [string, StoredObject][] = [];
   forEachBucket(t, (bucket) => {
-    for (let i = 0; i < bucket.length; i += 2) {
-      const skey = bucket[i] as string;
-      if (prefix === undefined || skey.startsWith(prefix)) keyed.push([skey, bucket[i + 1] as StoredObject]);
+    for (const o of bucket) {
+      const skey = storageKey(o.metadata.namespace, o.metadata.name);
+      if (prefix === undefined || skey.startsWith(prefix)) keyed.push([skey, o]);
     }
   });
   keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -186,7 +202,7 @@ export function forEachObject(state: ClusterState, kind: string, fn: (obj: Store
   // Skipping shared empty parts by identity keeps a scan of a small kind cheap (a walk over
   // each of 65,536 buckets is what made registering thousands of nodes quadratic-slow).
   forEachBucket(t, (bucket) => {
-    for (let i = 1; i < bucket.length; i += 2) fn(bucket[i] as StoredObject);
+    for (const o of bucket) fn(o);
   });
 }
 
@@ -224,12 +240,11 @@ export function forEachChangedObject(
 }
 
 function diffBucket(ba: Bucket, bb: Bucket, fn: (before: StoredObject | undefined, after: StoredObject | undefined) => void): void {
-  for (let i = 0; i < ba.length; i += 2) {
-    const before = ba[i + 1] as StoredObject;
-    const after = lookup(bb, ba[i] as string);
+  for (const before of ba) {
+    const after = lookup(bb, before.metadata.namespace ?? '', before.metadata.name);
     if (before !== after) fn(before, after);
   }
-  for (let i = 0; i < bb.length; i += 2) if (indexIn(ba, bb[i] as string) < 0) fn(undefined, bb[i + 1] as StoredObject);
+  for (const after of bb) if (indexIn(ba, after.metadata.namespace ?? '', after.metadata.name) < 0) fn(undefined, after);
 }
 
 /** One committed write: `oldObject` absent on create, `object` absent on delete. */
@@ -253,10 +268,10 @@ export class StoreBatch {
   }
 
   get(kind: string, namespace: string | undefined, name: string): StoredObject | undefined {
-    const skey = storageKey(namespace, name);
-    const written = this.overlay.get(kind)?.get(skey);
+    // The key string is built only when this batch has written the kind (most reads: never).
+    const written = this.overlay.get(kind)?.get(storageKey(namespace, name));
     if (written !== undefined) return written ?? undefined;
-    return getByKey(this.base, kind, skey);
+    return getAt(this.base, kind, namespace ?? '', name);
   }
 
   /** Issues the next global resourceVersion (as etcd's revision, shared by all kinds). */
@@ -333,7 +348,12 @@ function applyWrites(t: KindTable, writes: ReadonlyMap<string, StoredObject | nu
   const copied: object[] = [];
   let count = t.count;
   for (const [skey, value] of writes) {
-    const h = bucketOf(skey);
+    // The overlay's key is `namespace/name`; namespaces never hold a '/' (names of internal
+    // records such as '10.244.3.0/24' may, hence the first one).
+    const slash = skey.indexOf('/');
+    const namespace = skey.slice(0, slash);
+    const name = skey.slice(slash + 1);
+    const h = bucketOf(namespace, name);
     const i1 = h >>> 12;
     const i2 = (h >>> 6) & 63;
     const i3 = h & 63;
@@ -349,19 +369,19 @@ function applyWrites(t: KindTable, writes: ReadonlyMap<string, StoredObject | nu
       mid[i2] = leaf = Array.from(leaf0);
       copied.push(leaf);
     }
-    let bucket = leaf[i3] as (string | StoredObject)[];
+    let bucket = leaf[i3] as StoredObject[];
     // Replacing keeps an entry's place, removing closes the gap, adding appends: the order
     // of a bucket is the order its keys were first written, as object keys would be.
-    const at = indexIn(bucket, skey);
+    const at = indexIn(bucket, namespace, name);
     if (value === null) {
       if (at < 0) continue;
-      bucket = resized(bucket, at, undefined, undefined);
+      bucket = resized(bucket, at, undefined);
       count -= 1;
     } else if (at >= 0) {
       if (bucket === leaf0[i3]) bucket = Array.from(bucket);
-      bucket[at + 1] = value;
+      bucket[at] = value;
     } else {
-      bucket = resized(bucket, -1, skey, value);
+      bucket = resized(bucket, -1, value);
       count += 1;
     }
     leaf[i3] = bucket;
@@ -372,26 +392,14 @@ function applyWrites(t: KindTable, writes: ReadonlyMap<string, StoredObject | nu
 }
 
 /**
- * A copy of `bucket` without the entry at `drop` (-1: none), plus (`skey`, `value`) at the end
- * when given. Built at its exact size: a push would leave ~16 spare slots in each of a large
+ * A copy of `bucket` without the entry at `drop` (-1: none), plus `value` at the end when
+ * given. Built at its exact size: a push would leave ~16 spare slots in each of a large
  * kind's 65,536 buckets, and concat/slice on frozen arrays take V8's slow path.
  */
-function resized(
-  bucket: Bucket,
-  drop: number,
-  skey: string | undefined,
-  value: StoredObject | undefined,
-): (string | StoredObject)[] {
-  const out = new Array<string | StoredObject>(bucket.length + (drop >= 0 ? -2 : 0) + (skey !== undefined ? 2 : 0));
+function resized(bucket: Bucket, drop: number, value: StoredObject | undefined): StoredObject[] {
+  const out = new Array<StoredObject>(bucket.length + (drop >= 0 ? -1 : 0) + (value !== undefined ? 1 : 0));
   let k = 0;
-  for (let i = 0; i < bucket.length; i += 2) {
-    if (i === drop) continue;
-    out[k++] = bucket[i]!;
-    out[k++] = bucket[i + 1]!;
-  }
-  if (skey !== undefined) {
-    out[k++] = skey;
-    out[k] = value!;
-  }
+  for (let i = 0; i < bucket.length; i++) if (i !== drop) out[k++] = bucket[i]!;
+  if (value !== undefined) out[k] = value;
   return out;
 }

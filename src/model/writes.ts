@@ -24,6 +24,7 @@ import {
   type NetworkAllocator,
 } from './admission/service-allocation.js';
 import { copyFields, copyJson, deepFreeze, jsonEqual } from './json.js';
+import { freezeInterned } from './intern.js';
 import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.js';
 import type { StoreBatch } from './store.js';
 import { strategyFor } from './strategy/index.js';
@@ -164,7 +165,7 @@ export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteCon
   meta.uid = ctx.ids.uuid();
   meta.resourceVersion = batch.nextResourceVersion();
   if (GENERATION_KINDS.has(info.kind)) meta.generation = 1;
-  const stored = deepFreeze(obj) as StoredObject;
+  const stored = freezeInterned(obj) as StoredObject;
   batch.replace(info.kind, stored, undefined);
   return stored;
 }
@@ -248,7 +249,7 @@ export function updateObject(
     obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }
   obj.metadata.resourceVersion = batch.nextResourceVersion();
-  const stored = deepFreeze(obj) as StoredObject;
+  const stored = freezeInterned(obj) as StoredObject;
   // ShouldDeleteDuringUpdate: only once no finalizer holds it and no grace period runs (a pod
   // in graceful deletion keeps taking status updates until its kubelet deletes it with 0).
   if (stored.metadata.deletionTimestamp && deletionFinished(stored) && (stored.metadata.deletionGracePeriodSeconds ?? 0) === 0) {
@@ -394,7 +395,7 @@ export function bindPod(
   // does it in the binding write so that a bound pod always has its address.
   ctx.network?.assignPod(batch, pod);
   pod.metadata.resourceVersion = batch.nextResourceVersion();
-  const stored = deepFreeze(pod) as StoredObject;
+  const stored = freezeInterned(pod) as StoredObject;
   batch.replace('Pod', stored, old);
   return stored;
 }

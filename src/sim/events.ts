@@ -96,6 +96,11 @@ export class EventRecorder {
    */
   private readonly names = new EventNameLru();
   private serial = 0;
+  /**
+   * Messages as strings shared by the Events that repeat them ("Started container app" on
+   * every pod): the kubelet builds each one anew. Cleared when full; only memory depends on it.
+   */
+  private readonly messages = new Map<string, string>();
   /** One frozen `source` per (component, host), shared by every Event it reports. */
   private readonly sources = new Map<string, object>();
 
@@ -104,6 +109,14 @@ export class EventRecorder {
     let s = this.sources.get(key);
     if (!s) this.sources.set(key, (s = shareableJson(host === undefined ? { component } : { component, host })));
     return s;
+  }
+
+  private message(m: string): string {
+    const known = this.messages.get(m);
+    if (known !== undefined) return known;
+    if (this.messages.size >= EVENT_CACHE_ENTRIES) this.messages.clear();
+    this.messages.set(m, m);
+    return m;
   }
 
   record(batch: StoreBatch, e: EventRecord, ctx: WriteContext): void {
@@ -137,7 +150,7 @@ export class EventRecorder {
       metadata: { name, namespace },
       involvedObject: copyFields(involved),
       reason: e.reason,
-      message: e.message,
+      message: this.message(e.message),
       source: this.source(e.source, e.host),
       firstTimestamp: now,
       lastTimestamp: now,

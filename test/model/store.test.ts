@@ -78,6 +78,22 @@ describe('store', () => {
     expect(b2.changes.map((c) => [c.object?.metadata.name, c.oldObject?.metadata.name])).toEqual([[undefined, 'n1']]);
   });
 
+  it('finds objects by their own namespace and name, names with a slash included', () => {
+    const b = new StoreBatch(emptyState());
+    b.put('~PodCIDR', obj('~PodCIDR', undefined, '10.244.3.0/24'));
+    b.put('Pod', obj('Pod', 'a', 'b'));
+    const s = b.commit();
+    expect(getObject(s, '~PodCIDR', undefined, '10.244.3.0/24')?.metadata.name).toBe('10.244.3.0/24');
+    // A cluster-scoped object is not found under a namespace, nor a namespaced one without it.
+    expect(getObject(s, '~PodCIDR', 'default', '10.244.3.0/24')).toBeUndefined();
+    expect(getObject(s, 'Pod', undefined, 'b')).toBeUndefined();
+    const b2 = new StoreBatch(s);
+    expect(b2.remove('~PodCIDR', undefined, '10.244.3.0/24')).toBeDefined();
+    const s2 = b2.commit();
+    expect(countObjects(s2, '~PodCIDR')).toBe(0);
+    expect(getObject(s2, 'Pod', 'a', 'b')).toBeDefined();
+  });
+
   it('agrees with a Map model under random puts and removes (property)', () => {
     fc.assert(
       fc.property(

@@ -386,6 +386,31 @@ describe('virtual time and reconcilers', () => {
     expect(c.find('ns', 'made-by-flaky')).toBeDefined();
   });
 
+  it("writes a reconciler's status update carrying the stored spec, and still rejects a non-JSON status", () => {
+    const statuses: unknown[] = [{ replicas: Number.NaN }, { replicas: 5 }];
+    const poster: Reconciler = {
+      name: 'poster',
+      watches: { Deployment: 'self' },
+      reconcile(state, key) {
+        const [ns, name] = key.split('/');
+        const d = getObject(state, 'Deployment', ns, name!);
+        const status = statuses.shift();
+        if (!d || status === undefined) return { actions: [] };
+        // The usual shape: the stored object (frozen spec and metadata) with a new status.
+        return { actions: [{ verb: 'updateStatus', object: { ...d, status } }], requeueAfterMs: 1000 };
+      },
+    };
+    const c = createCluster({ controllers: false, reconcilers: [poster] });
+    c.apply(deployment('web', 3));
+    const errors = c.trace().filter((e) => e.op === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ controller: 'poster', message: expect.stringContaining('status.replicas') });
+    c.advance('1s');
+    const after = c.get('deploy', 'web');
+    expect(after.status).toEqual({ replicas: 5 });
+    expect((after.spec as { replicas: number }).replicas).toBe(3);
+  });
+
   it('turns a throwing reconciler into an InternalError naming it', () => {
     const boom: Reconciler = { name: 'boom', watches: { Namespace: 'self' }, reconcile: () => { throw new Error('kaput'); } };
     expect(() => createCluster({ reconcilers: [boom] })).toThrow('reconciler boom threw on default: kaput');
