@@ -21,14 +21,14 @@
  * plain cycle reproduces the diagnosis).
  */
 import { fastHintOf } from './fast-hints.js';
-import { allocationScores, ERROR, FAIL, fitsOnRow, groupVerdict, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
+import { allocationScores, ERROR, FAIL, fitsOnRow, groupVerdict, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { markSpecialRows } from './fast-spread.js';
 import { memoFor, type Scratch } from './fast-scratch.js';
-import { MAX_NODE_SCORE, MIN_NODE_SCORE, type CycleState, type NodeInfo } from './framework.js';
+import type { CycleState, NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
 import { InternalError } from '../model/errors.js';
-import { invalidScoreError, type CycleResult, type ScheduleOptions } from './schedule-one.js';
+import type { CycleResult, ScheduleOptions } from './schedule-one.js';
 
 /** "Score s.feasible by rows": PreScore ran, s.feasible holds every feasible row in scan order. */
 export const ROWS = Symbol('rows');
@@ -241,10 +241,8 @@ function scoreEntries(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState, e
   const pod = o.pod;
   const rows = s.entryRow;
   const scores = s.scores;
-  scores.length = 0;
-  for (let e = 0; e < entries; e++) scores.push(t.scoreSlots[rows[e]!]!);
   const totals = s.totals;
-  totals.fill(0, 0, entries);
+  startEntryScores(t, rows, entries, scores, totals);
   for (const { plugin, weight, hint } of plan.score) {
     if (cycle.skipScorePlugins.has(plugin.name)) continue;
     if (hint.allocation && !(hint.groupLevel || hint.imageLocality)) allocationScores(hint.allocation, t, pod, rows, entries, scores);
@@ -266,12 +264,8 @@ function scoreEntries(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState, e
         scores[e]!.score = v;
       }
     }
-    plugin.normalizeScore?.(cycle, pod, scores);
-    for (let e = 0; e < entries; e++) {
-      const v = scores[e]!.score;
-      if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) return invalidScoreError(plugin.name, v);
-      totals[e] = totals[e]! + v * weight;
-    }
+    const error = normalizeAndAdd(plugin, weight, cycle, pod, scores, totals, entries);
+    if (error !== undefined) return error;
   }
   return undefined;
 }

@@ -37,14 +37,14 @@
  * hostnames node by node.
  */
 import { fastHintOf } from './fast-hints.js';
-import { ERROR, FAIL, groupVerdict, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
+import { ERROR, FAIL, groupVerdict, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { markSpecialRows } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
 import { viewFor, type AllocTerm, type ResourceView } from './fast-view.js';
-import { MAX_NODE_SCORE, MIN_NODE_SCORE, type CycleState, type NodeInfo } from './framework.js';
+import type { CycleState, NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
-import { invalidScoreError, type CycleResult, type ScheduleOptions } from './schedule-one.js';
+import type { CycleResult, ScheduleOptions } from './schedule-one.js';
 import type { Pod } from '../model/types.js';
 
 export const DECLINE = Symbol('decline');
@@ -288,20 +288,14 @@ function buildEntries(t: NodeTable, s: Scratch, view: ResourceView, stamp: numbe
 function scoreEntries(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState, entries: number, pod: Pod): string | undefined {
   const rows = s.entryRow;
   const scores = s.scores;
-  scores.length = 0;
-  for (let e = 0; e < entries; e++) scores.push(t.scoreSlots[rows[e]!]!);
   const totals = s.totals;
-  totals.fill(0, 0, entries);
+  startEntryScores(t, rows, entries, scores, totals);
   for (const { plugin, weight, hint } of plan.score) {
     if (cycle.skipScorePlugins.has(plugin.name)) continue;
     if (hint.allocation && !(hint.groupLevel || hint.imageLocality)) continue;
     for (let e = 0; e < entries; e++) scores[e]!.score = plugin.score(cycle, pod, t.infos[rows[e]!]!);
-    plugin.normalizeScore?.(cycle, pod, scores);
-    for (let e = 0; e < entries; e++) {
-      const v = scores[e]!.score;
-      if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) return invalidScoreError(plugin.name, v);
-      totals[e] = totals[e]! + v * weight;
-    }
+    const error = normalizeAndAdd(plugin, weight, cycle, pod, scores, totals, entries);
+    if (error !== undefined) return error;
   }
   return undefined;
 }

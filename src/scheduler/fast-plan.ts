@@ -6,11 +6,12 @@
 import { calculatePodResourceRequestList } from './plugins/node-resources/resource-allocation.js';
 import { fastHintOf, type FastHint } from './fast-hints.js';
 import { fuseAlloc, fusedScore } from './fast-alloc.js';
-import type { CycleState, FilterPlugin, ScorePlugin } from './framework.js';
+import { MAX_NODE_SCORE, MIN_NODE_SCORE, type CycleState, type FilterPlugin, type NodeScore, type ScorePlugin } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import { podInfoFor } from './node-info.js';
 import type { Profile } from './profile.js';
 import type { Pod } from '../model/types.js';
+import { invalidScoreError } from './schedule-one.js';
 
 export interface Plan {
   readonly filter: readonly { readonly plugin: FilterPlugin; readonly hint: FastHint }[];
@@ -207,4 +208,28 @@ export function allocationScores(
     scores[i]!.score = scorer(requested, allocatable);
   }
   return true;
+}
+
+/**
+ * The entry cycles' Score start (fast-buckets.ts, fast-classes.ts): `scores` holds the score
+ * slot of each entry's representative row, `totals` zeros.
+ */
+export function startEntryScores(t: NodeTable, rows: Int32Array, entries: number, scores: NodeScore[], totals: Float64Array): void {
+  scores.length = 0;
+  for (let e = 0; e < entries; e++) scores.push(t.scoreSlots[rows[e]!]!);
+  totals.fill(0, 0, entries);
+}
+
+/**
+ * NormalizeScore of `plugin` over the raw `scores`, then the framework's range check and the
+ * weighted sum into `totals`; a string is the framework's error.
+ */
+export function normalizeAndAdd(plugin: ScorePlugin, weight: number, cycle: CycleState, pod: Pod, scores: NodeScore[], totals: Float64Array, entries: number): string | undefined {
+  plugin.normalizeScore?.(cycle, pod, scores);
+  for (let e = 0; e < entries; e++) {
+    const v = scores[e]!.score;
+    if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) return invalidScoreError(plugin.name, v);
+    totals[e] = totals[e]! + v * weight;
+  }
+  return undefined;
 }
