@@ -22,7 +22,7 @@
  */
 import { fastHintOf } from './fast-hints.js';
 import { allocationScores, ERROR, FAIL, fitsOnRow, groupVerdict, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
-import { markSpecialRows } from './fast-spread.js';
+import { labelSetsByGroup, markSpecialRows, namesInGroup } from './fast-spread.js';
 import { memoFor, type Scratch } from './fast-scratch.js';
 import type { CycleState, NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
@@ -147,33 +147,15 @@ function firstPassingRow(t: NodeTable, s: Scratch): number {
 /** The passing buckets as label sets: one per group, counting the buckets' rows. */
 function bucketLabelSets(t: NodeTable, s: Scratch, total: number, feasibleRows: () => Int32Array): FilteredLabelSets {
   const b = t.buckets;
-  const first = s.groupFirst;
-  const list = s.groupList;
-  first.fill(-1, 0, t.groupCount);
-  let m = 0;
-  for (const id of b.live) {
-    if (s.bucketPass[id] !== 1) continue;
-    const row = b.firstRow[id]!;
-    const g = t.group[row]!;
-    if (first[g] === -1) {
-      first[g] = row;
-      list[m++] = g;
-    }
-  }
-  return {
-    nodeCount: total,
-    forEachSet(fn) {
-      for (let x = 0; x < m; x++) {
-        const g = list[x]!;
-        fn(t.infos[first[g]!]!.labels, () => {
-          const rows = feasibleRows();
-          const names: string[] = [];
-          for (let i = 0; i < s.feasibleCount; i++) if (t.group[rows[i]!] === g) names.push(t.infos[rows[i]!]!.name);
-          return names;
-        });
-      }
+  return labelSetsByGroup(
+    t,
+    s,
+    total,
+    (visit) => {
+      for (const id of b.live) if (s.bucketPass[id] === 1) visit(b.firstRow[id]!);
     },
-  };
+    (g) => namesInGroup(t, feasibleRows(), s.feasibleCount, g),
+  );
 }
 
 /**

@@ -38,7 +38,7 @@
  */
 import { fastHintOf } from './fast-hints.js';
 import { ERROR, FAIL, groupVerdict, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
-import { markSpecialRows } from './fast-spread.js';
+import { labelSetsByGroup, markSpecialRows } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
 import { viewFor, type AllocTerm, type ResourceView } from './fast-view.js';
 import type { CycleState, NodeInfo } from './framework.js';
@@ -183,38 +183,25 @@ function firstFeasibleRow(t: NodeTable, s: Scratch, view: ResourceView): number 
 /** The feasible rows as label sets, one per group; a set's names in scan order from `start`. */
 function classLabelSets(t: NodeTable, s: Scratch, view: ResourceView, total: number, start: number): FilteredLabelSets {
   const cl = t.classes;
-  const first = s.groupFirst;
-  const list = s.groupList;
-  first.fill(-1, 0, t.groupCount);
-  let m = 0;
-  for (const c of cl.live) {
-    if (s.bucketPass[c] !== 1) continue;
-    const row = cl.firstRow[c]!;
-    const g = t.group[row]!;
-    if (first[g] === -1) {
-      first[g] = row;
-      list[m++] = g;
-    }
-  }
   const n = t.size;
-  return {
-    nodeCount: total,
-    forEachSet(fn) {
-      for (let x = 0; x < m; x++) {
-        const g = list[x]!;
-        fn(t.infos[first[g]!]!.labels, () => {
-          const rows: number[] = [];
-          for (const c of cl.live) {
-            if (s.bucketPass[c] !== 1 || t.group[cl.firstRow[c]!] !== g) continue;
-            for (const row of cl.rows[c]!) if (view.fits[row] === 1) rows.push(row);
-          }
-          const from = start % n;
-          rows.sort((a, b) => ((a - from + n) % n) - ((b - from + n) % n));
-          return rows.map((row) => t.infos[row]!.name);
-        });
-      }
+  return labelSetsByGroup(
+    t,
+    s,
+    total,
+    (visit) => {
+      for (const c of cl.live) if (s.bucketPass[c] === 1) visit(cl.firstRow[c]!);
     },
-  };
+    (g) => {
+      const rows: number[] = [];
+      for (const c of cl.live) {
+        if (s.bucketPass[c] !== 1 || t.group[cl.firstRow[c]!] !== g) continue;
+        for (const row of cl.rows[c]!) if (view.fits[row] === 1) rows.push(row);
+      }
+      const from = start % n;
+      rows.sort((a, b) => ((a - from + n) % n) - ((b - from + n) % n));
+      return rows.map((row) => t.infos[row]!.name);
+    },
+  );
 }
 
 /** The special-row stamp (a fresh empty one when no plugin marks rows), or -1: decline. */

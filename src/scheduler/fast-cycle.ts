@@ -41,6 +41,7 @@ import {
   type ScheduleOptions,
 } from './schedule-one.js';
 import { scratchFor, selectRow, type Scratch } from './fast-scratch.js';
+import { labelSetsByGroup, namesInGroup } from './fast-spread.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
 import type { Pod } from '../model/types.js';
 
@@ -167,30 +168,13 @@ function feasibleInfos(t: NodeTable, s: Scratch): NodeInfo[] {
 function groupLabelSets(t: NodeTable, s: Scratch): FilteredLabelSets {
   const k = s.feasibleCount;
   const feasible = s.feasible;
-  const first = s.groupFirst;
-  const list = s.groupList;
-  first.fill(-1, 0, t.groupCount);
-  let m = 0;
-  for (let i = 0; i < k; i++) {
-    const row = feasible[i]!;
-    const g = t.group[row]!;
-    if (first[g] === -1) {
-      first[g] = row;
-      list[m++] = g;
-    }
-  }
-  s.groupListCount = m;
-  return {
-    nodeCount: k,
-    forEachSet(fn) {
-      for (let x = 0; x < m; x++) {
-        const g = list[x]!;
-        fn(t.infos[first[g]!]!.labels, () => {
-          const names: string[] = [];
-          for (let i = 0; i < k; i++) if (t.group[feasible[i]!] === g) names.push(t.infos[feasible[i]!]!.name);
-          return names;
-        });
-      }
+  return labelSetsByGroup(
+    t,
+    s,
+    k,
+    (visit) => {
+      for (let i = 0; i < k; i++) visit(feasible[i]!);
     },
-  };
+    (g) => namesInGroup(t, feasible, k, g),
+  );
 }

@@ -26,9 +26,8 @@ export class Scratch {
   stamp = 0;
   /** Per group: its first feasible row this cycle, -1 when none (PreScore label sets). */
   groupFirst = new Int32Array(0);
-  /** The groups with a feasible row, in order of first appearance; `groupListCount` valid. */
+  /** The groups with a feasible row, in order of first appearance (fast-spread.ts labelSetsByGroup). */
   groupList = new Int32Array(0);
-  groupListCount = 0;
   /** Special rows of this cycle (fast-spread.ts markSpecialRows), `specialCount` valid. */
   specialRows = new Int32Array(0);
   specialCount = 0;

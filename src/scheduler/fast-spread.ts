@@ -11,7 +11,7 @@
 import type { CycleState } from './framework.js';
 import type { Scratch } from './fast-scratch.js';
 import { HOSTNAME_LABEL, type NodeTable } from './node-table.js';
-import { PRE_SCORE_STATE_KEY, type PreScoreState } from './plugins/pod-topology-spread/scoring.js';
+import { PRE_SCORE_STATE_KEY, type FilteredLabelSets, type PreScoreState } from './plugins/pod-topology-spread/scoring.js';
 
 /**
  * Marks (sc.specialStamp[row] === returned stamp, listed in sc.specialRows) the rows PreScore's counts or ignoredNodes
@@ -40,4 +40,46 @@ function mark(sc: Scratch, row: number, stamp: number): void {
   if (row < 0 || sc.specialStamp[row] === stamp) return;
   sc.specialStamp[row] = stamp;
   sc.specialRows[sc.specialCount++] = row;
+}
+
+/**
+ * PodTopologySpread's PreScore input in the indexed cycles: the feasible nodes as label sets,
+ * one per node group (its nodes' labels agree but for the hostname value), in the order
+ * `eachRow` first meets the groups. `namesOf(g)` lists a group's feasible node names in scan
+ * order; it is asked only when the plugin needs them.
+ */
+export function labelSetsByGroup(
+  t: NodeTable,
+  s: Scratch,
+  nodeCount: number,
+  eachRow: (visit: (row: number) => void) => void,
+  namesOf: (group: number) => string[],
+): FilteredLabelSets {
+  const first = s.groupFirst;
+  const list = s.groupList;
+  first.fill(-1, 0, t.groupCount);
+  let m = 0;
+  eachRow((row) => {
+    const g = t.group[row]!;
+    if (first[g] === -1) {
+      first[g] = row;
+      list[m++] = g;
+    }
+  });
+  return {
+    nodeCount,
+    forEachSet(fn) {
+      for (let x = 0; x < m; x++) {
+        const g = list[x]!;
+        fn(t.infos[first[g]!]!.labels, () => namesOf(g));
+      }
+    },
+  };
+}
+
+/** The names of the first `count` rows of `rows` that are in `group`, in that order. */
+export function namesInGroup(t: NodeTable, rows: Int32Array, count: number, group: number): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) if (t.group[rows[i]!] === group) names.push(t.infos[rows[i]!]!.name);
+  return names;
 }
