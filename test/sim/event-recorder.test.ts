@@ -8,12 +8,31 @@ import { emptyState, listObjects, StoreBatch, type ClusterState } from '../../sr
 import { createObject, type WriteContext } from '../../src/model/writes.js';
 import { EVENT_CACHE_ENTRIES, EventRecorder } from '../../src/sim/events.js';
 
-function setup(): { state: ClusterState; ctx: WriteContext } {
+/** A store with the default namespace, a recorder, and one commit per `step`. */
+function setup() {
   const ctx: WriteContext = { nowMs: 0, epochMs: 0, ids: Rng.root('t') };
-  const batch = new StoreBatch(emptyState());
-  createObject(batch, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
-  return { state: batch.commit(), ctx };
+  const first = new StoreBatch(emptyState());
+  createObject(first, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
+  let state: ClusterState = first.commit();
+  const recorder = new EventRecorder();
+  return {
+    /** Records `events` (indexes into `event`) in one commit. */
+    step(...events: number[]): void {
+      const b = new StoreBatch(state);
+      for (const i of events) recorder.record(b, event(i), ctx);
+      state = b.commit();
+    },
+    /** The counts of the Events about pod `p<i>`, ascending. */
+    countsFor(i: number): (number | undefined)[] {
+      return listObjects(state, 'Event')
+        .filter((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === `p${i}`)
+        .map((e) => (e as { count?: number }).count)
+        .sort((a, b) => a! - b!);
+    },
+  };
 }
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
 
 const event = (i: number) => ({
   involvedObject: { kind: 'Pod', namespace: 'default', name: `p${i}` },
@@ -25,58 +44,28 @@ const event = (i: number) => ({
 
 describe('EventRecorder', () => {
   it('bumps count on a recent repeat, records a fresh Event once the first fell out of the LRU', () => {
-    let { state, ctx } = setup();
-    const recorder = new EventRecorder();
-    const step = (fn: (b: StoreBatch) => void) => {
-      const b = new StoreBatch(state);
-      fn(b);
-      state = b.commit();
-    };
-    step((b) => recorder.record(b, event(0), ctx));
-    step((b) => recorder.record(b, event(0), ctx));
-    expect(listObjects(state, 'Event').map((e) => (e as { count?: number }).count)).toEqual([2]);
-    step((b) => {
-      for (let i = 1; i <= EVENT_CACHE_ENTRIES; i++) recorder.record(b, event(i), ctx);
-    });
-    step((b) => recorder.record(b, event(0), ctx));
-    const forP0 = listObjects(state, 'Event').filter((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === 'p0');
-    expect(forP0.map((e) => (e as { count?: number }).count).sort()).toEqual([1, 2]);
+    const { step, countsFor } = setup();
+    step(0);
+    step(0);
+    expect(countsFor(0)).toEqual([2]);
+    step(...range(1, EVENT_CACHE_ENTRIES));
+    step(0);
+    expect(countsFor(0)).toEqual([1, 2]);
     // A hit refreshes the entry: p4096 (recorded last) was not evicted by the fresh p0.
-    step((b) => recorder.record(b, event(EVENT_CACHE_ENTRIES), ctx));
-    const last = listObjects(state, 'Event').filter((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === `p${EVENT_CACHE_ENTRIES}`);
-    expect(last.map((e) => (e as { count?: number }).count)).toEqual([2]);
+    step(EVENT_CACHE_ENTRIES);
+    expect(countsFor(EVENT_CACHE_ENTRIES)).toEqual([2]);
   });
 
   it('evicts the least recently used event, however often the others were repeated', () => {
-    let { state, ctx } = setup();
-    const recorder = new EventRecorder();
-    const step = (fn: (b: StoreBatch) => void) => {
-      const b = new StoreBatch(state);
-      fn(b);
-      state = b.commit();
-    };
-    const countsFor = (name: string) =>
-      listObjects(state, 'Event')
-        .filter((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === name)
-        .map((e) => (e as { count?: number }).count)
-        .sort((a, b) => a! - b!);
-    step((b) => {
-      recorder.record(b, event(0), ctx);
-      recorder.record(b, event(1), ctx);
-    });
+    const { step, countsFor } = setup();
+    step(0, 1);
     // Many repeats of p0 make p1 the least recently used of the two.
-    for (let k = 0; k < 200; k++) step((b) => recorder.record(b, event(0), ctx));
+    for (let k = 0; k < 200; k++) step(0);
     // Fill the cache to one past its size: exactly one entry (p1's) falls out.
-    step((b) => {
-      for (let i = 2; i <= EVENT_CACHE_ENTRIES; i++) recorder.record(b, event(i), ctx);
-    });
-    step((b) => {
-      recorder.record(b, event(0), ctx);
-      recorder.record(b, event(1), ctx);
-      recorder.record(b, event(EVENT_CACHE_ENTRIES), ctx);
-    });
-    expect(countsFor('p0')).toEqual([202]);
-    expect(countsFor('p1')).toEqual([1, 1]);
-    expect(countsFor(`p${EVENT_CACHE_ENTRIES}`)).toEqual([2]);
+    step(...range(2, EVENT_CACHE_ENTRIES));
+    step(0, 1, EVENT_CACHE_ENTRIES);
+    expect(countsFor(0)).toEqual([202]);
+    expect(countsFor(1)).toEqual([1, 1]);
+    expect(countsFor(EVENT_CACHE_ENTRIES)).toEqual([2]);
   });
 });
