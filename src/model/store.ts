@@ -3,16 +3,21 @@
  * name, plus the global resourceVersion counter.
  *
  * Layout: each kind's table is a three-level hash trie over 65,536 buckets (16 × 64 × 64),
- * each bucket a small flat array of objects, found by `namespace/name` (hashed; compared
- * against each object's own metadata, so no key string is kept per object: ~70 bytes per
- * Event), in insertion order. A write copies one array per level and one bucket
- * (144 pointers and a few entries), never the whole kind, so the cost of a step follows what
- * it changed rather than how many objects exist (150k pods is a normal size; buckets stay a
- * few entries, where a linear scan and a copy are cheap). Three levels rather than two of 256:
- * most commits carry one or two writes (one reconcile), and copying 512 pointers per write was
- * most of their cost and garbage. Writes are collected
- * in a `StoreBatch` and committed at once, copy-on-write; the committed containers are frozen,
- * as are the objects in them.
+ * each bucket a small flat array of entries in the order their keys were first written. An
+ * entry is its key's hash (a small integer, `tagOf`) beside its object; the key
+ * `namespace/name` is compared against the object's own metadata only when the hash matches,
+ * so no key string is kept per object (~70 bytes per Event; the hash costs 8). The hash
+ * beside the object is what keeps a write's cost flat at 150k objects: finding a key reads
+ * the bucket and, on a match, one object, where comparing every entry's metadata cost three
+ * dependent cache misses per entry (object, metadata, name) on a cold heap.
+ *
+ * A write copies one array per level and one bucket (144 pointers and a few entries), never
+ * the whole kind, so the cost of a step follows what it changed rather than how many objects
+ * exist (150k pods is a normal size; buckets stay a few entries, where a linear scan and a
+ * copy are cheap). Three levels rather than two of 256: most commits carry one or two writes
+ * (one reconcile), and copying 512 pointers per write was most of their cost and garbage.
+ * Writes are collected in a `StoreBatch` and committed at once, copy-on-write; the committed
+ * containers are frozen, as are the objects in them.
  *
  * Why not immer here: copying one bucket of a flat 1024-bucket layout through immer cost
  * ~290 µs per write at 150k pods (large buckets are dictionary-mode objects, slow to spread);
@@ -27,11 +32,14 @@
 import { KINDS } from './kinds.js';
 import type { StoredObject } from './types.js';
 
-/** Buckets per kind: 16 × 64 × 64, the trie's fan-outs top first (a 16-bit key hash). */
+/** Buckets per kind: 16 × 64 × 64, the trie's fan-outs top first (a 16-bit slot, `slotOf`). */
 export const BUCKETS = 16 * 64 * 64;
 
-/** The objects whose `namespace/name` hashes to one bucket, in the order first written. */
-export type Bucket = readonly StoredObject[];
+/**
+ * The entries whose `namespace/name` hashes to one bucket, in the order first written, flat:
+ * `[tag, object, tag, object, ...]`, the tag being the key's hash (`tagOf`).
+ */
+export type Bucket = readonly (number | StoredObject)[];
 
 /** The trie's second and third levels. */
 export type LeafLevel = readonly Bucket[];
@@ -39,7 +47,7 @@ export type MidLevel = readonly LeafLevel[];
 
 export interface KindTable {
   readonly count: number;
-  /** buckets[h >>> 12][(h >>> 6) & 63][h & 63], h the key's 16-bit hash. */
+  /** buckets[h >>> 12][(h >>> 6) & 63][h & 63], h the key's 16-bit slot (`slotOf`). */
   readonly buckets: readonly MidLevel[];
 }
 
@@ -71,11 +79,10 @@ export function splitObjectKey(key: string): { namespace: string | undefined; na
 }
 
 /**
- * FNV-1a, 32 bits, folded to 16, of the storage key `namespace/name` (namespace '' when
- * cluster-scoped), hashed in two parts so that no key string is built: cheap, stable across
- * runs and platforms.
+ * FNV-1a, 32 bits, of the storage key `namespace/name` (namespace '' when cluster-scoped),
+ * hashed in two parts so that no key string is built: cheap, stable across runs and platforms.
  */
-function bucketOf(namespace: string, name: string): number {
+function hashKey(namespace: string, name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < namespace.length; i++) {
     h ^= namespace.charCodeAt(i);
@@ -87,7 +94,21 @@ function bucketOf(namespace: string, name: string): number {
     h ^= name.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h;
+}
+
+/** The bucket of a key hash: its two halves folded to 16 bits. */
+function slotOf(h: number): number {
   return ((h >>> 16) ^ h) & (BUCKETS - 1);
+}
+
+/**
+ * The tag kept beside an entry: the hash's top 30 bits, a small integer (a V8 Smi even with
+ * pointer compression, so the bucket holds no boxed number). With the bucket's 16 folded bits
+ * it pins all 32 bits: keys in one bucket with equal tags have equal hashes.
+ */
+function tagOf(h: number): number {
+  return h >>> 2;
 }
 
 /** Whether `o` is stored under (namespace, name); namespace '' for cluster-scoped. */
@@ -120,16 +141,21 @@ function forEachBucket(t: KindTable, fn: (bucket: Bucket) => void): void {
   }
 }
 
-/** The object stored under (namespace, name) in a bucket, if any. */
-function lookup(bucket: Bucket, namespace: string, name: string): StoredObject | undefined {
-  for (let i = 0; i < bucket.length; i++) if (isAt(bucket[i]!, namespace, name)) return bucket[i];
-  return undefined;
+/** The object of a bucket's entry at `i` (an even index: the entry's tag). */
+function objectAt(bucket: Bucket, i: number): StoredObject {
+  return bucket[i + 1] as StoredObject;
 }
 
-/** Index of the object stored under (namespace, name) in a bucket, or -1. */
-function indexIn(bucket: Bucket, namespace: string, name: string): number {
-  for (let i = 0; i < bucket.length; i++) if (isAt(bucket[i]!, namespace, name)) return i;
+/** Index of the entry (its tag) stored under (namespace, name) with tag `tag`, or -1. */
+function indexIn(bucket: Bucket, tag: number, namespace: string, name: string): number {
+  for (let i = 0; i < bucket.length; i += 2) if (bucket[i] === tag && isAt(objectAt(bucket, i), namespace, name)) return i;
   return -1;
+}
+
+/** The object stored under (namespace, name) with tag `tag` in a bucket, if any. */
+function lookup(bucket: Bucket, tag: number, namespace: string, name: string): StoredObject | undefined {
+  const i = indexIn(bucket, tag, namespace, name);
+  return i < 0 ? undefined : objectAt(bucket, i);
 }
 
 /**
@@ -169,7 +195,9 @@ export function getObject(
 
 function getAt(state: ClusterState, kind: string, namespace: string, name: string): StoredObject | undefined {
   const t = table(state, kind);
-  return t ? lookup(bucketAt(t, bucketOf(namespace, name)), namespace, name) : undefined;
+  if (!t) return undefined;
+  const h = hashKey(namespace, name);
+  return lookup(bucketAt(t, slotOf(h)), tagOf(h), namespace, name);
 }
 
 export function countObjects(state: ClusterState, kind: string): number {
@@ -186,7 +214,8 @@ export function listObjects(state: ClusterState, kind: string, namespace?: strin
   const prefix = namespace === undefined ? undefined : `${namespace}/`;
   const keyed: [string, StoredObject][] = [];
   forEachBucket(t, (bucket) => {
-    for (const o of bucket) {
+    for (let i = 1; i < bucket.length; i += 2) {
+      const o = bucket[i] as StoredObject;
       const skey = storageKey(o.metadata.namespace, o.metadata.name);
       if (prefix === undefined || skey.startsWith(prefix)) keyed.push([skey, o]);
     }
@@ -202,7 +231,7 @@ export function forEachObject(state: ClusterState, kind: string, fn: (obj: Store
   // Skipping shared empty parts by identity keeps a scan of a small kind cheap (a walk over
   // each of 65,536 buckets is what made registering thousands of nodes quadratic-slow).
   forEachBucket(t, (bucket) => {
-    for (const o of bucket) fn(o);
+    for (let i = 1; i < bucket.length; i += 2) fn(bucket[i] as StoredObject);
   });
 }
 
@@ -240,11 +269,15 @@ export function forEachChangedObject(
 }
 
 function diffBucket(ba: Bucket, bb: Bucket, fn: (before: StoredObject | undefined, after: StoredObject | undefined) => void): void {
-  for (const before of ba) {
-    const after = lookup(bb, before.metadata.namespace ?? '', before.metadata.name);
+  for (let i = 0; i < ba.length; i += 2) {
+    const before = objectAt(ba, i);
+    const after = lookup(bb, ba[i] as number, before.metadata.namespace ?? '', before.metadata.name);
     if (before !== after) fn(before, after);
   }
-  for (const after of bb) if (indexIn(ba, after.metadata.namespace ?? '', after.metadata.name) < 0) fn(undefined, after);
+  for (let i = 0; i < bb.length; i += 2) {
+    const after = objectAt(bb, i);
+    if (indexIn(ba, bb[i] as number, after.metadata.namespace ?? '', after.metadata.name) < 0) fn(undefined, after);
+  }
 }
 
 /** One committed write: `oldObject` absent on create, `object` absent on delete. */
@@ -259,7 +292,7 @@ export interface Change {
  * the base state until `commit`, so a batch that is abandoned (a rejected call) changes nothing.
  */
 export class StoreBatch {
-  private readonly overlay = new Map<string, Map<string, StoredObject | null>>();
+  private readonly overlay = new Map<string, KindWrites>();
   private readonly log: Change[] = [];
   private rv: number;
 
@@ -268,10 +301,8 @@ export class StoreBatch {
   }
 
   get(kind: string, namespace: string | undefined, name: string): StoredObject | undefined {
-    // The key string is built only when this batch has written the kind (most reads: never).
-    const written = this.overlay.get(kind)?.get(storageKey(namespace, name));
-    if (written !== undefined) return written ?? undefined;
-    return getAt(this.base, kind, namespace ?? '', name);
+    const ns = namespace ?? '';
+    return this.getHashed(kind, hashKey(ns, name), ns, name);
   }
 
   /** Issues the next global resourceVersion (as etcd's revision, shared by all kinds). */
@@ -282,9 +313,11 @@ export class StoreBatch {
 
   /** Stores `object` (already validated, frozen and stamped with its resourceVersion). */
   put(kind: string, object: StoredObject): void {
-    const { namespace, name } = object.metadata;
-    const oldObject = this.get(kind, namespace, name);
-    this.write(kind, storageKey(namespace, name), object);
+    const ns = object.metadata.namespace ?? '';
+    const name = object.metadata.name;
+    const hash = hashKey(ns, name);
+    const oldObject = this.getHashed(kind, hash, ns, name);
+    this.write(kind, hash, ns, name, object);
     this.log.push({ kind, object, oldObject });
   }
 
@@ -294,15 +327,18 @@ export class StoreBatch {
    * write path always has, and a second lookup per write is measurable at 150k objects.
    */
   replace(kind: string, object: StoredObject, oldObject: StoredObject | undefined): void {
-    const { namespace, name } = object.metadata;
-    this.write(kind, storageKey(namespace, name), object);
+    const ns = object.metadata.namespace ?? '';
+    const name = object.metadata.name;
+    this.write(kind, hashKey(ns, name), ns, name, object);
     this.log.push({ kind, object, oldObject });
   }
 
   remove(kind: string, namespace: string | undefined, name: string): StoredObject | undefined {
-    const oldObject = this.get(kind, namespace, name);
+    const ns = namespace ?? '';
+    const hash = hashKey(ns, name);
+    const oldObject = this.getHashed(kind, hash, ns, name);
     if (!oldObject) return undefined;
-    this.write(kind, storageKey(namespace, name), null);
+    this.write(kind, hash, ns, name, null);
     this.log.push({ kind, object: undefined, oldObject });
     return oldObject;
   }
@@ -316,13 +352,29 @@ export class StoreBatch {
     return this.overlay.has(kind);
   }
 
-  private write(kind: string, skey: string, value: StoredObject | null): void {
-    let m = this.overlay.get(kind);
-    if (!m) {
-      m = new Map();
-      this.overlay.set(kind, m);
+  /** `get` with the key's hash already taken (once per call: it serves overlay and table). */
+  private getHashed(kind: string, hash: number, namespace: string, name: string): StoredObject | undefined {
+    const w = this.overlay.get(kind);
+    const pending = w === undefined ? undefined : pendingOf(w, hash, namespace, name);
+    if (pending !== undefined) return pending.value ?? undefined;
+    const t = table(this.base, kind);
+    return t ? lookup(bucketAt(t, slotOf(hash)), tagOf(hash), namespace, name) : undefined;
+  }
+
+  private write(kind: string, hash: number, namespace: string, name: string, value: StoredObject | null): void {
+    let w = this.overlay.get(kind);
+    if (!w) {
+      w = { byHash: new Map(), order: [] };
+      this.overlay.set(kind, w);
     }
-    m.set(skey, value);
+    const pending = pendingOf(w, hash, namespace, name);
+    if (pending !== undefined) {
+      pending.value = value;
+      return;
+    }
+    const added: PendingWrite = { namespace, name, hash, value, next: w.byHash.get(hash) };
+    w.byHash.set(hash, added);
+    w.order.push(added);
   }
 
   /**
@@ -333,13 +385,37 @@ export class StoreBatch {
     if (this.log.length === 0 && nowMs === this.base.nowMs) return this.base;
     if (this.log.length === 0) return Object.freeze({ ...this.base, nowMs });
     const kinds: Record<string, KindTable> = { ...this.base.kinds };
-    for (const [kind, writes] of this.overlay) kinds[kind] = applyWrites(this.base.kinds[kind]!, writes);
+    for (const [kind, writes] of this.overlay) kinds[kind] = applyWrites(this.base.kinds[kind]!, writes.order);
     return Object.freeze({ nowMs, resourceVersion: this.rv, kinds: Object.freeze(kinds) });
   }
 }
 
+/**
+ * A batch's latest write of one key: the object, or null once removed. Kept with the key's
+ * parts and hash so neither reads of the batch nor its commit build or split a key string.
+ */
+interface PendingWrite {
+  readonly namespace: string;
+  readonly name: string;
+  readonly hash: number;
+  value: StoredObject | null;
+  /** An earlier-written key of the batch with the same 32-bit hash (rare), if any. */
+  readonly next: PendingWrite | undefined;
+}
+
+/** One kind's pending writes: found by hash, applied in the order their keys were first written. */
+interface KindWrites {
+  readonly byHash: Map<number, PendingWrite>;
+  readonly order: PendingWrite[];
+}
+
+function pendingOf(w: KindWrites, hash: number, namespace: string, name: string): PendingWrite | undefined {
+  for (let p = w.byHash.get(hash); p !== undefined; p = p.next) if (p.name === name && p.namespace === namespace) return p;
+  return undefined;
+}
+
 /** One kind's writes onto its table: copies the touched levels and buckets, then freezes them. */
-function applyWrites(t: KindTable, writes: ReadonlyMap<string, StoredObject | null>): KindTable {
+function applyWrites(t: KindTable, writes: readonly PendingWrite[]): KindTable {
   // Array.from, not slice(): V8's slice of a frozen array takes a slow path (~40x slower).
   const top = Array.from(t.buckets);
   // A level or bucket that differs from the table's own is this commit's copy (mutable until
@@ -347,13 +423,11 @@ function applyWrites(t: KindTable, writes: ReadonlyMap<string, StoredObject | nu
   // two writes from one reconcile) would pay for in full.
   const copied: object[] = [];
   let count = t.count;
-  for (const [skey, value] of writes) {
-    // The overlay's key is `namespace/name`; namespaces never hold a '/' (names of internal
-    // records such as '10.244.3.0/24' may, hence the first one).
-    const slash = skey.indexOf('/');
-    const namespace = skey.slice(0, slash);
-    const name = skey.slice(slash + 1);
-    const h = bucketOf(namespace, name);
+  // In the order keys were first written: a bucket's order is the order its keys were first
+  // written, as object keys would be.
+  for (const { namespace, name, hash, value } of writes) {
+    const tag = tagOf(hash);
+    const h = slotOf(hash);
     const i1 = h >>> 12;
     const i2 = (h >>> 6) & 63;
     const i3 = h & 63;
@@ -369,19 +443,18 @@ function applyWrites(t: KindTable, writes: ReadonlyMap<string, StoredObject | nu
       mid[i2] = leaf = Array.from(leaf0);
       copied.push(leaf);
     }
-    let bucket = leaf[i3] as StoredObject[];
-    // Replacing keeps an entry's place, removing closes the gap, adding appends: the order
-    // of a bucket is the order its keys were first written, as object keys would be.
-    const at = indexIn(bucket, namespace, name);
+    let bucket = leaf[i3] as (number | StoredObject)[];
+    // Replacing keeps an entry's place, removing closes the gap, adding appends.
+    const at = indexIn(bucket, tag, namespace, name);
     if (value === null) {
       if (at < 0) continue;
-      bucket = resized(bucket, at, undefined);
+      bucket = resized(bucket, at, tag, undefined);
       count -= 1;
     } else if (at >= 0) {
       if (bucket === leaf0[i3]) bucket = Array.from(bucket);
-      bucket[at] = value;
+      bucket[at + 1] = value;
     } else {
-      bucket = resized(bucket, -1, value);
+      bucket = resized(bucket, -1, tag, value);
       count += 1;
     }
     leaf[i3] = bucket;
@@ -392,14 +465,22 @@ function applyWrites(t: KindTable, writes: ReadonlyMap<string, StoredObject | nu
 }
 
 /**
- * A copy of `bucket` without the entry at `drop` (-1: none), plus `value` at the end when
- * given. Built at its exact size: a push would leave ~16 spare slots in each of a large
- * kind's 65,536 buckets, and concat/slice on frozen arrays take V8's slow path.
+ * A copy of `bucket` without the entry at `drop` (its tag's index; -1: none), plus the entry
+ * (`tag`, `value`) at the end when a value is given. Built at its exact size: a push would
+ * leave ~16 spare slots in each of a large kind's 65,536 buckets, and concat/slice on frozen
+ * arrays take V8's slow path.
  */
-function resized(bucket: Bucket, drop: number, value: StoredObject | undefined): StoredObject[] {
-  const out = new Array<StoredObject>(bucket.length + (drop >= 0 ? -1 : 0) + (value !== undefined ? 1 : 0));
+function resized(bucket: Bucket, drop: number, tag: number, value: StoredObject | undefined): (number | StoredObject)[] {
+  const out = new Array<number | StoredObject>(bucket.length + (drop >= 0 ? -2 : 0) + (value !== undefined ? 2 : 0));
   let k = 0;
-  for (let i = 0; i < bucket.length; i++) if (i !== drop) out[k++] = bucket[i]!;
-  if (value !== undefined) out[k] = value;
+  for (let i = 0; i < bucket.length; i += 2) {
+    if (i === drop) continue;
+    out[k++] = bucket[i]!;
+    out[k++] = bucket[i + 1]!;
+  }
+  if (value !== undefined) {
+    out[k++] = tag;
+    out[k] = value;
+  }
   return out;
 }

@@ -94,6 +94,47 @@ describe('store', () => {
     expect(getObject(s2, 'Pod', 'a', 'b')).toBeDefined();
   });
 
+  // Keys whose 32-bit FNV-1a hashes are equal (found by search): the store must tell them apart
+  // by their namespace and name, both within one batch and once committed to one bucket.
+  it.each`
+    a                                | b                                 | differ
+    ${['default', 'pod-462789']}     | ${['default', 'pod-679192']}      | ${'names'}
+    ${['ns-877252', 'web']}          | ${['ns-1440110', 'web']}          | ${'namespaces'}
+  `('keeps two keys with the same hash apart (differing $differ)', ({ a, b }: { a: [string, string]; b: [string, string] }) => {
+    const batch = new StoreBatch(emptyState());
+    batch.put('Pod', obj('Pod', a[0], a[1], '1'));
+    expect(batch.get('Pod', b[0], b[1])).toBeUndefined();
+    batch.put('Pod', obj('Pod', b[0], b[1], '2'));
+    batch.put('Pod', obj('Pod', a[0], a[1], '3'));
+    expect(batch.get('Pod', a[0], a[1])?.metadata.resourceVersion).toBe('3');
+    expect(batch.get('Pod', b[0], b[1])?.metadata.resourceVersion).toBe('2');
+    const s = batch.commit();
+    expect(countObjects(s, 'Pod')).toBe(2);
+    expect(getObject(s, 'Pod', a[0], a[1])?.metadata.resourceVersion).toBe('3');
+    expect(getObject(s, 'Pod', b[0], b[1])?.metadata.resourceVersion).toBe('2');
+    const b2 = new StoreBatch(s);
+    expect(b2.remove('Pod', b[0], b[1])?.metadata.resourceVersion).toBe('2');
+    b2.put('Pod', obj('Pod', a[0], a[1], '4'));
+    const s2 = b2.commit();
+    expect(listObjects(s2, 'Pod').map((o) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`)).toEqual([`${a[0]}/${a[1]}@4`]);
+    expect(getObject(s2, 'Pod', b[0], b[1])).toBeUndefined();
+  });
+
+  it('a batch that writes, removes and rewrites keys commits only their last versions', () => {
+    const b = new StoreBatch(emptyState());
+    b.put('Pod', obj('Pod', 'a', 'x', '1'));
+    b.put('Pod', obj('Pod', 'a', 'y', '2'));
+    expect(b.remove('Pod', 'a', 'x')?.metadata.resourceVersion).toBe('1');
+    expect(b.remove('Pod', 'a', 'x')).toBeUndefined();
+    b.put('Pod', obj('Pod', 'a', 'y', '3'));
+    const s = b.commit();
+    expect(listObjects(s, 'Pod').map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)).toEqual(['y@3']);
+    expect(countObjects(s, 'Pod')).toBe(1);
+    expect(b.changes.map((c) => [c.object?.metadata.resourceVersion, c.oldObject?.metadata.resourceVersion])).toEqual([
+      ['1', undefined], ['2', undefined], [undefined, '1'], ['3', '2'],
+    ]);
+  });
+
   it('agrees with a Map model under random puts and removes (property)', () => {
     fc.assert(
       fc.property(
