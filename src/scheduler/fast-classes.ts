@@ -29,14 +29,17 @@
  * - The host: selectHost's rule, one draw `rng.int(count)` when two or more tie, the
  *   draw-th tied node in node-list (row) order; only the rows of the tied classes are read.
  *
- * It declines (DECLINE: the caller runs the bucketed cycle, which redoes PreScore; nothing has
- * drawn from the rng or moved the scan) whenever it does not model something: a PreScore plugin
- * that reads the node list, a Score plugin that is per node and not skipped, resources other
- * than cpu/memory, an allocation plugin skipped or normalizing, allocation weights summing
- * over 100 (histograms too wide), a score out of range, or PodTopologySpread counting
- * hostnames node by node.
+ * When PreScore has run and a Score plugin is one the bucketed cycle does not model either (a
+ * per-node plugin not skipped, PodTopologySpread counting hostnames node by node), it hands
+ * every feasible row to the row path as that cycle would (ROWS), so PreScore runs once.
+ * Otherwise it declines (DECLINE: the caller runs the bucketed cycle; nothing has drawn from
+ * the rng or moved the scan) whenever it does not model something: a PreScore plugin that
+ * reads the node list, resources other than cpu/memory, an allocation plugin normalizing or
+ * skipped by PreScore (then the bucketed cycle redoes PreScore), allocation weights summing
+ * over 100 (histograms too wide), or a score out of range.
  */
 import { fastHintOf } from './fast-hints.js';
+import { ROWS } from './fast-buckets.js';
 import { ERROR, FAIL, groupVerdict, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup, markSpecialRows } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
@@ -75,7 +78,7 @@ export function allocTerms(plan: Plan): readonly AllocTerm[] | null {
 }
 
 /** Whether this pod's cycle is modelled before anything runs (PreScore/Score plugins). */
-function modelled(plan: Plan, o: ScheduleOptions): boolean {
+export function modelled(plan: Plan, o: ScheduleOptions): boolean {
   if (o.profile.score.length === 0) return false;
   for (const pl of o.profile.preScore) {
     const hint = fastHintOf(pl);
@@ -88,7 +91,7 @@ function modelled(plan: Plan, o: ScheduleOptions): boolean {
 }
 
 /** The class cycle (see the header). */
-export function classCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, cycle: CycleState, t: NodeTable, s: Scratch): CycleResult | undefined | typeof DECLINE {
+export function classCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, cycle: CycleState, t: NodeTable, s: Scratch): CycleResult | undefined | typeof DECLINE | typeof ROWS {
   const terms = allocTerms(plan);
   if (terms === null || !modelled(plan, o)) return DECLINE;
   const view = viewFor(t, terms, steps.fit, o.pod);
@@ -107,6 +110,14 @@ export function classCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, c
     return { nodeName: null, ...base, error: preScoreError };
   }
   const stamp = specialStamp(plan, t, s, cycle);
+  if (stamp === NOT_MODELLED) {
+    // The bucketed cycle would not model this Score either (fast-buckets.ts bucketable asks the
+    // same of each plugin): rather than have it redo PreScore, hand the rows on as it would.
+    const start = o.scan.nextStartNodeIndex % n;
+    o.scan.nextStartNodeIndex = (o.scan.nextStartNodeIndex + n) % n;
+    feasibleRows(t, s, view, start);
+    return ROWS;
+  }
   if (stamp < 0) return DECLINE;
   // From here on the cycle decides: special rows leave the histograms until it is done.
   o.scan.nextStartNodeIndex = (o.scan.nextStartNodeIndex + n) % n;
@@ -142,6 +153,14 @@ function filterClasses(plan: Plan, t: NodeTable, s: Scratch, view: ResourceView,
 
 function feasible(t: NodeTable, s: Scratch, view: ResourceView, row: number): boolean {
   return view.fits[row] === 1 && s.bucketPass[t.classes.bucketOf[row]!] === 1;
+}
+
+/** s.feasible := every feasible row in scan order from `start` (the bucketed cycle's ROWS hand-over). */
+function feasibleRows(t: NodeTable, s: Scratch, view: ResourceView, start: number): void {
+  const n = t.size;
+  let k = 0;
+  for (let i = 0, j = start; i < n; i++, j = j + 1 === n ? 0 : j + 1) if (feasible(t, s, view, j)) s.feasible[k++] = j;
+  s.feasibleCount = k;
 }
 
 function onlyFeasibleRow(t: NodeTable, s: Scratch, view: ResourceView): number {
@@ -204,8 +223,16 @@ function classLabelSets(t: NodeTable, s: Scratch, view: ResourceView, total: num
   );
 }
 
-/** The special-row stamp (a fresh empty one when no plugin marks rows), or -1: decline. */
-function specialStamp(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState): number {
+/** specialStamp: a Score plugin runs node by node (PodTopologySpread counting hostnames so, too). */
+export const NOT_MODELLED = -1;
+/** specialStamp: an allocation plugin was skipped by PreScore (the views sum every one). */
+export const ALLOCATION_SKIPPED = -2;
+
+/**
+ * The special-row stamp (a fresh empty one when no plugin marks rows), or a negative reason
+ * not to score by classes: NOT_MODELLED, ALLOCATION_SKIPPED.
+ */
+export function specialStamp(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState): number {
   let stamp = 0;
   for (const { plugin, hint } of plan.score) {
     if (cycle.skipScorePlugins.has(plugin.name)) continue;
@@ -215,10 +242,10 @@ function specialStamp(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState): 
       stamp = markSpecialRows(t, s, cycle);
       if (stamp !== 0) continue;
     }
-    return -1;
+    return NOT_MODELLED;
   }
   // Allocation plugins skipped by PreScore would change the sums the view holds.
-  for (const { plugin, hint } of plan.score) if (hint.allocation && !(hint.groupLevel || hint.imageLocality) && cycle.skipScorePlugins.has(plugin.name)) return -1;
+  for (const { plugin, hint } of plan.score) if (hint.allocation && !(hint.groupLevel || hint.imageLocality) && cycle.skipScorePlugins.has(plugin.name)) return ALLOCATION_SKIPPED;
   if (stamp === 0) {
     s.nextStamp();
     s.specialCount = 0;
@@ -272,7 +299,7 @@ function buildEntries(t: NodeTable, s: Scratch, view: ResourceView, stamp: numbe
 }
 
 /** The non-allocation plugins' weighted, normalized scores per entry into s.totals. */
-function scoreEntries(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState, entries: number, pod: Pod): string | undefined {
+export function scoreEntries(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState, entries: number, pod: Pod): string | undefined {
   const rows = s.entryRow;
   const scores = s.scores;
   const totals = s.totals;

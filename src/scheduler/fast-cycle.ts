@@ -7,6 +7,8 @@
  *   no Filter runs node by node, the class cycle (fast-classes.ts) decides from per-class
  *   histograms kept per pod shape; when it does not model the pod, the bucketed cycle
  *   (fast-buckets.ts) filters and scores once per bucket of nodes in the same state.
+ * - Otherwise, when the same is modelled for a window of the node list, the window cycle
+ *   (fast-window.ts) decides from the pod shape's per-block figures.
  * - Otherwise Filter walks the node table (node-table.ts) in the same round-robin order from
  *   nextStartNodeIndex and stops at the same numFeasibleNodesToFind. Group-level plugins
  *   (NodeUnschedulable, TaintToleration, NodeAffinity) are asked once per node group and
@@ -30,6 +32,7 @@
 import { fastHintOf } from './fast-hints.js';
 import { bucketCycle, ROWS } from './fast-buckets.js';
 import { classCycle, DECLINE } from './fast-classes.js';
+import { windowCycle, DECLINE as WINDOW_DECLINE } from './fast-window.js';
 import { ERROR, FAIL, filterSteps, fitsOnRow, groupVerdict, planFor, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { scoreFeasible } from './fast-score.js';
 import { CycleState, type NodeInfo } from './framework.js';
@@ -108,16 +111,25 @@ export function fastSchedulePod(o: ScheduleOptions, table: NodeTable, _position?
     // Every node is looked at: per node class and pod shape when modelled (fast-classes.ts),
     // else per bucket of equal nodes.
     const c = classCycle(o, plan, steps, cycle, table, s);
-    if (c !== DECLINE) return c;
-    const r = bucketCycle(o, plan, steps, cycle, table, s);
-    if (r !== ROWS) return r;
+    if (c === DECLINE) {
+      const r = bucketCycle(o, plan, steps, cycle, table, s);
+      if (r !== ROWS) return r;
+    } else if (c !== ROWS) return c;
     processed = n;
     preScored = true;
   } else {
-    const startIndex = o.scan.nextStartNodeIndex;
-    processed = findFeasible(plan, table, s, steps, cycle, pod, startIndex % n, want);
-    if (processed === BAIL || s.feasibleCount === 0) return undefined;
-    o.scan.nextStartNodeIndex = (startIndex + processed) % n;
+    // A window of the node list: by blocks of rows when modelled (fast-window.ts), else row by row.
+    const w = windowCycle(o, plan, steps, cycle, table, s, want);
+    if (typeof w === 'number') {
+      processed = w;
+      preScored = true;
+    } else if (w !== WINDOW_DECLINE) return w;
+    else {
+      const startIndex = o.scan.nextStartNodeIndex;
+      processed = findFeasible(plan, table, s, steps, cycle, pod, startIndex % n, want);
+      if (processed === BAIL || s.feasibleCount === 0) return undefined;
+      o.scan.nextStartNodeIndex = (startIndex + processed) % n;
+    }
   }
   const k = s.feasibleCount;
   const feasible = s.feasible;

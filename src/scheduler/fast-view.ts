@@ -14,6 +14,15 @@
  * Pods of one ReplicaSet share a shape, and workloads have a few dozen shapes, so the views
  * live in a small cache per node table and plan (least recently used goes first).
  *
+ * For the window cycle (fast-window.ts), a view also summarizes rows by block (the table's
+ * blocks of about √n consecutive rows, so a window of rows is a few blocks and two partial
+ * ends): per block and class, how many rows fit, their best sum and how many rows reach it.
+ * That cycle syncs a view lazily (viewFor with `lazy`): instead of replaying the log, a block
+ * it reads is brought up to date then, row by row where the table's row versions moved
+ * (node-table.ts), and summarized again. A view only ever read lazily keeps no class
+ * histograms; its first eager sync (class cycle, row path) rebuilds it with them. The summaries
+ * are allocated on first use only (the class cycle never reads them).
+ *
  * A score outside [MIN_NODE_SCORE, MAX_NODE_SCORE] is the framework's error: the view counts
  * such rows (`invalidRows`) and the class cycle then leaves the pod to the bucketed cycle,
  * which reports it as the plain cycle does.
@@ -42,7 +51,7 @@ export class ResourceView {
   sum = new Int32Array(0);
   /** Per row: the class its contribution was counted in (-1: none). */
   cls = new Int32Array(0);
-  /** Per class: rows that fit (invalid ones included). */
+  /** Per class: rows that fit (invalid ones included). count/top/hist: see `counted`. */
   count = new Int32Array(0);
   /** Per class: the highest bin with rows in it, -1 when empty. */
   top = new Int32Array(0);
@@ -51,11 +60,28 @@ export class ResourceView {
   /** Rows that fit with a score out of range. */
   invalidRows = 0;
   readonly stride: number;
+  /** Rows per block: 1 << blockShift (set from the table's size at rebuild). */
+  blockShift = 2;
+  /** Per block × class (offset blockOffset(b) + class): fitting rows, best sum (-1: none), rows at it. */
+  blockFit = new Int32Array(0);
+  blockTop = new Int32Array(0);
+  blockTopCount = new Int32Array(0);
+  /** Class ids per block in the block arrays; 0 until the summaries are first read. */
+  blockStride = 0;
+  /** Per block: the table's blockVersion its summary reflects (-1: none). */
+  private summaryVersion = new Float64Array(0);
+  /** Per block: the table's blockVersion its rows were last checked at (-1: never). */
+  private rowsVersion = new Float64Array(0);
+  /** Per row: the table's rowVersion the row was last updated at (-1: never). */
+  private rowVersion = new Float64Array(0);
+  private layout = -1;
+  /**
+   * Whether count/top/hist are kept (since the last eager rebuild): a view only ever synced
+   * lazily skips them, and its first eager sync rebuilds.
+   */
+  private counted = false;
   private epoch = -1;
   private seen = 0;
-  /** Per row: the sync that last updated it (replays update a row once). */
-  private done = new Int32Array(0);
-  private syncs = 0;
   /** Scratch: requested/allocatable per resource, and the pod's request list per term. */
   private readonly req: number[][];
   private readonly alloc: number[][];
@@ -81,43 +107,63 @@ export class ResourceView {
   /** Brings the view up to date with the table (already synced with its cache). */
   sync(t: NodeTable): void {
     const log = t.changes;
-    if (this.epoch !== t.epoch || this.fits.length !== t.size || log.length - this.seen > t.size / 2) {
+    if (!this.counted || this.epoch !== t.epoch || this.layout !== t.layout || this.fits.length !== t.size || log.length - this.seen > t.size / 2) {
       this.rebuild(t);
       return;
     }
     this.ensureClasses(t.classes.capacity);
     // update() reads the row's current state, so a row logged several times (bin packing
-    // binds to the same nodes over and over) is updated once.
-    const mark = ++this.syncs;
-    const done = this.done;
+    // binds to the same nodes over and over), or already brought up to date lazily, is
+    // updated once.
+    const version = t.rowVersion;
     for (let i = this.seen; i < log.length; i++) {
       const row = log[i]!;
-      if (done[row] === mark) continue;
-      done[row] = mark;
-      this.update(t, row);
+      if (this.rowVersion[row] !== version[row]) this.update(t, row);
     }
     this.seen = log.length;
   }
 
-  private rebuild(t: NodeTable): void {
-    const n = t.size;
-    this.fits = new Int8Array(n);
-    this.sum = new Int32Array(n);
-    this.cls = new Int32Array(n).fill(-1);
-    this.done = new Int32Array(n);
-    this.syncs = 0;
-    this.count = new Int32Array(0);
-    this.top = new Int32Array(0);
-    this.hist = new Int32Array(0);
-    this.invalidRows = 0;
+  /**
+   * The lazy sync (see the header): only a new table layout is taken in here, every row then
+   * out of date; blockOffset and currentRows bring rows up to date as they are read.
+   */
+  syncLayout(t: NodeTable): void {
+    if (this.layout !== t.layout || this.fits.length !== t.size) {
+      this.reset(t);
+    }
     this.ensureClasses(t.classes.capacity);
-    for (let row = 0; row < n; row++) this.update(t, row);
+  }
+
+  private rebuild(t: NodeTable): void {
+    this.reset(t);
+    this.counted = true;
+    this.ensureClasses(t.classes.capacity);
+    for (let row = 0; row < t.size; row++) this.update(t, row);
     this.epoch = t.epoch;
     this.seen = t.changes.length;
   }
 
+  /** Every row out of date and uncounted, for the table's current layout. */
+  private reset(t: NodeTable): void {
+    const n = t.size;
+    this.fits = new Int8Array(n);
+    this.sum = new Int32Array(n);
+    this.cls = new Int32Array(n).fill(-1);
+    this.rowVersion = new Float64Array(n).fill(-1);
+    this.count = new Int32Array(0);
+    this.top = new Int32Array(0);
+    this.hist = new Int32Array(0);
+    this.invalidRows = 0;
+    this.blockShift = t.blockShift;
+    this.blockStride = 0;
+    this.layout = t.layout;
+    this.counted = false;
+  }
+
   private ensureClasses(capacity: number): void {
     if (this.count.length >= capacity) return;
+    // Block summaries are laid out by class id: start them over at the next read.
+    this.blockStride = 0;
     const size = Math.max(8, capacity * 2);
     const count = new Int32Array(size);
     count.set(this.count);
@@ -130,13 +176,78 @@ export class ResourceView {
     this.hist = hist;
   }
 
+  /**
+   * Where block `b`'s per-class figures start in blockFit/blockTop/blockTopCount (class c at
+   * offset + c): its rows brought up to date and summarized first when stale.
+   */
+  blockOffset(t: NodeTable, b: number): number {
+    if (this.blockStride === 0) this.allocateBlocks();
+    const version = t.blockVersion[b]!;
+    if (this.summaryVersion[b] !== version) {
+      this.currentRows(t, b);
+      this.summarize(b);
+      this.summaryVersion[b] = version;
+    }
+    return b * this.blockStride;
+  }
+
+  /** Brings block `b`'s rows up to date (fits, sum, cls) with the table. */
+  currentRows(t: NodeTable, b: number): void {
+    if (this.blockStride === 0) this.allocateBlocks();
+    const version = t.blockVersion[b]!;
+    if (this.rowsVersion[b] === version) return;
+    const lo = b << this.blockShift;
+    const hi = Math.min(t.size, lo + (1 << this.blockShift));
+    const rows = t.rowVersion;
+    for (let row = lo; row < hi; row++) if (this.rowVersion[row] !== rows[row]) this.update(t, row);
+    this.rowsVersion[b] = version;
+  }
+
+  private allocateBlocks(): void {
+    const blocks = (this.fits.length >> this.blockShift) + 1;
+    const size = blocks * this.count.length;
+    this.blockStride = this.count.length;
+    this.blockFit = new Int32Array(size);
+    this.blockTop = new Int32Array(size);
+    this.blockTopCount = new Int32Array(size);
+    this.summaryVersion = new Float64Array(blocks).fill(-1);
+    this.rowsVersion = new Float64Array(blocks).fill(-1);
+  }
+
+  private summarize(b: number): void {
+    const base = b * this.blockStride;
+    const end = base + this.blockStride;
+    const fit = this.blockFit;
+    const top = this.blockTop;
+    const topCount = this.blockTopCount;
+    fit.fill(0, base, end);
+    top.fill(-1, base, end);
+    topCount.fill(0, base, end);
+    const lo = b << this.blockShift;
+    const hi = Math.min(this.fits.length, lo + (1 << this.blockShift));
+    for (let row = lo; row < hi; row++) {
+      const c = this.cls[row]!;
+      if (c < 0) continue;
+      const at = base + c;
+      fit[at]!++;
+      const v = this.sum[row]!;
+      if (v < 0) continue; // out of range: the window cycle declines (invalidRows)
+      if (v > top[at]!) {
+        top[at] = v;
+        topCount[at] = 1;
+      } else if (v === top[at]) topCount[at]!++;
+    }
+  }
+
   /** Takes `row`'s old contribution out and puts its current one in. */
   private update(t: NodeTable, row: number): void {
+    this.rowVersion[row] = t.rowVersion[row]!;
     const old = this.cls[row]!;
+    const counted = this.counted;
     if (old >= 0) {
-      this.count[old]!--;
       if (this.sum[row]! < 0) this.invalidRows--;
-      else this.remove(old, this.sum[row]!);
+      else if (counted) this.remove(old, this.sum[row]!);
+      if (counted) this.count[old]!--;
       this.cls[row] = -1;
     }
     const f = this.fitsRow(t, row);
@@ -146,9 +257,9 @@ export class ResourceView {
     const v = this.score(t, row);
     this.sum[row] = v;
     this.cls[row] = c;
-    this.count[c]!++;
     if (v < 0) this.invalidRows++;
-    else this.add(c, v);
+    else if (counted) this.add(c, v);
+    if (counted) this.count[c]!++;
   }
 
   /** Counts a row of class `c` with sum `v` in the histogram. */
@@ -216,8 +327,11 @@ function shapeKey(pod: Pod, fit: FilterSteps['fit']): string {
 
 const views = new WeakMap<NodeTable, WeakMap<readonly AllocTerm[], Map<string, ResourceView>>>();
 
-/** The view of `pod`'s shape for these terms on this table, synced. */
-export function viewFor(t: NodeTable, terms: readonly AllocTerm[], fit: FilterSteps['fit'], pod: Pod): ResourceView {
+/**
+ * The view of `pod`'s shape for these terms on this table, synced; with `lazy`, only for reads
+ * through blockOffset / currentRows (see the header).
+ */
+export function viewFor(t: NodeTable, terms: readonly AllocTerm[], fit: FilterSteps['fit'], pod: Pod, lazy = false): ResourceView {
   let byTerms = views.get(t);
   if (byTerms === undefined) views.set(t, (byTerms = new WeakMap()));
   let cache = byTerms.get(terms);
@@ -230,6 +344,7 @@ export function viewFor(t: NodeTable, terms: readonly AllocTerm[], fit: FilterSt
     if (cache.size >= MAX_VIEWS) cache.delete(cache.keys().next().value!);
   }
   cache.set(key, v); // most recently used last
-  v.sync(t);
+  if (lazy) v.syncLayout(t);
+  else v.sync(t);
   return v;
 }

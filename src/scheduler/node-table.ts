@@ -12,9 +12,17 @@
  *
  * Rows are also bucketed by their whole state (node-buckets.ts) for the bucketed cycle, and
  * by "class" (group and image group together: what every group-level and image-level plugin
- * reads) for the class cycle (fast-classes.ts). Every refreshed row is appended to `changes`
+ * reads) for the class cycle (fast-classes.ts). The state buckets are placed lazily, when a
+ * bucketed cycle first reads `buckets` after rows changed: the row cycle (the default profile
+ * at scale) never reads them, and a bind would otherwise build a 12-number key per row. A
+ * row's class moves only when its group or image group does, so a bind leaves it alone. Every refreshed row is appended to `changes`
  * so the per-pod-shape views of that cycle (fast-view.ts) catch up row by row; `epoch` moves
  * when the log is dropped (rebuild, or too long to be worth replaying).
+ *
+ * Every refresh also stamps the row, and its block of 1 << blockShift consecutive rows, with a
+ * fresh version (rowVersion, blockVersion): a per-pod-shape view read by blocks (the window
+ * cycle, fast-window.ts) brings a block's rows up to date when it reads them, instead of
+ * replaying every logged row. `layout` moves when rows are renumbered (rebuild).
  *
  * Amounts are integers well below 2^53 (bytes, milli-CPU), exact in a Float64Array.
  */
@@ -63,14 +71,25 @@ export class NodeTable {
   imageGroup = new Int32Array(0);
   /** One reusable NodeScore per row (named after the node) for NormalizeScore lists. */
   scoreSlots: NodeScore[] = [];
-  /** Rows by state (group, image group, every figure above). */
-  readonly buckets = new NodeBuckets();
+  /** Rows by state (group, image group, every figure above), rows in `pending` not yet placed. */
+  private readonly stateBuckets = new NodeBuckets();
+  /** Rows refreshed since `buckets` was last read, each once (pendingMark[row] === 1). */
+  private pending: number[] = [];
+  private pendingMark = new Uint8Array(0);
   /** Rows by class: group and image group (see the header). */
   readonly classes = new NodeBuckets();
   /** Rows refreshed since the log was last dropped, in refresh order (repeats allowed). */
   readonly changes: number[] = [];
   /** Bumped whenever `changes` is dropped: a view of an older epoch must start over. */
   epoch = 0;
+  /** Bumped when rows are renumbered (rebuild): versions of an older layout mean nothing. */
+  layout = 0;
+  /** Rows per block: 1 << blockShift, about √size (set at rebuild). */
+  blockShift = 2;
+  /** Per row / per block: the version of its (its rows') latest refresh; versions only grow. */
+  rowVersion = new Float64Array(0);
+  blockVersion = new Float64Array(0);
+  private versionClock = 0;
   private readonly groups = new Map<string, number>();
   private readonly imageGroups = new Map<string, number>();
   private readonly rowOf = new Map<string, number>();
@@ -87,6 +106,24 @@ export class NodeTable {
 
   get imageGroupCount(): number {
     return this.imageGroups.size;
+  }
+
+  /** Rows by state (group, image group, every figure above), brought up to date first. */
+  get buckets(): NodeBuckets {
+    const pending = this.pending;
+    if (pending.length > 0) {
+      for (let i = 0; i < pending.length; i++) {
+        const row = pending[i]!;
+        this.pendingMark[row] = 0;
+        this.stateBuckets.place(
+          row,
+          `${this.group[row]},${this.imageGroup[row]},${this.allocCpu[row]},${this.allocMem[row]},${this.allocEph[row]},${this.allocPods[row]},` +
+            `${this.reqCpu[row]},${this.reqMem[row]},${this.reqEph[row]},${this.nzCpu[row]},${this.nzMem[row]},${this.podCount[row]}`,
+        );
+      }
+      pending.length = 0;
+    }
+    return this.stateBuckets;
   }
 
   /** The row of a node name, or -1. */
@@ -114,6 +151,10 @@ export class NodeTable {
     const n = infos.length;
     this.nodeSetGeneration = this.cache.nodeSetGeneration;
     this.size = n;
+    this.layout++;
+    this.blockShift = Math.max(2, Math.round(Math.log2(Math.max(n, 1)) / 2));
+    this.rowVersion = new Float64Array(n);
+    this.blockVersion = new Float64Array((n >> this.blockShift) + 1);
     this.infos = infos.slice();
     this.allocCpu = new Float64Array(n);
     this.allocMem = new Float64Array(n);
@@ -131,7 +172,9 @@ export class NodeTable {
     this.nodeOf = new Array<unknown>(n).fill(undefined);
     this.imagesOf = new Array<unknown>(n).fill(undefined);
     this.rowOf.clear();
-    this.buckets.reset(n);
+    this.stateBuckets.reset(n);
+    this.pending = [];
+    this.pendingMark = new Uint8Array(n);
     this.classes.reset(n);
     this.dropChanges();
     for (let i = 0; i < n; i++) {
@@ -160,21 +203,28 @@ export class NodeTable {
     this.nzCpu[row] = nz.milliCpu;
     this.nzMem[row] = nz.memory;
     this.podCount[row] = info.pods.length;
+    let classMoved = this.classes.bucketOf[row] === -1;
     if (this.nodeOf[row] !== info.node) {
       this.nodeOf[row] = info.node;
-      this.group[row] = intern(this.groups, groupSignature(info));
+      const g = intern(this.groups, groupSignature(info));
+      if (g !== this.group[row]) classMoved = true;
+      this.group[row] = g;
     }
     if (this.imagesOf[row] !== info.imageStates) {
       this.imagesOf[row] = info.imageStates;
-      this.imageGroup[row] = intern(this.imageGroups, imageSignature(info));
+      const ig = intern(this.imageGroups, imageSignature(info));
+      if (ig !== this.imageGroup[row]) classMoved = true;
+      this.imageGroup[row] = ig;
     }
     this.changes.push(row);
-    this.classes.place(row, `${this.group[row]},${this.imageGroup[row]}`);
-    this.buckets.place(
-      row,
-      `${this.group[row]},${this.imageGroup[row]},${a.milliCpu},${a.memory},${a.ephemeralStorage},${a.allowedPodNumber},` +
-        `${r.milliCpu},${r.memory},${r.ephemeralStorage},${nz.milliCpu},${nz.memory},${this.podCount[row]}`,
-    );
+    const version = ++this.versionClock;
+    this.rowVersion[row] = version;
+    this.blockVersion[row >> this.blockShift] = version;
+    if (classMoved) this.classes.place(row, `${this.group[row]},${this.imageGroup[row]}`);
+    if (this.pendingMark[row] === 0) {
+      this.pendingMark[row] = 1;
+      this.pending.push(row);
+    }
   }
 }
 

@@ -174,6 +174,9 @@ export function buildDefaultConstraints(
   if (listers === undefined) return [];
   const generation = listers.generation;
   if (generation === undefined) return computeDefaultConstraints(pod, action, defaults, listers);
+  // No default of this action (the system defaults have no DoNotSchedule one): none, for
+  // every pod, without building its key.
+  if (!hasAction(defaults, action)) return [];
   const cache = defaultsCacheFor(listers, defaults, generation);
   const key = defaultsKey(pod, action);
   let hit = cache.entries.get(key);
@@ -204,6 +207,15 @@ const DEFAULTS_CACHE_MAX = 4096;
 interface DefaultsCache {
   generation: number;
   readonly entries: Map<string, Constraint[]>;
+}
+
+const actionsOf = new WeakMap<readonly TopologySpreadConstraint[], ReadonlySet<string | undefined>>();
+
+/** Whether some constraint of `defaults` has whenUnsatisfiable `action`. */
+function hasAction(defaults: readonly TopologySpreadConstraint[], action: UnsatisfiableConstraintAction): boolean {
+  let actions = actionsOf.get(defaults);
+  if (actions === undefined) actionsOf.set(defaults, (actions = new Set(defaults.map((c) => c.whenUnsatisfiable))));
+  return actions.has(action);
 }
 
 /** listers → defaults list → cache; dropped whole when the listers' generation moves. */
