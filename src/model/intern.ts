@@ -14,12 +14,22 @@
  * which is harmless for frozen, equal values. Only subtrees built by this write are looked
  * at: frozen ones (the shared spec of a status update, kubesim's shareable values) are stored
  * already and skipped, as deepFreeze does, so the cost follows what the write changed.
+ *
+ * InternCache does the same for one field of new objects before they are validated (a pod's
+ * whole spec, an object's labels), comparing a new value first with the few it returned last.
  */
 
 /** Largest subtree (in hashed characters, ≈ its JSON size) worth a lookup; larger ones rarely repeat. */
 const MAX_SIZE = 320;
 /** Entries per generation. */
 const GENERATION = 8192;
+/**
+ * The size limit of the walk under way: MAX_SIZE, or the larger one `internValue` was asked for
+ * (a pod's whole spec, which its ReplicaSet's other pods repeat). The hash of a subtree does not
+ * depend on it, only whether the subtree is looked up, so values interned under either limit
+ * find each other.
+ */
+let limit = MAX_SIZE;
 
 /** hash → the frozen value (or the values, on a collision) interned under it. */
 type Table = Map<number, object | object[]>;
@@ -113,7 +123,7 @@ function walk(v: unknown, internThis: boolean, needHash: boolean): unknown {
   switch (typeof v) {
     case 'string':
       // A string only counts towards its parent's hash; a parent past MAX_SIZE needs none.
-      if (!needHash || v.length > MAX_SIZE) {
+      if (!needHash || v.length > limit) {
         sizeOut = -1;
         return v;
       }
@@ -150,7 +160,7 @@ function walk(v: unknown, internThis: boolean, needHash: boolean): unknown {
       const c = walk(child, true, size >= 0);
       if (c !== child) v[i] = c;
       h = mix(h, hashOut);
-      size = size < 0 || sizeOut < 0 || size + sizeOut > MAX_SIZE ? -1 : size + sizeOut;
+      size = size < 0 || sizeOut < 0 || size + sizeOut > limit ? -1 : size + sizeOut;
     }
   } else {
     h = 0x7b;
@@ -161,7 +171,7 @@ function walk(v: unknown, internThis: boolean, needHash: boolean): unknown {
       const c = walk(child, true, size >= 0);
       if (c !== child) o[k] = c;
       if (size >= 0) h = mix(mixString(mix(h, k.length), k), hashOut);
-      size = size < 0 || sizeOut < 0 || size + sizeOut + k.length > MAX_SIZE ? -1 : size + sizeOut + k.length;
+      size = size < 0 || sizeOut < 0 || size + sizeOut + k.length > limit ? -1 : size + sizeOut + k.length;
     }
   }
   Object.freeze(v);
@@ -185,4 +195,109 @@ export function freezeInterned<T extends object>(obj: T): T {
     if (c !== child) o[k] = c;
   }
   return Object.freeze(obj);
+}
+
+/**
+ * Interning for one field of new objects (a pod's spec, an object's labels), for the write path
+ * to use on the parts that nothing changes after validation: a part equal to one validated
+ * before is then that very frozen value, which the validators' memos (validation/memo.ts)
+ * recognize. Such a field usually repeats the value it had a moment ago (the pods of one
+ * ReplicaSet come in a burst), so a new value is first compared with the few this cache
+ * returned last, which needs neither hashing nor freezing; otherwise it is frozen and interned
+ * as freezeInterned does, with subtrees of up to `maxSize` hashed characters looked up (a pod
+ * spec is larger than the usual limit, and its ReplicaSet's other pods repeat it).
+ */
+export class InternCache {
+  /** The values returned last, each with its flattened form (see `flatten`), newest last. */
+  private readonly recent: { value: object; tokens: unknown[] }[] = [];
+
+  constructor(
+    private readonly maxSize = MAX_SIZE,
+    private readonly size = 4,
+  ) {}
+
+  /** `value` frozen, or an equal frozen value stored before. */
+  intern<T>(value: T): T {
+    if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+    const recent = this.recent;
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const r = recent[i]!;
+      if (matches(value, r.tokens, 0) === r.tokens.length) {
+        // Most recently used last, so the next lookup tries it first.
+        if (i !== recent.length - 1) recent.push(recent.splice(i, 1)[0]!);
+        return r.value as T;
+      }
+    }
+    const saved = limit;
+    limit = Math.max(this.maxSize, MAX_SIZE);
+    let out: unknown;
+    try {
+      out = walk(value, true, false);
+    } finally {
+      limit = saved;
+    }
+    // Only a value interned whole is kept: one too large to be holds parts that never repeat.
+    if (sizeOut >= 0) {
+      const tokens: unknown[] = [];
+      flatten(out, tokens);
+      if (recent.length >= this.size) recent.shift();
+      recent.push({ value: out as object, tokens });
+    }
+    return out as T;
+  }
+}
+
+// Markers in a flattened value: distinct from every JSON value and key.
+const OBJECT = Object.freeze({});
+const ARRAY = Object.freeze({});
+const END = Object.freeze({});
+
+/**
+ * A JSON value as a flat list, depth first: a scalar as itself; an object as OBJECT, each own key
+ * followed by its value, END; an array as ARRAY, its length, its items. Two values with the same
+ * list are equal as sameJson sees them (key order included).
+ */
+function flatten(v: unknown, out: unknown[]): void {
+  if (v === null || typeof v !== 'object') {
+    out.push(v);
+  } else if (Array.isArray(v)) {
+    out.push(ARRAY, v.length);
+    for (let i = 0; i < v.length; i++) flatten(v[i], out);
+  } else {
+    out.push(OBJECT);
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      out.push(k);
+      flatten((v as Record<string, unknown>)[k], out);
+    }
+    out.push(END);
+  }
+}
+
+/**
+ * Compares `v` with a flattened value from position `i`: the position after it when they are
+ * equal, else -1. Walks `v` without allocating (the point of flattening the other side).
+ */
+function matches(v: unknown, tokens: readonly unknown[], i: number): number {
+  if (i >= tokens.length) return -1;
+  const t = tokens[i];
+  if (v === null || typeof v !== 'object') {
+    // Object.is keeps 0 and -0 apart (they serialize differently); NaN never reaches here.
+    return (typeof v === 'number' ? Object.is(v, t) : v === t) ? i + 1 : -1;
+  }
+  if (Array.isArray(v)) {
+    if (t !== ARRAY || tokens[i + 1] !== v.length) return -1;
+    let at = i + 2;
+    for (let k = 0; k < v.length && at >= 0; k++) at = matches(v[k], tokens, at);
+    return at;
+  }
+  if (t !== OBJECT) return -1;
+  let at = i + 1;
+  for (const k in v) {
+    if (!Object.hasOwn(v, k)) continue;
+    if (tokens[at] !== k) return -1;
+    at = matches((v as Record<string, unknown>)[k], tokens, at + 1);
+    if (at < 0) return -1;
+  }
+  return tokens[at] === END ? at + 1 : -1;
 }

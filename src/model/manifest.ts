@@ -91,7 +91,8 @@ export function decodeManifests(input: string | object | readonly object[]): Dec
   const out: DecodedObject[] = [];
   items.forEach((item, index) => {
     const src = { document: index };
-    expandLists(cloneJson(item, describe(src)), src, out);
+    // The document is named only if the object is bad: this runs once per object created.
+    expandLists(cloneJson(item, () => describe(src)), src, out);
   });
   return out;
 }

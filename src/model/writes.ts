@@ -24,12 +24,13 @@ import {
   type NetworkAllocator,
 } from './admission/service-allocation.js';
 import { copyFields, copyJson, deepFreeze, jsonEqual } from './json.js';
-import { freezeInterned } from './intern.js';
+import { freezeInterned, InternCache } from './intern.js';
 import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.js';
 import type { StoreBatch } from './store.js';
 import { strategyFor } from './strategy/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './strategy/object-meta.js';
 import { podQOSClass } from './qos.js';
+import { rememberBoundPodSpec } from './strategy/pod.js';
 import { formatRFC3339 } from './time.js';
 import type { KubeObject, ObjectMeta, Pod, StoredObject } from './types.js';
 
@@ -99,8 +100,31 @@ function invalid(info: KindInfo, name: string, errs: FieldError[]): never {
   throw new InvalidError(qualifiedKind(info), name, errs);
 }
 
-function requireNamespace(batch: StoreBatch, info: KindInfo, namespace: string, ctx: WriteContext): void {
+/**
+ * Namespaces found, per version of the Namespace table: the store copies a kind's table on every
+ * write to that kind, so an unchanged table means unchanged namespaces (admission/priority.ts
+ * does the same for PriorityClasses). Every namespaced create, one per Event too, checks its
+ * namespace; a few namespaces serve them all.
+ */
+const namespacesByTable = new WeakMap<object, Map<string, StoredObject>>();
+
+function getNamespace(batch: StoreBatch, namespace: string): StoredObject | undefined {
+  const table = batch.base.kinds.Namespace;
+  if (table === undefined || batch.touched('Namespace')) return batch.get('Namespace', undefined, namespace);
+  let found = namespacesByTable.get(table);
+  const known = found?.get(namespace);
+  if (known !== undefined) return known;
   const ns = batch.get('Namespace', undefined, namespace);
+  // Only namespaces that exist are remembered, so bad names cannot grow the map.
+  if (ns !== undefined) {
+    if (!found) namespacesByTable.set(table, (found = new Map()));
+    found.set(namespace, ns);
+  }
+  return ns;
+}
+
+function requireNamespace(batch: StoreBatch, info: KindInfo, namespace: string, ctx: WriteContext): void {
+  const ns = getNamespace(batch, namespace);
   if (!ns) throw new NotFoundError({ resource: 'namespaces', group: '' }, namespace);
   if (ns.metadata.deletionTimestamp) {
     throw new ForbiddenError(
@@ -146,13 +170,12 @@ export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteCon
 
   strategy.applyDefaults(obj);
   if (info.kind === 'Pod') admitPodPriority(batch, obj);
+  shareUnchangedParts(obj, meta, info.kind);
   if (!KEEP_STATUS_ON_CREATE.has(info.kind) && info.statusSubresource) obj.status = initialStatus(info.kind, obj);
-  const errs = [
-    ...validateObjectMeta(meta, { namespaced: info.namespaced, nameValidator: strategy.nameValidator }),
-    ...strategy.validateCreate(obj),
-  ];
+  const metaErrs = validateObjectMeta(meta, { namespaced: info.namespaced, nameValidator: strategy.nameValidator });
+  const kindErrs = strategy.validateCreate(obj);
   const name = typeof meta.name === 'string' ? meta.name : '';
-  if (errs.length > 0) invalid(info, name, errs);
+  if (metaErrs.length > 0 || kindErrs.length > 0) invalid(info, name, metaErrs.length === 0 ? kindErrs : metaErrs.concat(kindErrs));
   if (info.namespaced) requireNamespace(batch, info, meta.namespace!, ctx);
 
   // RetryGenerateName (on by default since 1.31): the server draws again on a collision.
@@ -170,10 +193,56 @@ export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteCon
   return stored;
 }
 
+/** Pod specs up to this size (hashed characters, about their JSON length) are shared whole. */
+const POD_SPEC_SHARE_SIZE = 4096;
+
+/**
+ * Freezes and shares, before validation, the parts of a new object the rest of the write leaves
+ * alone: the metadata collections and a Pod's spec (a ReplicaSet's pods have equal specs). A part
+ * equal to one stored and validated before is then that very frozen value, which the validators'
+ * memos (validation/memo.ts) skip: a ReplicaSet's 300th pod costs no more pod-spec validation
+ * than its first. Not a Service's spec (allocation fills it in after validation) nor a pod's
+ * status (a pod created bound gets its IPs there).
+ */
+function shareUnchangedParts(obj: Mutable, meta: Meta, kind: string): void {
+  if (meta.labels != null) meta.labels = shared.labels.intern(meta.labels);
+  if (meta.annotations != null) meta.annotations = shared.annotations.intern(meta.annotations);
+  if (meta.ownerReferences != null) meta.ownerReferences = shared.ownerReferences.intern(meta.ownerReferences);
+  if (meta.finalizers != null) meta.finalizers = shared.finalizers.intern(meta.finalizers);
+  if (kind === 'Pod' && obj.spec != null) obj.spec = shared.podSpec.intern(obj.spec);
+}
+
+const shared = {
+  labels: new InternCache(),
+  annotations: new InternCache(),
+  ownerReferences: new InternCache(),
+  finalizers: new InternCache(),
+  podSpec: new InternCache(POD_SPEC_SHARE_SIZE),
+  podConditions: new InternCache(),
+};
+
+/** QoS class by shared (frozen) pod spec: it depends on the spec alone. */
+const qosBySpec = new WeakMap<object, string>();
+
+function qosClassOf(pod: Pod): string {
+  const spec = pod.spec as unknown;
+  if (spec === null || typeof spec !== 'object') return podQOSClass(pod);
+  const known = qosBySpec.get(spec);
+  if (known !== undefined) return known;
+  const { containers, initContainers } = spec as { containers?: unknown; initContainers?: unknown };
+  // A container that is not an object fails validation below; do not trip over it here.
+  const wellFormed = (list: unknown): boolean =>
+    list == null || (Array.isArray(list) && list.every((c) => c !== null && typeof c === 'object' && !Array.isArray(c)));
+  if (!wellFormed(containers) || !wellFormed(initContainers)) return 'BestEffort';
+  const qos = podQOSClass(pod);
+  if (Object.isFrozen(spec)) qosBySpec.set(spec, qos);
+  return qos;
+}
+
 function initialStatus(kind: string, obj: Mutable): unknown {
   switch (kind) {
     case 'Pod':
-      return { phase: 'Pending', qosClass: podQOSClass(obj as Pod) };
+      return { phase: 'Pending', qosClass: qosClassOf(obj as Pod) };
     case 'Namespace':
       return { phase: 'Active' };
     default:
@@ -390,12 +459,19 @@ export function bindPod(
   pod.spec = copyFields((old.spec ?? {}) as { nodeName?: string });
   pod.spec.nodeName = nodeName;
   pod.status = oldStatus ? copyFields(oldStatus) : {};
-  pod.status.conditions = conditions;
+  // Every pod bound within one second gets the same conditions: compared with the last few, not
+  // hashed and looked up.
+  pod.status.conditions = shared.podConditions.intern(conditions);
   // The kubelet assigns the IP when it creates the sandbox, a moment after binding; kubesim
   // does it in the binding write so that a bound pod always has its address.
   ctx.network?.assignPod(batch, pod);
+  // A pod's own IPs repeat nowhere: frozen as they are, they spare the interning below a lookup
+  // of them and of the status around them (which they make unique too).
+  const podIPs = (pod.status as { podIPs?: unknown }).podIPs;
+  if (podIPs !== undefined) deepFreeze(podIPs);
   pod.metadata.resourceVersion = batch.nextResourceVersion();
   const stored = freezeInterned(pod) as StoredObject;
+  rememberBoundPodSpec(old.spec, stored.spec, nodeName);
   batch.replace('Pod', stored, old);
   return stored;
 }

@@ -36,22 +36,29 @@ class EventNameLru {
     return this.entries.size;
   }
 
-  get(key: string): string | undefined {
-    return this.entries.get(key)?.name;
+  /** The entry of `key`, to `use` or `delete` without looking the (long) key up again. */
+  get(key: string): { name: string; tick: number } | undefined {
+    return this.entries.get(key);
   }
 
   delete(key: string): void {
     this.entries.delete(key);
   }
 
-  /** Sets `key` (new or not) as the most recently used. */
-  touch(key: string, name: string): void {
+  /** Marks `key`'s entry (from `get`) as the most recently used. */
+  use(key: string, entry: { name: string; tick: number }): void {
+    entry.tick = ++this.tick;
+    this.append(key, entry.tick);
+  }
+
+  /** Adds `key`, not present, as the most recently used. */
+  add(key: string, name: string): void {
     const tick = ++this.tick;
-    const e = this.entries.get(key);
-    if (e) {
-      e.name = name;
-      e.tick = tick;
-    } else this.entries.set(key, { name, tick });
+    this.entries.set(key, { name, tick });
+    this.append(key, tick);
+  }
+
+  private append(key: string, tick: number): void {
     this.keys.push(key);
     this.ticks.push(tick);
     // Stale queue items (keys used again since, or deleted) are dropped now and then, so the
@@ -127,10 +134,10 @@ export class EventRecorder {
     const key =
       involved.kind + S + namespace + S + involved.name + S + (involved.uid ?? '') + S + e.type + S + e.reason + S + e.message + S + e.source + S + (e.host ?? '');
     const now = formatRFC3339(ctx.epochMs + ctx.nowMs);
-    const existingName = this.names.get(key);
-    const existing = existingName === undefined ? undefined : batch.get('Event', namespace, existingName);
-    if (existingName !== undefined) {
-      if (existing) this.names.touch(key, existingName);
+    const entry = this.names.get(key);
+    const existing = entry === undefined ? undefined : batch.get('Event', namespace, entry.name);
+    if (entry !== undefined) {
+      if (existing) this.names.use(key, entry);
       else this.names.delete(key);
     }
     if (existing) {
@@ -161,7 +168,7 @@ export class EventRecorder {
       reportingInstance: e.host ?? '',
     };
     createObject(batch, event, ctx);
-    this.names.touch(key, name);
+    this.names.add(key, name);
     if (this.names.size > EVENT_CACHE_ENTRIES) this.names.evictOldest();
   }
 }

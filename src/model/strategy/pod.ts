@@ -894,6 +894,16 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): FieldE
 
 const validSpecs = new ValidMemo();
 
+/**
+ * Records that `bound`, the frozen spec a binding made from `unbound` by setting nodeName, is
+ * valid when `unbound` passed validation and the node's name is a DNS subdomain: nodeName is
+ * the one thing ValidatePodSpec checks there, so the pod's first status update does not walk its
+ * whole spec again.
+ */
+export function rememberBoundPodSpec(unbound: unknown, bound: unknown, nodeName: string): void {
+  if (validSpecs.passed(unbound, true) && isDNS1123Subdomain(nodeName).length === 0) validSpecs.remember(bound, true);
+}
+
 function checkPodSpec(spec: PodSpec | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const s = readObject(spec as unknown, path, errs);
