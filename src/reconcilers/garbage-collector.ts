@@ -166,18 +166,47 @@ function reconcile(state: ClusterState, key: string, ctx: ReconcileContext): Rec
 }
 
 /**
- * A change wakes the object itself, the owners it names (an owner waiting for its dependents
- * re-checks when one goes), and, when the object is removed, its dependents (by its uid).
+ * Whether a reconcile of `obj`'s own key could act on this state: it is being deleted under
+ * the Orphan or Foreground policy, or one of its owners is gone (another uid, or no object)
+ * or is deleting its dependents. Otherwise attemptToDelete finds only solid owners and does
+ * nothing.
  */
-const mapper: WatchMapper = (change) => {
+function mayAct(state: ClusterState, obj: StoredObject): boolean {
+  if (obj.metadata.deletionTimestamp && (hasFinalizer(obj, ORPHAN) || hasFinalizer(obj, FOREGROUND))) return true;
+  for (const ref of obj.metadata.ownerReferences ?? []) {
+    const owner = resolveOwner(state, obj, ref);
+    if (owner === undefined || (owner !== 'unknown' && deletingDependents(owner))) return true;
+  }
+  return false;
+}
+
+/**
+ * Which keys a change wakes — what upstream's graph builder queues for attemptToDelete, seen
+ * from the state after the change (processGraphChanges):
+ * - a removed object: its dependents (by its uid), and the owners it named that are waiting
+ *   for their dependents to go (Foreground, or Orphan);
+ * - an added or updated object: itself, when it could act now (mayAct: a dangling or
+ *   deleting owner, or its own Orphan/Foreground deletion), and the owners it names, old and
+ *   new, that are deleting (a dependent's references changing may unblock them).
+ * An object with solid owners changing (a pod's status, a ReplicaSet's replicas) wakes
+ * nothing: upstream updates its graph and queues no work for it. Waking every such change
+ * made nearly every collector pass a no-op.
+ */
+const mapper: WatchMapper = (change, state) => {
   const obj = (change.object ?? change.oldObject)!;
-  const { namespace, name } = obj.metadata;
+  const { namespace } = obj.metadata;
   const keys = new Set<string>();
-  if (change.object) keys.add(gcKey(change.kind, namespace, name));
-  else keys.add(obj.metadata.uid);
+  if (change.object) {
+    if (mayAct(state, change.object)) keys.add(gcKey(change.kind, namespace, obj.metadata.name));
+  } else {
+    keys.add(obj.metadata.uid);
+  }
   for (const o of [change.oldObject, change.object]) {
     for (const ref of o?.metadata.ownerReferences ?? []) {
-      if ((GC_KINDS as readonly string[]).includes(ref.kind)) keys.add(gcKey(ref.kind, namespace, ref.name));
+      if (!(GC_KINDS as readonly string[]).includes(ref.kind)) continue;
+      const owner = resolveOwner(state, o!, ref);
+      if (owner === undefined || owner === 'unknown' || !owner.metadata.deletionTimestamp) continue;
+      if (hasFinalizer(owner, FOREGROUND) || hasFinalizer(owner, ORPHAN)) keys.add(gcKey(ref.kind, namespace, ref.name));
     }
   }
   return [...keys];

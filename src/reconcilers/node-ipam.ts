@@ -199,7 +199,16 @@ export function nodeIpamController(opts: NodeIpamOptions = DEFAULT_NODE_IPAM_OPT
   let allocator: Allocator | undefined;
   return {
     name: 'node-ipam-controller',
-    watches: { Node: 'self' },
+    // Only a live node still missing its block or address can need this controller (the
+    // range allocator's updateNode: a node with podCIDRs is left alone). Heartbeat-era
+    // writes (conditions, images, taints) used to wake it for an immediate no-op.
+    watches: {
+      Node: (change) => {
+        const node = change.object as NodeObject | undefined;
+        if (!node || node.metadata.deletionTimestamp || (node.spec?.podCIDR && internalIP(node))) return [];
+        return [node.metadata.name];
+      },
+    },
     reconcile(state, key): ReconcileResult {
       const node = getObject(state, 'Node', undefined, key) as NodeObject | undefined;
       if (!node || node.metadata.deletionTimestamp) return { actions: [] };

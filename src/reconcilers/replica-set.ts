@@ -42,6 +42,7 @@ import {
   generatePodName,
   getControllerOf,
   getPodFromTemplate,
+  getPodReadyCondition,
   isPodActive,
   newControllerRef,
   resolveControllerRef,
@@ -310,11 +311,28 @@ export function podToControllerKeys(k: ReplicaSetKind, change: Change, state: Cl
       if (labelChanged) wakeOwner(old);
     } else {
       if (refChanged && oldRef) wakeOwner(old);
-      if (curRef) wakeOwner(cur);
-      else if (labelChanged || refChanged) keys.push(...controllersSelecting(k, cur, state));
+      if (curRef) {
+        if (labelChanged || refChanged || syncInputsChanged(old as Pod, cur as Pod)) wakeOwner(cur);
+      } else if (labelChanged || refChanged) keys.push(...controllersSelecting(k, cur, state));
     }
   }
   return [...new Set(keys)];
+}
+
+/**
+ * Whether a pod update (same labels, controllerRef and deletion state) changes anything a sync
+ * of its owner reads: the phase (active or not, and the deletion ranking) or the Ready
+ * condition (ready, available, and when). Upstream's updatePod queues the owner on every
+ * update; with no expectations to wait for and every sync's writes applied before the next,
+ * an owner that is not woken here would have found its pods as it left them and done nothing
+ * (its status and its availability requeue depend on nothing else), so kubesim skips the pass.
+ * Most pod updates are kubelet status steps (pulling, created, started but not ready).
+ */
+function syncInputsChanged(old: Pod, cur: Pod): boolean {
+  if (old.status?.phase !== cur.status?.phase) return true;
+  const a = getPodReadyCondition(old);
+  const b = getPodReadyCondition(cur);
+  return a?.status !== b?.status || a?.lastTransitionTime !== b?.lastTransitionTime;
 }
 
 /** Builds the reconciler for one kind: watches the kind itself and the pods. */

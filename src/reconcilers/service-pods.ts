@@ -5,12 +5,19 @@
  * reverse index of Service selectors, so a pod change costs the Services that could match it,
  * not every Service of its namespace.
  *
+ * A pod update concerns its Services only when it changes what an endpoint is made of
+ * (GetPodUpdateProjectionKey): most pod writes are the kubelet's status steps (pulling,
+ * started but not ready), which change no endpoint, and waking every selecting Service for
+ * them made both endpoint controllers recompute whole Services for nothing.
+ *
  * @see kubernetes/kubernetes pkg/controller/endpoint/endpoints_controller.go (syncService's lister call)
- * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/util/controller_utils.go (GetPodServiceMemberships)
+ * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/util/controller_utils.go
+ *   (GetPodServiceMemberships, GetPodUpdateProjectionKey, podEndpointsChanged)
  */
 import type { ReconcileContext, WatchMapper } from '../model/reconcile.js';
 import { listObjects, objectKey, type ClusterState, type KindTable } from '../model/store.js';
 import type { Pod, Service, StoredObject } from '../model/types.js';
+import { isPodReady } from './controller-utils.js';
 
 export type PodObject = StoredObject & Pod;
 export type ServiceObject = StoredObject & Service;
@@ -96,34 +103,94 @@ function servicesIn(state: ClusterState, namespace: string): NamespaceServices |
   return compiled;
 }
 
+const isTerminal = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+
+function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (a === b) return true;
+  const ka = a ? Object.keys(a) : [];
+  if (ka.length !== (b ? Object.keys(b).length : 0)) return false;
+  for (const k of ka) if (!Object.hasOwn(b!, k) || a![k] !== b![k]) return false;
+  return true;
+}
+
+function samePodIPs(a: Pod, b: Pod): boolean {
+  if (a.status?.podIP !== b.status?.podIP) return false;
+  const x = a.status?.podIPs ?? [];
+  const y = b.status?.podIPs ?? [];
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i]!.ip !== y[i]!.ip) return false;
+  return true;
+}
+
+/**
+ * podEndpointsChanged: [the pod's endpoint may differ, the Services it matches may differ].
+ * Upstream's fields — deletionTimestamp, readiness, pod IPs; labels, hostname and subdomain —
+ * plus two that upstream leaves to immutability or to the readiness that usually comes with
+ * them, and kubesim's endpoint code reads: a terminal phase (a pod that never became ready and
+ * then failed leaves the Endpoints) and nodeName.
+ */
+export function podEndpointsChanged(oldPod: Pod, newPod: Pod): [podChanged: boolean, labelsChanged: boolean] {
+  // Both endpoint controllers map the same change one after the other: answer the second from the first.
+  if (lastPair.oldPod === oldPod && lastPair.newPod === newPod) return lastPair.result;
+  const result = endpointsChanged(oldPod, newPod);
+  // Stored objects are frozen: the same pair is the same answer. A caller's mutable objects are not kept.
+  if (Object.isFrozen(oldPod) && Object.isFrozen(newPod)) lastPair = { oldPod, newPod, result };
+  return result;
+}
+
+let lastPair: { oldPod: Pod | undefined; newPod: Pod | undefined; result: [boolean, boolean] } = { oldPod: undefined, newPod: undefined, result: [true, true] };
+
+function endpointsChanged(oldPod: Pod, newPod: Pod): [podChanged: boolean, labelsChanged: boolean] {
+  const labelsChanged =
+    !sameLabels(oldPod.metadata?.labels, newPod.metadata?.labels) ||
+    oldPod.spec?.hostname !== newPod.spec?.hostname ||
+    oldPod.spec?.subdomain !== newPod.spec?.subdomain;
+  const podChanged =
+    oldPod.metadata?.deletionTimestamp !== newPod.metadata?.deletionTimestamp ||
+    isPodReady(oldPod) !== isPodReady(newPod) ||
+    !samePodIPs(oldPod, newPod) ||
+    isTerminal(oldPod) !== isTerminal(newPod) ||
+    oldPod.spec?.nodeName !== newPod.spec?.nodeName;
+  return [podChanged, labelsChanged];
+}
+
 /**
  * Pod changes → the keys of the Services in the pod's namespace whose selector matches the
- * pod's new or old labels (getPodServiceMemberships, for both versions), in Service name order.
- * Candidates come from the pod's own labels through the reverse index, plus the `{}` selectors.
+ * pod (getPodServiceMemberships), in Service name order. An add or a delete concerns the
+ * Services of its labels; an update only if podEndpointsChanged says so: the Services of the
+ * new labels when only the endpoint changed, those of either version when both did, and those
+ * of exactly one version when only the labels did (a Service matching both keeps the same
+ * endpoint: determineNeededServiceUpdates). Candidates come from the pod's own labels through
+ * the reverse index, plus the `{}` selectors.
  */
 export function podToServicesMapper(): WatchMapper {
   return (change, state) => {
     const namespace = (change.object ?? change.oldObject)?.metadata.namespace;
     if (!namespace) return [];
+    let podChanged = true;
+    if (change.object && change.oldObject) {
+      const [endpoint, labels] = podEndpointsChanged(change.oldObject as Pod, change.object as Pod);
+      if (!endpoint && !labels) return [];
+      podChanged = endpoint;
+    }
     const services = servicesIn(state, namespace);
     if (!services) return [];
     const newLabels = change.object?.metadata.labels;
     const oldLabels = change.oldObject?.metadata.labels;
-    const hits: CompiledService[] = [...services.matchAll];
-    const consider = (candidates: readonly CompiledService[] | undefined): void => {
-      if (!candidates) return;
-      for (const s of candidates) {
-        if ((change.object && selectorMatches(s.selector, newLabels)) || (change.oldObject && selectorMatches(s.selector, oldLabels))) {
-          hits.push(s);
-        }
-      }
+    const hits: CompiledService[] = [];
+    const consider = (s: CompiledService): void => {
+      const inNew = !!change.object && selectorMatches(s.selector, newLabels);
+      const inOld = !!change.oldObject && selectorMatches(s.selector, oldLabels);
+      // Labels-only update: a Service matching both versions sees the same endpoint.
+      if (podChanged ? inNew || inOld : inNew !== inOld) hits.push(s);
     };
+    for (const s of services.matchAll) consider(s);
     // A Service is filed under one key=value only, so it is reached at most once: from the new
     // labels, or from an old value that differs.
-    if (newLabels) for (const k of Object.keys(newLabels)) consider(services.byLabel.get(labelKey(k, newLabels[k]!)));
+    if (newLabels) for (const k of Object.keys(newLabels)) for (const s of services.byLabel.get(labelKey(k, newLabels[k]!)) ?? []) consider(s);
     if (oldLabels) {
       for (const k of Object.keys(oldLabels)) {
-        if (newLabels?.[k] !== oldLabels[k]) consider(services.byLabel.get(labelKey(k, oldLabels[k]!)));
+        if (newLabels?.[k] !== oldLabels[k]) for (const s of services.byLabel.get(labelKey(k, oldLabels[k]!)) ?? []) consider(s);
       }
     }
     if (hits.length > 1) hits.sort((a, b) => a.ordinal - b.ordinal);

@@ -65,6 +65,11 @@ export class Groups {
     return [...g.keys()].sort().map((k) => g.get(k)!);
   }
 
+  /** One object of a group by key. */
+  get(group: string, key: string): StoredObject | undefined {
+    return this.groups.get(group)?.get(key);
+  }
+
   /** The group's keys sorted. */
   keys(group: string): string[] {
     const g = this.groups.get(group);

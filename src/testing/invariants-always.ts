@@ -5,12 +5,18 @@
  * (incremental.ts) rather than listing every object again.
  */
 import { getObject, type Cluster, type ClusterState, type StoredObject } from '../index.js';
+import { jsonEqual } from '../model/json.js';
 import { parseRFC3339 } from '../model/time.js';
 import { defineIncrementalInvariant, type InvariantContext } from './define-invariant.js';
 import { controllerRef, isAvailable, isTerminal, isTerminating, keyOf, overcommitted, podIP, podSpec, scaledIntOrPercent } from './objects.js';
 import { diffKind, Groups } from './incremental.js';
 
 const nowEpochMs = (c: Cluster): number => parseRFC3339(c.nowTimestamp);
+
+const allocatableField = (node: StoredObject): unknown => (node.status as { allocatable?: unknown } | undefined)?.allocatable;
+
+/** Equal JSON; stored objects share unchanged subtrees, so identity settles most comparisons. */
+const sameJson = (a: unknown, b: unknown): boolean => a === b || jsonEqual(a, b);
 
 /** The node a pod holds resources on: bound and not terminal (terminating pods still hold them). */
 const holdingNode = (pod: StoredObject | undefined): string | undefined => (pod && !isTerminal(pod) ? podSpec(pod).nodeName || undefined : undefined);
@@ -28,19 +34,23 @@ export const noNodeOvercommitted = defineIncrementalInvariant('noNodeOvercommitt
   return {
     check(c) {
       const dirty = new Set<string>();
+      // Most writes are heartbeats and status steps: a node whose allocatable stayed, or a pod
+      // on the same node with the same spec (so the same requests), changes no sum; only the
+      // index entry is refreshed.
       diffKind(last, c.state, 'Node', (before, after) => {
         const name = (after ?? before)!.metadata.name;
         if (after) nodes.set(name, after);
         else nodes.delete(name);
-        dirty.add(name);
+        if (!before || !after || !sameJson(allocatableField(before), allocatableField(after))) dirty.add(name);
       });
       diffKind(last, c.state, 'Pod', (before, after) => {
         const from = holdingNode(before);
         const to = holdingNode(after);
         if (from) podsOn.remove(from, keyOf(before!));
         if (to) podsOn.add(to, keyOf(after!), after!);
-        if (from) dirty.add(from);
-        if (to) dirty.add(to);
+        if (from && from === to && !sameJson(before!.spec, after!.spec)) dirty.add(from);
+        if (from !== to && from) dirty.add(from);
+        if (from !== to && to) dirty.add(to);
       });
       last = c.state;
       for (const name of dirty) {
@@ -218,11 +228,36 @@ export const rolloutBoundsHeld = defineIncrementalInvariant('rolloutBoundsHeld',
       if (e.kind === 'Deployment' && e.type === 'MODIFIED' && e.oldObject) noteChange(e.oldObject, e.object);
     });
   }
+  /**
+   * Owner uids (Deployments, ReplicaSets) whose ReplicaSets or pods changed since their
+   * Deployment's lines were last computed: only those Deployments are checked again (a check
+   * after every write otherwise walked every Deployment's pods).
+   */
+  const touched = new Set<string>();
+  const computed = new Map<string, { d: StoredObject; baseline: ClusterState; nowKey: number; lines: string[] }>();
   const byOwner = (groups: Groups) => (before: StoredObject | undefined, after: StoredObject | undefined) => {
     const from = before && controllerRef(before)?.uid;
     const to = after && controllerRef(after)?.uid;
     if (from) groups.remove(from, keyOf(before));
     if (to) groups.add(to, keyOf(after), after);
+    if (from) touched.add(from);
+    if (to) touched.add(to);
+  };
+  /** One Deployment's lines, from the last computation when nothing it reads has changed. */
+  const linesOf = (d: StoredObject, baseline: ClusterState, now: number): string[] => {
+    const key = keyOf(d);
+    // Availability depends on the clock only when minReadySeconds is set.
+    const nowKey = (dspec(d).minReadySeconds ?? 0) > 0 ? now : 0;
+    const rsUids = replicaSetsOf.keys(d.metadata.uid).map((k) => replicaSetsOf.get(d.metadata.uid, k)!.metadata.uid);
+    const hit = computed.get(key);
+    if (hit && hit.d === d && hit.baseline === baseline && hit.nowKey === nowKey && !touched.has(d.metadata.uid) && !rsUids.some((u) => touched.has(u))) {
+      return hit.lines;
+    }
+    const lines = checkRollout(d, baseline, now, index);
+    touched.delete(d.metadata.uid);
+    for (const u of rsUids) touched.delete(u);
+    computed.set(key, { d, baseline, nowKey, lines });
+    return lines;
   };
   const sync = (state: ClusterState) => {
     diffKind(last, state, 'Deployment', (before, after) => {
@@ -240,7 +275,8 @@ export const rolloutBoundsHeld = defineIncrementalInvariant('rolloutBoundsHeld',
       const baseline = ctx.baseline;
       if (!baseline || ctx.disruptedSinceBaseline || ctx.faultsActive) return [];
       const now = nowEpochMs(c);
-      return [...deployments.keys()].sort().flatMap((key) => checkRollout(deployments.get(key)!, baseline, now, index));
+      for (const key of computed.keys()) if (!deployments.has(key)) computed.delete(key);
+      return [...deployments.keys()].sort().flatMap((key) => linesOf(deployments.get(key)!, baseline, now));
     },
   };
 });

@@ -150,3 +150,42 @@ describe('garbage collector', () => {
     expect(run()).toBe(run());
   });
 });
+
+// Which changes queue work (upstream graph_builder.go processGraphChanges): the collector looks
+// at an object only when it could act on it, not on every write of the objects it tracks.
+describe('garbage collector: what wakes it', () => {
+  const gc = garbageCollector();
+  const wake = (c: Cluster, kind: string, object: StoredObject | undefined, oldObject: StoredObject | undefined) => {
+    const mapper = gc.watches[kind];
+    if (typeof mapper !== 'function') throw new Error(`no mapper for ${kind}`);
+    return mapper({ kind, object, oldObject } as never, c.state);
+  };
+
+  it('a dependent with live owners changing (a status write) wakes nothing', () => {
+    const c = createCluster({ controllers: false, scheduler: false, reconcilers: [gc] });
+    chain(c);
+    const pod = c.get('pod', 'web-1-a');
+    const updated = c.updateStatus({ ...pod, status: { phase: 'Running' } });
+    expect(wake(c, 'Pod', updated, pod)).toEqual([]);
+  });
+
+  it('a dependent whose owner is gone (or another object by that name) wakes itself', () => {
+    const c = createCluster({ controllers: false, scheduler: false, reconcilers: [] });
+    const { rs } = chain(c);
+    const pod = c.get('pod', 'web-1-a');
+    const stale = { ...pod, metadata: { ...pod.metadata, ownerReferences: [{ ...ownerRef(rs), uid: 'other' }] } } as StoredObject;
+    expect(wake(c, 'Pod', stale, pod)).toEqual(['Pod/default/web-1-a']);
+  });
+
+  it('a removed object wakes its dependents (by uid) and an owner waiting for it in the foreground', () => {
+    const c = createCluster({ controllers: false, scheduler: false, reconcilers: [] });
+    const { rs } = chain(c);
+    const pod = c.get('pod', 'web-1-a');
+    expect(wake(c, 'Pod', undefined, pod)).toEqual([pod.metadata.uid]);
+    c.delete('rs', 'web-1', { propagationPolicy: 'Foreground' });
+    expect(c.get('rs', 'web-1').metadata.finalizers).toEqual(['foregroundDeletion']);
+    expect(wake(c, 'Pod', undefined, pod)).toEqual([pod.metadata.uid, 'ReplicaSet/default/web-1']);
+    expect(wake(c, 'ReplicaSet', c.get('rs', 'web-1'), rs)).toEqual(['ReplicaSet/default/web-1']);
+  });
+});
+

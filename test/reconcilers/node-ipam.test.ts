@@ -131,3 +131,19 @@ describe('node-ipam-controller allocator state', () => {
     expect([podCIDR(two, 'y'), address(two, 'y')]).toEqual(['10.244.1.0/24', '10.0.0.2']);
   });
 });
+
+// range_allocator.go updateNode: only a node without its block (or, in kubesim, its address) is looked at.
+describe('node-ipam-controller: which node changes wake it', () => {
+  it('a node still missing its block or address wakes it; an allocated or removed one does not', () => {
+    const c = createCluster({ nodes: 1, scheduler: false, controllers: false, reconcilers: [nodeIpamController()] });
+    const mapper = nodeIpamController().watches.Node;
+    if (typeof mapper !== 'function') throw new Error('no Node mapper');
+    const node = c.get('node', 'node-1') as N;
+    const bare = { ...node, spec: {}, status: {} } as N;
+    const wake = (object: N | undefined, oldObject: N | undefined) => mapper({ kind: 'Node', object, oldObject } as never, c.state);
+    expect(wake(bare, undefined)).toEqual(['node-1']);
+    expect(wake({ ...node, status: { ...node.status, addresses: [] } } as N, node)).toEqual(['node-1']);
+    expect(wake(node, bare)).toEqual([]);
+    expect(wake(undefined, node)).toEqual([]);
+  });
+});

@@ -357,3 +357,26 @@ describe('ReplicaSet controller: convergence property', () => {
     );
   });
 });
+
+// Upstream's updatePod queues the owner on every pod update; kubesim skips the updates that
+// change nothing its sync reads (a kubelet status step), which found nothing to do.
+describe('ReplicaSet controller: which pod updates wake it', () => {
+  it('a status step wakes nothing; a phase or readiness change wakes the owner', () => {
+    const c = newCluster();
+    c.create(rs('web', 1));
+    c.settle();
+    const mapper = replicaSetController().watches.Pod;
+    if (typeof mapper !== 'function') throw new Error('no Pod mapper');
+    const [pod] = c.get('pods');
+    const wake = (status: object) => {
+      const before = c.get('pod', pod!.metadata.name);
+      const after = c.updateStatus({ ...before, status: { ...(before.status ?? {}), ...status } });
+      return mapper({ kind: 'Pod', object: after, oldObject: before } as never, c.state);
+    };
+    expect(wake({ startTime: '2025-01-01T00:00:00Z' })).toEqual([]);
+    expect(wake({ phase: 'Running' })).toEqual(['default/web']);
+    expect(wake({ conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: c.nowTimestamp }] })).toEqual(['default/web']);
+    expect(wake({ hostIP: '10.0.0.9' })).toEqual([]);
+  });
+});
+

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredObject } from '../../src/model/types.js';
-import { podToServicesMapper, selectorMatches } from '../../src/reconcilers/service-pods.js';
+import { podEndpointsChanged, podToServicesMapper, selectorMatches } from '../../src/reconcilers/service-pods.js';
 import { newCluster, serviceManifest } from './endpoints-fixtures.js';
 
 /** Services with overlapping selectors, created out of name order. */
@@ -23,9 +23,11 @@ function cluster() {
   return c;
 }
 
-function pod(labels: Record<string, string> | undefined): StoredObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u', ...(labels ? { labels } : {}) } } as StoredObject;
+function pod(labels: Record<string, string> | undefined, status?: object): StoredObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', uid: 'u', ...(labels ? { labels } : {}) }, ...(status ? { status } : {}) } as StoredObject;
 }
+
+const ready = (s: 'True' | 'False') => ({ phase: 'Running', podIP: '10.244.0.5', podIPs: [{ ip: '10.244.0.5' }], conditions: [{ type: 'Ready', status: s }] });
 
 describe('podToServicesMapper', () => {
   const c = cluster();
@@ -38,12 +40,17 @@ describe('podToServicesMapper', () => {
       'default/s2-t0',
       'default/s3-all',
     ]);
-    // A relabelled pod wakes the Services it left as well as those it joined.
-    expect(map({ kind: 'Pod', object: pod({ app: 'b' }), oldObject: pod({ app: 'a' }) }, c.state)).toEqual([
+    // A relabelled pod wakes the Services it left and those it joined; s3-all selects both
+    // versions and sees the same endpoint (determineNeededServiceUpdates).
+    expect(map({ kind: 'Pod', object: pod({ app: 'b' }), oldObject: pod({ app: 'a' }) }, c.state)).toEqual(['default/s0-a', 'default/s4-b']);
+    // Relabelled and turned ready: every Service of either version.
+    expect(map({ kind: 'Pod', object: pod({ app: 'b' }, ready('True')), oldObject: pod({ app: 'a' }, ready('False')) }, c.state)).toEqual([
       'default/s0-a',
       'default/s3-all',
       'default/s4-b',
     ]);
+    // A status step that changes no endpoint (the kubelet's pulling, started-not-ready) wakes none.
+    expect(map({ kind: 'Pod', object: pod({ app: 'a' }, { ...ready('False'), phase: 'Pending' }), oldObject: pod({ app: 'a' }, ready('False')) }, c.state)).toEqual([]);
     expect(map({ kind: 'Pod', object: undefined, oldObject: pod(undefined) }, c.state)).toEqual(['default/s3-all']);
   });
 
@@ -52,7 +59,7 @@ describe('podToServicesMapper', () => {
     { nil: undefined },
   );
 
-  it('property: equals testing every Service of the namespace', () => {
+  it('property: equals testing every Service of the namespace (labels-only updates: those of one version)', () => {
     const services = Object.entries(SELECTORS)
       .filter(([, s]) => s !== null)
       .sort(([a], [b]) => (a < b ? -1 : 1));
@@ -60,12 +67,43 @@ describe('podToServicesMapper', () => {
       fc.property(labelsArb, labelsArb, fc.constantFrom('create', 'update', 'delete'), (newLabels, oldLabels, op) => {
         const object = op === 'delete' ? undefined : pod(newLabels);
         const oldObject = op === 'create' ? undefined : pod(oldLabels);
+        const inNew = (sel: Record<string, string>) => !!object && selectorMatches(sel, object.metadata.labels);
+        const inOld = (sel: Record<string, string>) => !!oldObject && selectorMatches(sel, oldObject.metadata.labels);
         const want = services
-          .filter(([, sel]) => (object && selectorMatches(sel!, object.metadata.labels)) || (oldObject && selectorMatches(sel!, oldObject.metadata.labels)))
+          .filter(([, sel]) => (op === 'update' ? inNew(sel!) !== inOld(sel!) : inNew(sel!) || inOld(sel!)))
           .map(([name]) => `default/${name}`);
         expect(map({ kind: 'Pod', object, oldObject }, c.state)).toEqual(want);
       }),
       { seed: 42, numRuns: 300 },
     );
+  });
+});
+
+// After kubernetes/kubernetes staging/src/k8s.io/endpointslice/util/controller_utils_test.go
+// (TestPodChanged): which pod updates may change an endpoint, or the Services a pod matches.
+describe('podEndpointsChanged', () => {
+  interface PodLike {
+    metadata: { name: string; namespace: string; labels: Record<string, string>; deletionTimestamp?: string };
+    spec: { nodeName: string; hostname?: string };
+    status: { phase: string; podIP: string; podIPs: { ip: string }[]; conditions: { type: string; status: string }[]; startTime?: string };
+  }
+  const base: PodLike = { metadata: { name: 'p', namespace: 'default', labels: { app: 'a' } }, spec: { nodeName: 'n1' }, status: ready('True') };
+  const edit = (f: (p: PodLike) => void): PodLike => {
+    const p = JSON.parse(JSON.stringify(base)) as PodLike;
+    f(p);
+    return p;
+  };
+  it.each`
+    why                                   | next                                                                 | podChanged | labelsChanged
+    ${'nothing relevant (a status time)'} | ${edit((p) => (p.status.startTime = '2025-01-01T00:00:00Z'))}        | ${false}   | ${false}
+    ${'the deletion timestamp'}           | ${edit((p) => (p.metadata.deletionTimestamp = '2025-01-01T00:00:30Z'))} | ${true}  | ${false}
+    ${'readiness'}                        | ${edit((p) => (p.status.conditions[0]!.status = 'False'))}           | ${true}    | ${false}
+    ${'the pod IPs'}                      | ${edit((p) => (p.status.podIPs = [{ ip: '10.244.0.6' }]))}           | ${true}    | ${false}
+    ${'a terminal phase'}                 | ${edit((p) => (p.status.phase = 'Failed'))}                          | ${true}    | ${false}
+    ${'the labels'}                       | ${edit((p) => (p.metadata.labels = { app: 'b' }))}                   | ${false}   | ${true}
+    ${'the hostname'}                     | ${edit((p) => (p.spec.hostname = 'h'))}                               | ${false}   | ${true}
+    ${'labels and readiness'}             | ${edit((p) => ((p.metadata.labels = { app: 'b' }), (p.status.conditions[0]!.status = 'False')))} | ${true} | ${true}
+  `('$why → [$podChanged, $labelsChanged]', ({ next, podChanged, labelsChanged }) => {
+    expect(podEndpointsChanged(base as never, next)).toEqual([podChanged, labelsChanged]);
   });
 });

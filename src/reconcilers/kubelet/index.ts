@@ -19,7 +19,7 @@ import { jsonEqual } from '../../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper } from '../../model/reconcile.js';
 import { getObject, objectKey, splitObjectKey, type ClusterState } from '../../model/store.js';
 import { parseRFC3339 } from '../../model/time.js';
-import type { KubeObject, Node, Pod } from '../../model/types.js';
+import type { KubeObject, Node, Pod, StoredObject } from '../../model/types.js';
 import { resolveImageProfile, validateImageProfile, type ImageProfile, type ResolvedImageProfile } from './image-profile.js';
 import { kubeletRunning } from './node-lease.js';
 import { syncPod, type NodeObject, type PodObject } from './sync-pod.js';
@@ -46,6 +46,27 @@ function withImages(node: NodeObject, pulled: readonly { image: string; sizeByte
   images.sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0) || ((a.names?.[0] ?? '') < (b.names?.[0] ?? '') ? -1 : 1));
   return { ...node, status: { ...(node.status ?? {}), images } } as Node & KubeObject;
 }
+
+/**
+ * podsDifferSemantically (pkg/kubelet/config): an update that leaves spec, labels, annotations
+ * and the deletion fields alone is a status change, which upstream's pod config hands to
+ * HandlePodReconcile, not to a pod worker's syncPod. Most such updates are this kubelet's own
+ * status writes; reconciling the pod again on them found nothing to do (about half of all
+ * kubelet reconciles). The kubelet's own requeue (the next transition) and the sim's wake-up
+ * of a node's pods when its kubelet comes back still drive every sync.
+ */
+function podsDifferSemantically(a: StoredObject, b: StoredObject): boolean {
+  return (
+    !sameJson(a.spec, b.spec) ||
+    !sameJson(a.metadata.labels, b.metadata.labels) ||
+    !sameJson(a.metadata.annotations, b.metadata.annotations) ||
+    a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp ||
+    a.metadata.deletionGracePeriodSeconds !== b.metadata.deletionGracePeriodSeconds
+  );
+}
+
+/** Equal JSON values; stored objects share unchanged subtrees, so identity decides most. */
+const sameJson = (a: unknown, b: unknown): boolean => a === b || jsonEqual(a, b);
 
 /**
  * Whether the node's kubelet is running pods: the one place that says "node down, or kubelet
@@ -100,8 +121,9 @@ export function kubelet(config: KubeletConfig = {}): Reconciler {
   };
 
   const pods: WatchMapper = (change) => {
-    const pod = (change.object ?? change.oldObject)!;
-    if (!change.object || !(pod.spec as Pod['spec'])?.nodeName) return [];
+    const pod = change.object;
+    if (!pod || !(pod.spec as Pod['spec'])?.nodeName) return [];
+    if (change.oldObject && !podsDifferSemantically(change.oldObject, pod)) return [];
     return [objectKey(pod.metadata.namespace, pod.metadata.name)];
   };
   // Node changes wake nothing: a kubelet coming back is woken for its pods by the sim, which

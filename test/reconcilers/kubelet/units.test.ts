@@ -149,3 +149,31 @@ describe('formatTime', () => {
     expect(formatTime(ms)).toBe(text);
   });
 });
+
+// pkg/kubelet/config podsDifferSemantically: a status-only update is not handed to a pod worker.
+describe('kubelet: which pod updates start a sync', () => {
+  const mapper = kubelet().watches.Pod;
+  const pod = (extra: { status?: object; deletionTimestamp?: string; nodeName?: string } = {}) =>
+    ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'default', uid: 'u', labels: { app: 'a' }, ...(extra.deletionTimestamp ? { deletionTimestamp: extra.deletionTimestamp } : {}) },
+      spec: { nodeName: extra.nodeName ?? 'node-1', containers: [{ name: 'c', image: 'app:v1' }] },
+      status: extra.status ?? { phase: 'Pending' },
+    }) as never;
+  const wake = (object: unknown, oldObject: unknown) => {
+    if (typeof mapper !== 'function') throw new Error('no Pod mapper');
+    return mapper({ kind: 'Pod', object, oldObject } as never, {} as never);
+  };
+  it.each`
+    why                             | before                                    | after                                                         | keys
+    ${'a new bound pod'}            | ${undefined}                              | ${pod()}                                                      | ${['default/p']}
+    ${'a status write only'}        | ${pod()}                                  | ${pod({ status: { phase: 'Running' } })}                      | ${[]}
+    ${'a deletion'}                 | ${pod()}                                  | ${pod({ deletionTimestamp: '2025-01-01T00:00:30Z' })}         | ${['default/p']}
+    ${'a spec change (binding)'}    | ${pod({ nodeName: 'node-2' })}            | ${pod()}                                                      | ${['default/p']}
+    ${'the pod removed'}            | ${pod()}                                  | ${undefined}                                                  | ${[]}
+  `('$why → $keys', ({ before, after, keys }) => {
+    expect(wake(after, before)).toEqual(keys);
+  });
+});
+
