@@ -722,9 +722,10 @@ export class Cluster {
     const object = (change.object ?? change.oldObject)!;
     const type: WatchEventType = !change.oldObject ? 'ADDED' : !change.object ? 'DELETED' : 'MODIFIED';
     const { namespace, name } = object.metadata;
-    this.log.record(
+    this.log.recordWrite(
       { tMs, op: type, kind: change.kind, key: namespace ? `${namespace}/${name}` : name, resourceVersion: object.metadata.resourceVersion },
-      type === 'DELETED' ? undefined : JSON.stringify(object),
+      change.oldObject,
+      change.object,
     );
     this.emitter.emit('watch', change.oldObject ? { type, kind: change.kind, object, oldObject: change.oldObject } : { type, kind: change.kind, object });
     if (change.kind === 'Event' && type !== 'DELETED') this.emitter.emit('event', object);

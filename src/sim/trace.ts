@@ -1,9 +1,18 @@
 /**
  * The run's trace: one entry per observable step (a committed write, a failed controller call,
- * a fault), in order, plus a running SHA-256 over the entries' canonical lines. Two runs are
- * the same run exactly when their `traceHash()` values are equal.
+ * a fault), in order, plus a running SHA-256 over the entries' canonical lines, the line of
+ * an added or modified object followed by a content line. Two runs are the same run exactly
+ * when their `traceHash()` values are equal.
+ *
+ * A write's content is its whole JSON when the object is added, nothing when it is deleted,
+ * and only the delta from the old version when it is modified (./trace-content.ts). That is
+ * as strong as hashing the whole new object: runs whose streams agree so far hold the same old
+ * object (every object got there through traced writes, starting from an empty store), and
+ * given the old object the delta determines the new one. It is much cheaper: a bind or a
+ * status write changes a few fields of a ~2 KB pod, and the rest is shared by reference.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { writeContent } from './trace-content.js';
 
 export type TraceEntry =
   | {
@@ -38,7 +47,15 @@ export class Trace {
   /** `keepEntries: false` keeps only the hash (for very long runs). */
   constructor(private readonly keepEntries = true) {}
 
-  /** Records an entry; `content` (the written object's JSON) feeds the hash, not the entry. */
+  /**
+   * Records a committed write (an ADDED, MODIFIED or DELETED entry): its content line, from the
+   * old and new versions of the object (see the module comment), feeds the hash.
+   */
+  recordWrite(entry: TraceEntry, oldObject: object | undefined, object: object | undefined): void {
+    this.record(entry, writeContent(oldObject, object));
+  }
+
+  /** Records an entry; `content` (one line, no raw newline) feeds the hash, not the entry. */
   record(entry: TraceEntry, content?: string): void {
     if (this.keepEntries) this.entries.push(entry);
     const line = formatTraceEntry(entry);
