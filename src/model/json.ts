@@ -48,6 +48,112 @@ export function shareableJson<T extends object>(v: T): T {
   return v;
 }
 
+/**
+ * cloneJson for a write whose input was built from `stored` (the stored, deep-frozen version
+ * of the same object): a part of `input` equal to the value at the same place in `stored`
+ * (same keys in the same order, same values) is that stored value in the result rather than a
+ * copy — stored JSON is valid and immutable, and the store's freeze and intern steps skip it.
+ * Controllers usually rebuild a status from scratch, so most of it equals what is stored. The
+ * object and its top-level fields (metadata, spec, status) are always fresh copies, since the
+ * write path assigns into those; deeper parts it only writes to where a field is missing, and
+ * a stored part lacks none. Rejects and reports exactly what cloneJson does.
+ */
+export function cloneJsonSharing(input: unknown, stored: unknown, what: string | (() => string) = 'object'): JsonValue {
+  const copy = fastCloneSharing(input, 0, stored);
+  if (copy !== INVALID) return copy;
+  return carefulClone(input, typeof what === 'string' ? what : what());
+}
+
+/** Depth from which a part equal to the stored one is shared: below the top-level fields. */
+const SHARE_FROM_DEPTH = 2;
+
+/**
+ * The keys of the objects being compared with their stored twins, innermost last: an object
+ * shares its stored twin only with the same keys in the same order, and collecting them here
+ * rather than in an array per object keeps the walk allocation-free where it shares.
+ */
+const keyStack: string[] = [];
+
+/**
+ * fastClone, walking `base` (the value at the same place in the stored object) alongside. Where
+ * the value may be shared, nothing is allocated until a child differs from base's: the children
+ * before it are base's own.
+ */
+function fastCloneSharing(v: unknown, depth: number, base: unknown): JsonValue | typeof INVALID {
+  if (v === null || typeof v !== 'object' || base === null || typeof base !== 'object') return fastClone(v, depth);
+  // Whether v may become base: only below the top-level fields, and only a frozen (stored) base,
+  // which is checked once v has proven equal.
+  const share = depth >= SHARE_FROM_DEPTH;
+  if (share && v === base && Object.isFrozen(base)) return v as JsonValue;
+  if (depth > MAX_DEPTH) return INVALID;
+  if (Array.isArray(v)) {
+    if (!Array.isArray(base)) return fastClone(v, depth);
+    let arr: JsonValue[] | undefined = share && v.length === base.length ? undefined : new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const c = fastCloneSharing(v[i], depth + 1, base[i]);
+      if (c === INVALID) return INVALID;
+      if (arr === undefined) {
+        if (Object.is(c, base[i])) continue;
+        arr = new Array(v.length);
+        for (let j = 0; j < i; j++) arr[j] = base[j];
+      }
+      arr[i] = c;
+    }
+    if (arr !== undefined) return arr;
+    return Object.isFrozen(base) ? (base as JsonValue[]) : base.slice();
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return INVALID;
+  if (Array.isArray(base)) return fastClone(v, depth);
+  const b = base as Record<string, JsonValue>;
+  const start = keyStack.length;
+  let obj: { [key: string]: JsonValue } | undefined = share ? undefined : {};
+  for (const key in v) {
+    if (!Object.hasOwn(v, key)) continue;
+    if (key === '__proto__') return dropKeys(start, INVALID);
+    const child = (v as Record<string, unknown>)[key];
+    if (child === undefined) continue;
+    // One lookup in base per key; an inherited value (Object.prototype's) is never JSON data.
+    const was = b[key];
+    let c: JsonValue | typeof INVALID;
+    if (child === null || typeof child === 'string' || typeof child === 'boolean') c = child;
+    else if (typeof child === 'object') c = fastCloneSharing(child, depth + 1, was !== null && typeof was === 'object' && Object.hasOwn(b, key) ? was : undefined);
+    else c = fastClone(child, depth + 1);
+    if (c === INVALID) return dropKeys(start, INVALID);
+    if (obj === undefined) {
+      if (Object.is(c, was)) {
+        keyStack.push(key);
+        continue;
+      }
+      obj = takeKeys(b, start);
+    }
+    obj[key] = c;
+  }
+  if (obj !== undefined) return obj;
+  // Every value equal to base's: base itself if it has these keys, in this order, and no more.
+  if (!Object.isFrozen(b)) return takeKeys(b, start);
+  let i = start;
+  for (const key in b) {
+    if (keyStack[i] !== key) return takeKeys(b, start);
+    i += 1;
+  }
+  return i === keyStack.length ? dropKeys(start, b) : takeKeys(b, start);
+}
+
+/** Pops the keys pushed since `start` and returns `result`. */
+function dropKeys<T>(start: number, result: T): T {
+  keyStack.length = start;
+  return result;
+}
+
+/** A fresh object with the keys pushed since `start` (popped) and their values in `o`. */
+function takeKeys(o: Record<string, JsonValue>, start: number): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {};
+  for (let i = start; i < keyStack.length; i++) out[keyStack[i]!] = o[keyStack[i]!]!;
+  keyStack.length = start;
+  return out;
+}
+
 /** What fastClone returns for input cloneJson must reject. */
 const INVALID: unique symbol = Symbol('invalid');
 

@@ -16,10 +16,12 @@
  * Slices of a deleted Service are left to the garbage collector (they carry an ownerReference
  * to it), as upstream does.
  *
- * Cost: endpoints are memoized per pod object and node object, and Services selecting the same
+ * Cost: endpoints are memoized per pod object and node object (a new pod version whose
+ * endpoint is unchanged gets the same endpoint object back), and Services selecting the same
  * pods with the same ports share their endpoint groups, so twenty Services over one Deployment
  * build its endpoints once per change; comparisons with stored slices go by identity once an
- * element has been proven equal (endpoints-equal.ts).
+ * element has been proven equal (endpoints-equal.ts), and packing looks endpoints up in a
+ * per-group index.
  *
  * @see kubernetes/kubernetes pkg/controller/endpointslice/endpointslice_controller.go
  * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/reconciler.go, utils.go
@@ -29,7 +31,7 @@ import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../m
 import { getObject, objectKey, splitObjectKey, type ClusterState, type KindTable } from '../model/store.js';
 import type { StoredObject } from '../model/types.js';
 import { isPodReady, newControllerRef } from './controller-utils.js';
-import { sameAddressList } from './endpoints-equal.js';
+import { LastBuiltByPod, sameAddressList } from './endpoints-equal.js';
 import {
   findPort,
   HEADLESS_SERVICE_LABEL,
@@ -104,7 +106,19 @@ function sharedEndpoint(pod: PodObject, svc: ServiceObject, node: StoredObject):
   let memo = endpointsByPod.get(pod);
   if (!memo || memo.node !== node) endpointsByPod.set(pod, (memo = { node, byPublish: [undefined, undefined] }));
   const slot = svc.spec?.publishNotReadyAddresses === true ? 1 : 0;
-  return (memo.byPublish[slot] ??= deepFreezeEndpoint(podToEndpoint(pod, svc, node)));
+  return (memo.byPublish[slot] ??= sameAsBefore(pod, slot, podToEndpoint(pod, svc, node)));
+}
+
+/**
+ * The endpoint last built for each pod, per publishNotReadyAddresses: most status writes (a
+ * container started, a probe ran) leave a pod's endpoint as it was, and the new pod version
+ * then gets that very endpoint object back (see LastBuiltByPod).
+ */
+const lastEndpoint = [new LastBuiltByPod<SliceEndpoint>(), new LastBuiltByPod<SliceEndpoint>()] as const;
+
+function sameAsBefore(pod: PodObject, slot: 0 | 1, ep: SliceEndpoint): SliceEndpoint {
+  deepFreezeEndpoint(ep);
+  return pod.spec ? lastEndpoint[slot].reuse(pod.spec, pod.metadata.uid, ep) : ep;
 }
 
 /** Frozen and shareable: the write path stores this very object in every slice listing it. */
@@ -229,22 +243,45 @@ function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileCo
   return groups;
 }
 
+/**
+ * A group's endpoint positions by pod uid, built once per group: groups are shared between the
+ * Services over one pod set and between their syncs until a pod changes, while packing looks
+ * every stored endpoint up in it.
+ */
+const positionsOfGroup = new WeakMap<Group, Map<string, number>>();
+
+function positionsByUid(group: Group): Map<string, number> {
+  let byUid = positionsOfGroup.get(group);
+  if (!byUid) {
+    byUid = new Map();
+    for (let i = 0; i < group.endpoints.length; i++) byUid.set(group.endpoints[i]!.targetRef.uid, i);
+    positionsOfGroup.set(group, byUid);
+  }
+  return byUid;
+}
+
 /** Distributes a group's endpoints over its existing slices and new ones (see the header). */
 function packGroup(group: Group, slices: SliceObject[]): { kept: Map<SliceObject, SliceEndpoint[]>; fresh: SliceEndpoint[][] } {
-  const byUid = new Map(group.endpoints.map((e) => [e.targetRef.uid, e]));
+  const { endpoints } = group;
+  const byUid = positionsByUid(group);
+  // placed[i]: the group's i-th endpoint has its slice already.
+  const placed = new Uint8Array(endpoints.length);
+  let placedCount = 0;
   const kept = new Map<SliceObject, SliceEndpoint[]>();
   for (const slice of slices) {
     const stay: SliceEndpoint[] = [];
     for (const e of slice.endpoints ?? []) {
-      const want = byUid.get(e.targetRef?.uid);
-      if (want && stay.length < MAX_ENDPOINTS_PER_SLICE) {
-        stay.push(want);
-        byUid.delete(e.targetRef.uid);
+      const at = byUid.get(e.targetRef?.uid);
+      if (at !== undefined && placed[at] === 0 && stay.length < MAX_ENDPOINTS_PER_SLICE) {
+        stay.push(endpoints[at]!);
+        placed[at] = 1;
+        placedCount += 1;
       }
     }
     kept.set(slice, stay);
   }
-  const rest = [...byUid.values()];
+  // The endpoints not placed yet, in the group's order.
+  const rest = placedCount === 0 ? endpoints : endpoints.filter((_, i) => placed[i] === 0);
   let next = 0;
   for (const stay of kept.values()) while (stay.length < MAX_ENDPOINTS_PER_SLICE && next < rest.length) stay.push(rest[next++]!);
   const fresh: SliceEndpoint[][] = [];

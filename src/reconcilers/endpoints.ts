@@ -14,7 +14,8 @@
  * This module also holds what the EndpointSlice controller shares with it (FindPort,
  * ShouldPodBeInEndpoints) and re-exports service-pods.ts (which pods a Service selects, the
  * Pod → Service watch mapping). Per-sync work is shared where it is identical: a pod's address
- * is built once per pod object, and Services selecting the same pods share the sorted address
+ * is built once per pod object (and a new pod version whose address is unchanged gets the same
+ * address object back), and Services selecting the same pods share the sorted address
  * lists (see addressLists); the result is what RepackSubsets would give, built directly.
  *
  * Not modelled: the endpoints.kubernetes.io/last-change-trigger-time annotation (dropped if
@@ -33,7 +34,7 @@ import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../m
 import { getObject, objectKey, splitObjectKey, type ClusterState } from '../model/store.js';
 import type { Pod, ServicePort, StoredObject } from '../model/types.js';
 import { isPodReady } from './controller-utils.js';
-import { sameAddressList } from './endpoints-equal.js';
+import { LastBuiltByPod, sameAddressList } from './endpoints-equal.js';
 import { podsForService, podToServicesMapper, selectorMatches, serviceSelector, type PodObject, type ServiceObject } from './service-pods.js';
 
 export const HEADLESS_SERVICE_LABEL = 'service.kubernetes.io/headless';
@@ -144,10 +145,23 @@ function endpointAddress(pod: PodObject, svc: StoredObject): EndpointAddress {
   if (shouldSetHostname(pod, svc)) addr.hostname = pod.spec!.hostname!;
   if (pod.spec?.nodeName) addr.nodeName = pod.spec.nodeName;
   addr.targetRef = { kind: 'Pod', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, uid: pod.metadata.uid };
+  if (!shared) return shareableJson(addr);
+  const same = sameAsBefore(pod, addr);
+  addressByPod.set(pod, same);
+  return same;
+}
+
+/**
+ * The address last built for each pod: nearly every status write (readiness, a container
+ * started) leaves a pod's address as it was, and the new pod version then gets that very
+ * address object back (see LastBuiltByPod).
+ */
+const lastAddress = new LastBuiltByPod<EndpointAddress>();
+
+function sameAsBefore(pod: PodObject, addr: EndpointAddress): EndpointAddress {
   // Frozen and shareable: the write path stores this very object, in every Endpoints listing it.
   shareableJson(addr);
-  if (shared) addressByPod.set(pod, addr);
-  return addr;
+  return pod.spec ? lastAddress.reuse(pod.spec, pod.metadata.uid, addr) : addr;
 }
 
 /** helper.IsServiceIPSet: a clusterIP that is neither empty nor "None". */

@@ -6,7 +6,7 @@
  */
 import { KubesimError } from '../model/errors.js';
 import { evictPod } from '../model/eviction.js';
-import { cloneJson } from '../model/json.js';
+import { cloneJson, cloneJsonSharing } from '../model/json.js';
 import { isKnownKind, kindInfo } from '../model/kinds.js';
 import type { Action } from '../model/reconcile.js';
 import { splitObjectKey, type StoreBatch } from '../model/store.js';
@@ -24,7 +24,7 @@ export function applyAction(batch: StoreBatch, action: Action, ctx: WriteContext
       updateObject(batch, cloneJson(action.object) as KubeObject, ctx);
       return;
     case 'updateStatus':
-      updateObject(batch, cloneJson(statusInput(batch, action.object)) as KubeObject, ctx, { subresource: 'status' });
+      updateObject(batch, statusInput(batch, action.object), ctx, { subresource: 'status' });
       return;
     case 'delete': {
       const { namespace, name } = splitObjectKey(action.key);
@@ -48,29 +48,31 @@ export function applyAction(batch: StoreBatch, action: Action, ctx: WriteContext
 }
 
 /**
- * What of a status write's object needs copying. A status write reads kind, apiVersion,
- * metadata and status only (writes.ts keeps everything else from the stored version). The
- * usual `{ ...stored, status }` of a reconciler carries the stored spec: frozen, valid, and
- * not written, yet copying it was most of the cost of a pod status update. Fields that are
- * the very values stored now are left out of the copy; anything else is copied (and checked)
- * as before.
+ * The copy of a status write's object the write path takes. A status write reads kind,
+ * apiVersion, metadata and status only (writes.ts keeps everything else from the stored
+ * version). The usual `{ ...stored, status }` of a reconciler carries the stored spec: frozen,
+ * valid, and not written, yet copying it was most of the cost of a pod status update. Fields
+ * that are the very values stored now are left out of the copy; of the rest, parts that are
+ * still the stored ones (the metadata's labels and ownerReferences, an unchanged condition or
+ * container status) are shared rather than copied (cloneJsonSharing). Anything else is copied
+ * and checked as before.
  */
 function statusInput(batch: StoreBatch, o: KubeObject): KubeObject {
   const meta = o?.metadata as { name?: unknown; namespace?: unknown } | undefined;
-  if (typeof o?.kind !== 'string' || !isKnownKind(o.kind) || typeof meta?.name !== 'string') return o;
+  if (typeof o?.kind !== 'string' || !isKnownKind(o.kind) || typeof meta?.name !== 'string') return cloneJson(o) as KubeObject;
   const namespace = typeof meta.namespace === 'string' ? meta.namespace : 'default';
   const stored = batch.get(o.kind, kindInfo(o.kind).namespaced ? namespace : undefined, meta.name) as
     | Record<string, unknown>
     | undefined;
   // Anything cloneJson would reject (a class instance, a `__proto__` key) goes to it whole.
-  if (stored === undefined || Object.getPrototypeOf(o) !== Object.prototype || Object.hasOwn(o, '__proto__')) return o;
+  if (stored === undefined || Object.getPrototypeOf(o) !== Object.prototype || Object.hasOwn(o, '__proto__')) return cloneJson(o) as KubeObject;
   const out: Record<string, unknown> = {};
   for (const key in o) {
     if (!Object.hasOwn(o, key)) continue;
     const v = (o as Record<string, unknown>)[key];
     if (KEPT_FOR_STATUS.has(key) || v !== stored[key] || v === null || typeof v !== 'object') out[key] = v;
   }
-  return out as KubeObject;
+  return cloneJsonSharing(out, stored) as KubeObject;
 }
 
 const KEPT_FOR_STATUS = new Set(['apiVersion', 'kind', 'metadata', 'status']);

@@ -93,6 +93,51 @@ describe('endpointslice-controller', () => {
     expect(after.flatMap((s) => s.endpoints).filter((e) => !e.conditions.ready).map((e) => e.targetRef.name)).toEqual(['p7']);
   });
 
+  it('packs each of two Services over the same pods on its own: a flip rewrites one slice of each, a new pod fills the room', () => {
+    const c = newCluster([endpointSliceController()], { ipam: true });
+    c.create(serviceManifest('web'));
+    c.create(serviceManifest('api'));
+    const n = MAX_ENDPOINTS_PER_SLICE + 20;
+    for (let i = 0; i < n; i++) {
+      c.create(podManifest(`p${i}`));
+      setStatus(c, `p${i}`, { ip: `10.244.${Math.trunc(i / 200)}.${(i % 200) + 2}`, ready: true });
+    }
+    for (const svc of ['web', 'api']) expect(slicesOf(c, svc).map((s) => s.endpoints.length).sort((a, b) => a - b)).toEqual([20, 100]);
+    const versions = (svc: string) => new Map(slicesOf(c, svc).map((s) => [s.metadata.name, s.metadata.resourceVersion]));
+    const before = { web: versions('web'), api: versions('api') };
+    setStatus(c, 'p7', { ready: false });
+    for (const svc of ['web', 'api'] as const) {
+      const changed = slicesOf(c, svc).filter((s) => before[svc].get(s.metadata.name) !== s.metadata.resourceVersion);
+      expect(changed).toHaveLength(1);
+      expect(changed[0]!.endpoints.find((e) => e.targetRef.name === 'p7')!.conditions.ready).toBe(false);
+    }
+    c.create(podManifest('late'));
+    setStatus(c, 'late', { ip: '10.244.9.9', ready: true });
+    for (const svc of ['web', 'api']) {
+      const slices = slicesOf(c, svc);
+      expect(slices.map((s) => s.endpoints.length).sort((a, b) => a - b)).toEqual([21, 100]);
+      expect(slices.flatMap((s) => s.endpoints.map((e) => e.targetRef.name)).filter((name) => name === 'late')).toEqual(['late']);
+    }
+  });
+
+  it("keeps a pod's endpoint object through status writes that leave the endpoint as it was", () => {
+    const c = newCluster([endpointSliceController()]);
+    c.create(serviceManifest('web'));
+    for (const n of ['a', 'b']) c.create(podManifest(n));
+    setStatus(c, 'a', { ip: '10.244.0.2', ready: true });
+    setStatus(c, 'b', { ip: '10.244.0.3', ready: true });
+    const endpointOf = (name: string) => slicesOf(c, 'web')[0]!.endpoints.find((e) => e.targetRef.name === name)!;
+    const [before] = slicesOf(c, 'web');
+    const a = c.get('pod', 'a');
+    c.updateStatus({ ...a, status: { ...(a.status as object), startTime: '2024-01-01T00:00:00Z' } });
+    expect(slicesOf(c, 'web')).toEqual([before]);
+    const aBefore = endpointOf('a');
+    setStatus(c, 'b', { ready: false });
+    expect(slicesOf(c, 'web')[0]!.metadata.resourceVersion).not.toBe(before!.metadata.resourceVersion);
+    expect(endpointOf('b').conditions).toEqual({ ready: false, serving: false, terminating: false });
+    expect(endpointOf('a')).toBe(aBefore);
+  });
+
   it('groups endpoints by resolved named ports and recreates a deleted slice; the GC removes slices with the Service', () => {
     const c = newCluster([endpointSliceController(), garbageCollector()]);
     c.create(serviceManifest('web', { ports: [{ name: 'http', port: 80, targetPort: 'http' }] }));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { listObjects } from '../../src/model/store.js';
+import { getObject, listObjects } from '../../src/model/store.js';
 import type { Pod, StoredObject } from '../../src/model/types.js';
 import { endpointSliceController } from '../../src/reconcilers/endpoint-slice.js';
 import {
@@ -130,6 +130,30 @@ describe('endpoint-controller', () => {
     const b = c.get('pod', 'b');
     c.replace({ ...b, metadata: { ...b.metadata, labels: { app: 'moved' } } });
     expect(ips((c.get('endpoints', 'web') as Ep).subsets, 'addresses')).toEqual([]);
+  });
+
+  it("keeps a pod's address object through status writes that leave the address as it was", () => {
+    const c = newCluster([endpointsController()]);
+    c.create(serviceManifest('web'));
+    for (const n of ['a', 'b']) c.create(podManifest(n));
+    setStatus(c, 'a', { ip: '10.244.0.2', ready: true });
+    setStatus(c, 'b', { ip: '10.244.0.3', ready: true });
+    const stored = () => getObject(c.state, 'Endpoints', 'default', 'web') as Ep;
+    const addressOf = (ep: Ep, name: string) =>
+      ep.subsets!.flatMap((ss) => [...(ss.addresses ?? []), ...(ss.notReadyAddresses ?? [])]).find((a) => a.targetRef?.name === name)!;
+    const before = stored();
+    const a = c.get('pod', 'a');
+    // A status write that does not touch the address: nothing to rewrite.
+    c.updateStatus({ ...a, status: { ...(a.status as object), startTime: '2024-01-01T00:00:00Z' } });
+    expect(stored()).toBe(before);
+    // b's readiness flips: the Endpoints are rewritten, still listing a's unchanged address object.
+    setStatus(c, 'b', { ready: false });
+    const after = stored();
+    expect(after.metadata.resourceVersion).not.toBe(before.metadata.resourceVersion);
+    expect(ips(after.subsets, 'notReadyAddresses')).toEqual(['10.244.0.3']);
+    expect(addressOf(after, 'a')).toBe(addressOf(before, 'a'));
+    // and b's address moved lists as the same object.
+    expect(addressOf(after, 'b')).toBe(addressOf(before, 'b'));
   });
 
   it('resolves named targetPorts per pod', () => {
