@@ -222,10 +222,11 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
       const newLabels = node.metadata?.labels;
       // Aggregates count pods by their node's label values: re-count this node's pods.
       const relabelled = !sameLabels(oldLabels, newLabels);
-      if (relabelled) for (const pi of info.pods) this.affinityAggregates.remove(pi, oldLabels);
+      // The label index's selector totals sum by node label values too (selector-counts.ts).
+      if (relabelled) for (const pi of info.pods) this.unindex(pi, info);
       info.node = node;
       info.labels = newLabels;
-      if (relabelled) for (const pi of info.pods) this.affinityAggregates.add(pi, newLabels);
+      if (relabelled) for (const pi of info.pods) this.index(pi, info);
       info.allocatable = nodeAllocatable(node);
     }
     this.setImages(info, node);
@@ -264,8 +265,7 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
         // A literal, not a spread: spread copies each get a hidden class of their own in V8.
         const pi: PodInfo = { pod: newPod, key: old.key, requests: old.requests, nonZeroRequests: old.nonZeroRequests, hostPorts: old.hostPorts };
         info.replacePod(pi);
-        this.podLabelIndex.remove(old);
-        this.podLabelIndex.add(pi, info);
+        this.podLabelIndex.replace(old, pi, info);
         return;
       }
     }
@@ -312,6 +312,12 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
     this.affinityAggregates.add(pi, info.node.metadata?.labels);
     this.podNode.set(key, nodeName);
     if (info.podsWithAffinity.length === 1 || info.podsWithRequiredAntiAffinity.length === 1) this.invalidateAffinity();
+  }
+
+  /** Puts a pod of `info` into the indexes. */
+  private index(pi: PodInfo, info: CachedNodeInfo): void {
+    this.podLabelIndex.add(pi, info);
+    this.affinityAggregates.add(pi, info.node.metadata?.labels);
   }
 
   /** Takes a pod just removed from `info` out of the indexes. */

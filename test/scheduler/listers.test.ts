@@ -70,4 +70,24 @@ describe('NamespacedListers', () => {
     listers.apply({ kind: 'ReplicaSet', object: undefined, oldObject: v2 } as never);
     expect(selectors()).toEqual([]);
   });
+
+  it('answers pods sharing frozen labels by their owner, namespace and the listers of the moment', () => {
+    const listers = new NamespacedListers();
+    listers.apply({ kind: 'ReplicaSet', object: rs('web', 'n1', 'x'), oldObject: undefined } as never);
+    listers.apply({ kind: 'ReplicaSet', object: { ...(rs('api', 'n1', 'x') as object), spec: { selector: { matchLabels: { app: 'x', r: 'api' } } } }, oldObject: undefined } as never);
+    const labels = Object.freeze({ app: 'x' });
+    const owner = (name: string) => Object.freeze([Object.freeze({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid: name, controller: true })]);
+    const web = owner('web');
+    const mk = (ns: string, refs: unknown) => Object.freeze({ metadata: Object.freeze({ name: 'p', namespace: ns, labels, ownerReferences: refs }) }) as unknown as Pod;
+    const sel = (p: Pod) => getConstraints(p, 'ScheduleAnyway', SYSTEM_DEFAULT_CONSTRAINTS, listers).map((c) => c.selector.toString());
+    expect(sel(mk('n1', web))).toEqual(['app=x', 'app=x']);
+    // Same labels object, another namespace (no ReplicaSet there): none.
+    expect(sel(mk('n2', web))).toEqual([]);
+    expect(sel(mk('n1', web))).toEqual(['app=x', 'app=x']);
+    // The ReplicaSet's selector changes: the next sibling sees it.
+    listers.apply({ kind: 'ReplicaSet', object: { ...(rs('web', 'n1', 'x') as object), spec: { selector: { matchLabels: { app: 'x', t: 'y' } } } }, oldObject: rs('web', 'n1', 'x') } as never);
+    expect(sel(mk('n1', web))).toEqual(['app=x,t=y', 'app=x,t=y']);
+    // Same labels object, another owner.
+    expect(sel(mk('n1', owner('api')))).toEqual(['app=x,r=api', 'app=x,r=api']);
+  });
 });

@@ -8,9 +8,14 @@
  * on each candidate, so results are exactly those of the scan. A selector without an `=`,
  * `==` or `in` requirement cannot be narrowed (`forEachCandidate` returns false) and callers
  * fall back to the scan.
+ *
+ * It also keeps the per-node match counts of the selectors asked for through `counter`
+ * (selector-counts.ts), as listeners on buckets: the buckets' contents change only here, so
+ * the counters follow them exactly.
  */
-import type { Selector } from '../../model/labels/selector.js';
+import type { Requirement, Selector } from '../../model/labels/selector.js';
 import type { NodeInfo, PodInfo, SchedulerSnapshot } from '../framework.js';
+import { SelectorCounters, type NodeCounts, type SelectorCounter } from './selector-counts.js';
 
 /** What a snapshot offers when it keeps a label index (the scheduler cache does). */
 export interface PodLabelIndexSource {
@@ -22,7 +27,12 @@ export function podLabelIndexOf(snapshot: SchedulerSnapshot): PodLabelIndex | un
   return (snapshot as Partial<PodLabelIndexSource>).podLabelIndex;
 }
 
-type Bucket = Map<PodInfo, NodeInfo>;
+/** The assigned pods carrying one (namespace, key, value), and the counters listening on it. */
+class Bucket {
+  readonly pods = new Map<PodInfo, NodeInfo>();
+  /** Kept on the bucket (not in a map of their own) so that a pod's add costs no extra lookup. */
+  listeners: SelectorCounter[] | undefined = undefined;
+}
 
 function bucketKey(ns: string, key: string, value: string): string {
   return `${ns}\u0000${key}\u0000${value}`;
@@ -30,6 +40,7 @@ function bucketKey(ns: string, key: string, value: string): string {
 
 export class PodLabelIndex {
   private readonly buckets = new Map<string, Bucket>();
+  private readonly counters = new SelectorCounters();
 
   /** Records `pi` as running on `node`. */
   add(pi: PodInfo, node: NodeInfo): void {
@@ -37,15 +48,7 @@ export class PodLabelIndex {
     const labels = md?.labels;
     if (labels == null) return;
     const ns = md?.namespace ?? '';
-    for (const k of Object.keys(labels)) {
-      const bk = bucketKey(ns, k, labels[k]!);
-      let b = this.buckets.get(bk);
-      if (b === undefined) {
-        b = new Map();
-        this.buckets.set(bk, b);
-      }
-      b.set(pi, node);
-    }
+    for (const k of Object.keys(labels)) this.addTo(this.bucket(bucketKey(ns, k, labels[k]!)), pi, node);
   }
 
   remove(pi: PodInfo): void {
@@ -57,9 +60,83 @@ export class PodLabelIndex {
       const bk = bucketKey(ns, k, labels[k]!);
       const b = this.buckets.get(bk);
       if (b === undefined) continue;
-      b.delete(pi);
-      if (b.size === 0) this.buckets.delete(bk);
+      const node = b.pods.get(pi);
+      if (node === undefined) continue;
+      b.pods.delete(pi);
+      const ls = b.listeners;
+      if (ls !== undefined) for (let i = 0; i < ls.length; i++) ls[i]!.removed(pi, node);
+      // A bucket counters listen on stays (they would have to find it again).
+      else if (b.pods.size === 0) this.buckets.delete(bk);
     }
+  }
+
+  /**
+   * `remove(old); add(pi, node)` for a pod whose PodInfo is replaced on the node it was on
+   * (the bind confirming an assumed pod, a status update): with the same labels and namespace
+   * the counters move only if the new pod counts differently (a deletionTimestamp).
+   */
+  replace(old: PodInfo, pi: PodInfo, node: NodeInfo): void {
+    const md = pi.pod.metadata;
+    const labels = md?.labels;
+    const omd = old.pod.metadata;
+    if (labels == null || labels !== omd?.labels || (md?.namespace ?? '') !== (omd?.namespace ?? '')) {
+      this.remove(old);
+      this.add(pi, node);
+      return;
+    }
+    const ns = md?.namespace ?? '';
+    // Same labels and namespace: only a deletionTimestamp can make the pods count apart.
+    const recount = md?.deletionTimestamp !== omd?.deletionTimestamp;
+    for (const k of Object.keys(labels)) {
+      const b = this.bucket(bucketKey(ns, k, labels[k]!));
+      const was = b.pods.get(old);
+      if (was !== node) {
+        this.removeFrom(b, old);
+        this.addTo(b, pi, node);
+        continue;
+      }
+      // Same insertion order as remove + add: the new entry goes last.
+      b.pods.delete(old);
+      b.pods.set(pi, node);
+      const ls = b.listeners;
+      if (ls === undefined || !recount) continue;
+      for (let i = 0; i < ls.length; i++) {
+        const c = ls[i]!;
+        if (c.counts1(old) === c.counts1(pi)) continue;
+        c.removed(old, node);
+        c.added(pi, node);
+      }
+    }
+  }
+
+  private bucket(bk: string): Bucket {
+    let b = this.buckets.get(bk);
+    if (b === undefined) {
+      b = new Bucket();
+      this.buckets.set(bk, b);
+    }
+    return b;
+  }
+
+  private addTo(b: Bucket, pi: PodInfo, node: NodeInfo): void {
+    const prev = b.pods.get(pi);
+    if (prev === node) return;
+    b.pods.set(pi, node);
+    const ls = b.listeners;
+    if (ls === undefined) return;
+    for (let i = 0; i < ls.length; i++) {
+      // Counters follow the buckets exactly: a pod re-added on another node moves.
+      if (prev !== undefined) ls[i]!.removed(pi, prev);
+      ls[i]!.added(pi, node);
+    }
+  }
+
+  private removeFrom(b: Bucket, pi: PodInfo): void {
+    const node = b.pods.get(pi);
+    if (node === undefined) return;
+    b.pods.delete(pi);
+    const ls = b.listeners;
+    if (ls !== undefined) for (let i = 0; i < ls.length; i++) ls[i]!.removed(pi, node);
   }
 
   /** Whether forEachCandidate can narrow `selector` (it has an `=`, `==` or `in` requirement). */
@@ -75,12 +152,12 @@ export class PodLabelIndex {
    */
   forEachCandidate(ns: string, selector: Selector, fn: (pi: PodInfo, node: NodeInfo) => void): boolean {
     const reqs = selector.requirements();
-    let best: Bucket[] | undefined;
+    let best: Map<PodInfo, NodeInfo>[] | undefined;
     let bestSize = Infinity;
     for (let i = 0; i < reqs.length; i++) {
       const r = reqs[i]!;
       if (r.operator !== '=' && r.operator !== '==' && r.operator !== 'in') continue;
-      const bs: Bucket[] = [];
+      const bs: Map<PodInfo, NodeInfo>[] = [];
       let size = 0;
       // Values may repeat ("kept as given"): a pod has one value per key, so distinct values
       // give disjoint buckets.
@@ -91,9 +168,9 @@ export class PodLabelIndex {
           seen.add(v);
         }
         const b = this.buckets.get(bucketKey(ns, r.key, v));
-        if (b !== undefined) {
-          bs.push(b);
-          size += b.size;
+        if (b !== undefined && b.pods.size > 0) {
+          bs.push(b.pods);
+          size += b.pods.size;
         }
       }
       if (size < bestSize) {
@@ -105,4 +182,60 @@ export class PodLabelIndex {
     for (const b of best) for (const [pi, node] of b) fn(pi, node);
     return true;
   }
+
+  /**
+   * Per node, the assigned pods in `ns` matching `selector` and not terminating (as
+   * countPodsMatchSelector counts them), kept up to date from here on; undefined when the
+   * selector cannot be narrowed. The map is live: read it before the next add or remove.
+   */
+  nodeCounts(ns: string, selector: Selector): NodeCounts | undefined {
+    return this.counter(ns, selector)?.counts;
+  }
+
+  /** nodeCounts' counter itself (its counts by node and name, and per-label totals). */
+  counter(ns: string, selector: Selector): SelectorCounter | undefined {
+    const hit = this.counters.lookup(ns, selector);
+    if (hit !== undefined) return hit;
+    const req = this.narrowest(ns, selector);
+    if (req === undefined) return undefined;
+    if (this.counters.full()) {
+      // Bounded: drop every counter (and its listening) and start over.
+      this.counters.clear();
+      for (const b of this.buckets.values()) b.listeners = undefined;
+      for (const [bk, b] of [...this.buckets]) if (b.pods.size === 0) this.buckets.delete(bk);
+    }
+    const c = this.counters.register(ns, selector);
+    for (const v of distinct(req.values)) {
+      const b = this.bucket(bucketKey(ns, req.key, v));
+      (b.listeners ??= []).push(c);
+      for (const [pi, node] of b.pods) c.added(pi, node);
+    }
+    return c;
+  }
+
+  /** How many selector counters are kept (tests). */
+  get counterCount(): number {
+    return this.counters.size;
+  }
+
+  /** The `=`/`==`/`in` requirement whose buckets hold the fewest pods now (first on ties). */
+  private narrowest(ns: string, selector: Selector): Requirement | undefined {
+    let best: Requirement | undefined;
+    let bestSize = Infinity;
+    for (const r of selector.requirements()) {
+      if (r.operator !== '=' && r.operator !== '==' && r.operator !== 'in') continue;
+      let size = 0;
+      for (const v of distinct(r.values)) size += this.buckets.get(bucketKey(ns, r.key, v))?.pods.size ?? 0;
+      if (size < bestSize) {
+        best = r;
+        bestSize = size;
+      }
+    }
+    return best;
+  }
+}
+
+/** The values once each, in order (a requirement keeps duplicates as given). */
+function distinct(values: readonly string[]): string[] {
+  return values.length > 1 ? [...new Set(values)] : [...values];
 }

@@ -178,6 +178,17 @@ export function buildDefaultConstraints(
   // every pod, without building its key.
   if (!hasAction(defaults, action)) return [];
   const cache = defaultsCacheFor(listers, defaults, generation);
+  // Sibling pods share their frozen labels and ownerReferences (the store interns them):
+  // the same objects, namespace and action are the same key, found without building it.
+  const md = pod.metadata;
+  const labels = md?.labels;
+  const owners = md?.ownerReferences;
+  const ns = md?.namespace ?? '';
+  const byIdentity = labels != null && Object.isFrozen(labels) && (owners == null || Object.isFrozen(owners));
+  if (byIdentity) {
+    const last = cache.byLabels.get(labels);
+    if (last !== undefined && last.owners === owners && last.ns === ns && last.action === action) return last.value;
+  }
   const key = defaultsKey(pod, action);
   let hit = cache.entries.get(key);
   if (hit === undefined) {
@@ -186,6 +197,7 @@ export function buildDefaultConstraints(
     if (cache.entries.size >= DEFAULTS_CACHE_MAX) cache.entries.clear();
     cache.entries.set(key, hit);
   }
+  if (byIdentity) cache.byLabels.set(labels, { owners, ns, action, value: hit });
   return hit;
 }
 
@@ -207,6 +219,15 @@ const DEFAULTS_CACHE_MAX = 4096;
 interface DefaultsCache {
   generation: number;
   readonly entries: Map<string, Constraint[]>;
+  /** The last answer per labels object, with what else its key was built from. */
+  byLabels: WeakMap<object, IdentityHit>;
+}
+
+interface IdentityHit {
+  readonly owners: unknown;
+  readonly ns: string;
+  readonly action: UnsatisfiableConstraintAction;
+  readonly value: Constraint[];
 }
 
 const actionsOf = new WeakMap<readonly TopologySpreadConstraint[], ReadonlySet<string | undefined>>();
@@ -229,11 +250,12 @@ function defaultsCacheFor(listers: PodTopologySpreadListers, defaults: readonly 
   }
   let cache = byDefaults.get(defaults);
   if (cache === undefined) {
-    cache = { generation, entries: new Map() };
+    cache = { generation, entries: new Map(), byLabels: new WeakMap() };
     byDefaults.set(defaults, cache);
   } else if (cache.generation !== generation) {
     cache.generation = generation;
     cache.entries.clear();
+    cache.byLabels = new WeakMap();
   }
   return cache;
 }

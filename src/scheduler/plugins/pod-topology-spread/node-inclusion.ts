@@ -23,11 +23,13 @@ const cache = new WeakMap<Pod, RequiredNodeAffinity>();
 
 /** GetRequiredNodeAffinity(pod), compiled once per pod object. */
 export function requiredNodeAffinity(pod: Pod): RequiredNodeAffinity {
+  const nodeSelector = pod.spec?.nodeSelector;
+  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  // Most pods have neither: answered without the WeakMap (an entry per pod costs more).
+  if (required == null && (nodeSelector == null || Object.keys(nodeSelector).length === 0)) return ALWAYS;
   const hit = cache.get(pod);
   if (hit !== undefined) return hit;
-  const nodeSelector = pod.spec?.nodeSelector;
   const sel = nodeSelector != null && Object.keys(nodeSelector).length > 0 ? selectorFromSet(nodeSelector) : null;
-  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   // The same compiled terms the NodeAffinity plugin filters with (one implementation of
   // component-helpers' nodeaffinity, as upstream shares it).
   const terms = required != null ? compileNodeSelector(required as NodeSelector) : null;
@@ -44,6 +46,11 @@ export function requiredNodeAffinity(pod: Pod): RequiredNodeAffinity {
   // Only frozen (stored) pods are cached: anything else could still change.
   if (Object.isFrozen(pod)) cache.set(pod, out);
   return out;
+}
+
+/** Whether `affinity` matches every node (the pod has no nodeSelector nor required terms). */
+export function matchesEveryNode(affinity: RequiredNodeAffinity): boolean {
+  return affinity === ALWAYS;
 }
 
 /** FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc (NoSchedule, NoExecute). */

@@ -33,8 +33,8 @@ import {
   type Constraint,
   type PodTopologySpreadListers,
 } from './common.js';
-import { requiredNodeAffinity } from './node-inclusion.js';
-import { podLabelIndexOf, type PodLabelIndex } from '../../index/pod-label-index.js';
+import { matchesEveryNode, requiredNodeAffinity } from './node-inclusion.js';
+import { podLabelIndexOf } from '../../index/pod-label-index.js';
 
 export const PRE_SCORE_STATE_KEY = `PreScore${NAME}`;
 const INVALID_SCORE = -1;
@@ -49,9 +49,10 @@ export interface PreScoreState {
   readonly topologyNormalizingWeight: readonly number[];
   /**
    * Per hostname constraint, matching pods by node name when PreScore could count them from
-   * the cache's label index (nodes absent have none); undefined entries count in Score.
+   * the cache's label index (nodes absent have none); undefined entries count in Score. The
+   * index's live map: valid for this cycle (the cache changes only after it, on assume).
    */
-  readonly hostnameCounts?: readonly (Map<string, number> | undefined)[];
+  readonly hostnameCounts?: readonly (ReadonlyMap<string, number> | undefined)[];
 }
 
 /** topologyNormalizingWeight: ln(size + 2), in [1.09, 8.52] for 1..5000 domains. */
@@ -164,35 +165,41 @@ export function preScoreLabelSets(
   const index = podLabelIndexOf(snapshot);
   // Constraints the label index counted (their pods need no scan of every node).
   const indexed = constraints.map(() => false);
-  const hostnameCounts: (Map<string, number> | undefined)[] = constraints.map(() => undefined);
+  const hostnameCounts: (ReadonlyMap<string, number> | undefined)[] = constraints.map(() => undefined);
   if (index !== undefined) {
-    const partner = hostnamePartners(constraints);
     for (let i = 0; i < constraints.length; i++) {
       const c = constraints[i]!;
+      // Matching pods per node, kept by the index as pods come and go (selector-counts.ts):
+      // the same sums as walking the pods, node by node instead of pod by pod.
+      const counter = index.counter(ns, c.selector);
       if (c.topologyKey === LABEL_HOSTNAME) {
         indexed[i] = true; // hostname constraints have no PreScore entries either way
-        if (partner.includes(i)) continue; // counted in its partner's pass
-        const counts = new Map<string, number>();
-        if (countByNode(index, ns, c, counts)) hostnameCounts[i] = counts;
+        // The index's own map, not a copy: it changes only once this cycle is over.
+        if (counter !== undefined) hostnameCounts[i] = counter.byName;
         continue;
       }
-      const h = partner[i]!;
-      const byNode = h >= 0 ? new Map<string, number>() : undefined;
-      indexed[i] = index.forEachCandidate(ns, c.selector, (pi, ni) => {
-        if (!podCounts(pi.pod, c, ns)) return;
-        // The partner hostname constraint counts every matching pod by node (countByNode).
-        if (byNode !== undefined) byNode.set(ni.name, (byNode.get(ni.name) ?? 0) + 1);
-        const node = ni.node;
+      if (counter === undefined) continue;
+      indexed[i] = true;
+      const m = state.topologyValueToPodCounts[i]!;
+      if (!requireAllTopologies && c.nodeTaintsPolicy !== 'Honor' && (c.nodeAffinityPolicy !== 'Honor' || matchesEveryNode(affinity))) {
+        // Every node counts (the system defaults, for a pod without nodeSelector): the
+        // counter's per-value totals are the sums, read for the filtered domains only.
+        const totals = counter.totalsBy(c.topologyKey);
+        for (const [value, cur] of m) {
+          const n = totals.get(value);
+          if (n !== undefined) m.set(value, cur + n);
+        }
+        continue;
+      }
+      for (const [ni, n] of counter.counts) {
         // NodeInfo's own copy: the Node object is large and frozen, its labels a cache miss.
         const labels = nodeLabels(ni);
-        if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) return;
-        if (!matchNodeInclusionPolicies(c, pod, node, affinity)) return;
-        const m = state.topologyValueToPodCounts[i]!;
+        if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) continue;
+        if (!matchNodeInclusionPolicies(c, pod, ni.node, affinity)) continue;
         const value = labels?.[c.topologyKey] ?? '';
         const cur = m.get(value);
-        if (cur !== undefined) m.set(value, cur + 1);
-      });
-      if (h >= 0 && indexed[i]) hostnameCounts[h] = byNode;
+        if (cur !== undefined) m.set(value, cur + n);
+      }
     }
   }
   if (indexed.some((x) => !x)) {
@@ -223,39 +230,6 @@ export function preScoreLabelSets(
   };
   cycle.write(PRE_SCORE_STATE_KEY, out);
   return SUCCESS;
-}
-
-/** countPodsMatchSelector's test for one pod: same namespace, not terminating, selected. */
-function podCounts(p: Pod, c: Constraint, ns: string): boolean {
-  const md = p.metadata;
-  return md?.deletionTimestamp == null && (md?.namespace ?? '') === ns && c.selector.matches(md?.labels);
-}
-
-/**
- * Per non-hostname constraint, the hostname constraint (index) with the very same selector
- * whose per-node counts are taken in its pass over the candidates, or -1: the system defaults
- * (hostname and zone, one selector) then walk the ReplicaSet's pods once instead of twice.
- */
-function hostnamePartners(constraints: readonly Constraint[]): number[] {
-  const partner = constraints.map(() => -1);
-  for (let h = 0; h < constraints.length; h++) {
-    if (constraints[h]!.topologyKey !== LABEL_HOSTNAME) continue;
-    for (let z = 0; z < constraints.length; z++) {
-      const c = constraints[z]!;
-      if (c.topologyKey !== LABEL_HOSTNAME && partner[z] === -1 && c.selector === constraints[h]!.selector) {
-        partner[z] = h;
-        break;
-      }
-    }
-  }
-  return partner;
-}
-
-/** Matching pods per node name from the label index; false when the selector cannot be narrowed. */
-function countByNode(index: PodLabelIndex, ns: string, c: Constraint, out: Map<string, number>): boolean {
-  return index.forEachCandidate(ns, c.selector, (pi, ni) => {
-    if (podCounts(pi.pod, c, ns)) out.set(ni.name, (out.get(ni.name) ?? 0) + 1);
-  });
 }
 
 export function score(cycle: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
