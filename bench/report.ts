@@ -1,11 +1,25 @@
 /**
- * What every benchmark driver shares: `--key=value` arguments, the median of repeated runs, and
- * the Markdown table printed after the JSON lines.
+ * What every benchmark driver shares: `--key=value` arguments, the V8 flags of measured child
+ * processes, the median of repeated runs, and the Markdown table printed after the JSON lines.
  */
 
 /** `--only=a,b --runs=3` → Map { only → 'a,b', runs → '3' } (a bare `--flag` maps to undefined). */
 export function benchArgs(argv: readonly string[] = process.argv.slice(2)): Map<string, string> {
   return new Map(argv.map((a) => a.replace(/^--/, '').split('=', 2) as [string, string]));
+}
+
+/**
+ * The young generation of a measured process: `--semi-space=<MiB>` (default 64; 0 = Node's own
+ * default, 16 MiB). A simulator keeps most of what it allocates (every stored object version,
+ * Event and index entry), so with Node's default semi-spaces it scavenges every few MB and
+ * copies the same survivors again and again; 64 MiB semi-spaces let short-lived garbage die
+ * first. A user running a large simulation passes the same flag to node
+ * (`node --max-semi-space-size=64`, or NODE_OPTIONS); bench/README.md has both figures.
+ */
+export function semiSpaceFlags(args: ReadonlyMap<string, string>): { semiSpaceMiB: number; flags: string[] } {
+  const semiSpaceMiB = Number(args.get('semi-space') ?? 64);
+  if (!Number.isInteger(semiSpaceMiB) || semiSpaceMiB < 0) throw new Error(`--semi-space must be a whole number of MiB, got ${args.get('semi-space')}`);
+  return { semiSpaceMiB, flags: semiSpaceMiB > 0 ? [`--max-semi-space-size=${semiSpaceMiB}`] : [] };
 }
 
 /** The lower median (the middle run of an odd count); NaN for no runs. */

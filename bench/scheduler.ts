@@ -25,12 +25,12 @@
  *   @see kubernetes/kubernetes test/integration/scheduler_perf/config/performance-config.yaml
  *
  * Usage (after `npm run bench:scheduler` compiled it):
- *   node --expose-gc .bench-out/bench/scheduler.js [--runs=3] [--only=basic:5000,binpack] [--scale=0.1]
+ *   node --expose-gc .bench-out/bench/scheduler.js [--runs=3] [--only=basic:5000,binpack] [--scale=0.1] [--semi-space=64]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createCluster } from '../src/index.js';
-import { benchArgs, median } from './report.js';
+import { benchArgs, median, semiSpaceFlags } from './report.js';
 import { Rng } from '../src/clock/rng.js';
 import type { WatchEvent } from '../src/sim/cluster.js';
 
@@ -283,9 +283,9 @@ function percentile(xs: readonly number[], p: number): number {
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
-function spawnChild(spec: ChildSpec): ChildResult {
+function spawnChild(spec: ChildSpec, v8Flags: readonly string[]): ChildResult {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', self, `--child=${JSON.stringify(spec)}`], {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', ...v8Flags, self, `--child=${JSON.stringify(spec)}`], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -303,6 +303,7 @@ function main(): void {
   }
   const runs = Number(args.get('runs') ?? 3);
   const only = args.get('only')?.split(',');
+  const { semiSpaceMiB, flags } = semiSpaceFlags(args);
   // --scale=0.1 runs a tenth of the pods (for slow configurations; the table says how many).
   const scale = Number(args.get('scale') ?? 1);
   const cases = CASES.filter((c) => !only || only.some((o) => o === c.workload || o === `${c.workload}:${c.nodes}`)).map((c) => ({
@@ -318,9 +319,9 @@ function main(): void {
     let rss = 0;
     let bound = 0;
     for (let run = 0; run < runs; run++) {
-      const createOnly = spawnChild({ ...c, scheduler: false, seed: 1 }).ms;
+      const createOnly = spawnChild({ ...c, scheduler: false, seed: 1 }, flags).ms;
       create.push(createOnly);
-      const r = spawnChild({ ...c, scheduler: true, seed: 1 });
+      const r = spawnChild({ ...c, scheduler: true, seed: 1 }, flags);
       total.push(r.ms);
       // ms per pod of each commit; the first one starts when creation ends (estimated by
       // this run's create-only twin).
@@ -347,6 +348,7 @@ function main(): void {
       msPerPodP50: Number(percentile(samples, 50).toFixed(4)),
       msPerPodP99: Number(percentile(samples, 99).toFixed(4)),
       peakRssMiB: Math.round(rss / (1024 * 1024)),
+      semiSpaceMiB,
     };
     rows.push(row);
     process.stdout.write(`${JSON.stringify(row)}\n`);

@@ -24,6 +24,8 @@
  *
  * --timeout=<s> (default 900) kills a child that runs longer; its row says so. --svc=<n> sets
  * the Services per Deployment (envelope 20, day 1; 0 for none) to separate their cost.
+ * --semi-space=<MiB> sets the children's young generation (default 64, 0 = Node's default;
+ * bench/report.ts semiSpaceFlags says why).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -31,7 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCluster, type WatchEvent } from '../src/index.js';
-import { benchArgs, markdownTable } from './report.js';
+import { benchArgs, markdownTable, semiSpaceFlags } from './report.js';
 import { createProgress, type BenchProgress } from './progress.js';
 
 type Scenario = 'envelope' | 'day';
@@ -266,10 +268,10 @@ function topSelf(file: string, n: number): { fn: string; ms: number; pct: number
 // ---- the driver -----------------------------------------------------------------------------
 
 /** Runs one child; asynchronous so the progress bar can redraw while the child works. */
-async function spawnChild(spec: ChildSpec, timeoutS: number, profile: boolean, progress: BenchProgress): Promise<ChildResult | { error: string }> {
+async function spawnChild(spec: ChildSpec, v8Flags: readonly string[], timeoutS: number, profile: boolean, progress: BenchProgress): Promise<ChildResult | { error: string }> {
   const self = fileURLToPath(import.meta.url);
   const profDir = profile ? mkdtempSync(join(tmpdir(), 'kubesim-prof-')) : undefined;
-  const flags = ['--max-old-space-size=8192', ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+  const flags = ['--max-old-space-size=8192', ...v8Flags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
   const r = await new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error?: Error }>((done) => {
     const child = spawn(process.execPath, [...flags, self, `--child=${JSON.stringify(spec)}`], { timeout: timeoutS * 1000, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -319,6 +321,7 @@ async function main(): Promise<void> {
   const profile = args.has('profile');
   const seed = Number(args.get('seed') ?? 1);
   const svc = args.has('svc') ? Number(args.get('svc')) : undefined;
+  const { semiSpaceMiB, flags } = semiSpaceFlags(args);
   const rows: Record<string, unknown>[] = [];
   const dayRuns: ChildResult[] = [];
   const scenarios: Scenario[] = [];
@@ -327,7 +330,7 @@ async function main(): Promise<void> {
   const progress = createProgress({ total: scenarios.length * scales.length, label: 'runs' });
   for (const scenario of scenarios) {
     for (const scale of scales) {
-      const r = await spawnChild({ scenario, scale, seed, ...(svc !== undefined ? { svc } : {}) }, timeoutS, profile, progress);
+      const r = await spawnChild({ scenario, scale, seed, ...(svc !== undefined ? { svc } : {}) }, flags, timeoutS, profile, progress);
       progress.tick();
       if ('error' in r) {
         const s = shape(scenario, scale, svc);
@@ -336,7 +339,7 @@ async function main(): Promise<void> {
         progress.log(JSON.stringify(row));
         continue;
       }
-      const row: Record<string, unknown> = { bench: 'sim', ...r };
+      const row: Record<string, unknown> = { bench: 'sim', ...r, semiSpaceMiB };
       if (scenario === 'envelope') {
         row.target = r.readyMs < 60_000 && r.peakRssMiB < 1536 ? 'met' : 'missed';
       } else {
