@@ -1,13 +1,30 @@
 /**
- * What a committed write adds to the trace hash: the whole new object's JSON for ADDED, and
- * for MODIFIED only an encoding of what changed from the old object to the new one.
+ * What a committed write adds to the trace hash: for MODIFIED an encoding of what changed from
+ * the old object to the new one, and for ADDED the same encoding from a reference object (the
+ * previous ADDED object of the same kind in this trace), or the whole JSON when there is none.
  *
  * Why a delta is enough. The hash covers the trace stream in order, so two runs hash alike
  * only if their streams agree entry by entry. Suppose they agree up to a MODIFIED write of
  * some key. Every stored object got there through traced writes starting from an empty store
- * (ADDED with its whole JSON, then MODIFIED), so by induction the old object has the same JSON
- * in both runs. Given that old object, `encodeDelta(old, new)` determines the new object's
- * JSON exactly (below), so equal encodings mean equal new objects, and the induction goes on.
+ * (ADDED, then MODIFIED), so by induction the old object has the same JSON in both runs.
+ * Given that old object, `encodeDelta(old, new)` determines the new object's JSON exactly
+ * (below), so equal encodings mean equal new objects, and the induction goes on.
+ *
+ * ADDED writes rest on the same induction. Which entry is "the previous ADDED of kind K" is
+ * read off the entry lines alone (op and kind), so in two runs whose streams agree so far it
+ * is the same entry, or in both runs there is none (then the content is the whole JSON, and a
+ * reader knows which case it is in). That entry's content determined its object's JSON (by
+ * induction: whole, or a delta from an earlier reference), and stored objects are deep-frozen,
+ * so the object kept as reference still has that JSON. Hence the reference JSON is equal in
+ * both runs, and the delta from it determines the added object just as for MODIFIED. The
+ * reference is per trace (never module state: clusters of one process each have their own),
+ * and one object per kind, replaced by every ADDED: memory does not grow with the run (at most
+ * one deleted object per kind is kept alive).
+ * It pays because consecutive objects of one kind share their shape and most values (pods of
+ * one ReplicaSet, Scheduled Events): the walk skips shared subtrees by reference and writes a
+ * few names and uids instead of ~2 KB of JSON. Where it does not pay, the trace passes no
+ * reference for a kind (./trace.ts); that rule must read only the entry line, as this one does.
+ *
  * Conversely the encoding is a function of the two values (never of object identity, which
  * differs between clusters of one process: interned subtrees are shared), so the same run
  * still gives the same hash. Writes share their unchanged subtrees with the old, frozen object
@@ -33,11 +50,16 @@
  * array element as null. A change of type (object → array, scalar → object, ...) is '='.
  */
 
-/** The hash content of one write: undefined for a delete (the entry line says it all). */
-export function writeContent(oldObject: object | undefined, object: object | undefined): string | undefined {
+/**
+ * The hash content of one write: undefined for a delete (the entry line says it all). An added
+ * object (`oldObject` undefined) is encoded from `reference`, the previous added object of its
+ * kind, or written whole when there is none (see the module comment).
+ */
+export function writeContent(oldObject: object | undefined, object: object | undefined, reference?: object): string | undefined {
   if (object === undefined) return undefined;
-  if (oldObject === undefined) return JSON.stringify(object);
-  return encodeDelta(oldObject, object);
+  const from = oldObject ?? reference;
+  if (from === undefined) return JSON.stringify(object);
+  return encodeDelta(from, object);
 }
 
 /** The delta from `oldValue` to `value` ('' when their JSON is the same), as documented above. */

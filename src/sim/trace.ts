@@ -4,12 +4,13 @@
  * an added or modified object followed by a content line. Two runs are the same run exactly
  * when their `traceHash()` values are equal.
  *
- * A write's content is its whole JSON when the object is added, nothing when it is deleted,
- * and only the delta from the old version when it is modified (./trace-content.ts). That is
- * as strong as hashing the whole new object: runs whose streams agree so far hold the same old
- * object (every object got there through traced writes, starting from an empty store), and
- * given the old object the delta determines the new one. It is much cheaper: a bind or a
- * status write changes a few fields of a ~2 KB pod, and the rest is shared by reference.
+ * A write's content is nothing when the object is deleted, the delta from the old version when
+ * it is modified, and the delta from the previous added object of the same kind (whole JSON
+ * for the first) when it is added (./trace-content.ts). That is as strong as hashing the whole
+ * new object: runs whose streams agree so far hold the same old object and the same reference
+ * (every object got there through traced writes, starting from an empty store), and given
+ * either the delta determines the new object. It is much cheaper: a bind or a status write
+ * changes a few fields of a ~2 KB pod, a new pod differs from its sibling in a few names.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { writeContent } from './trace-content.js';
@@ -36,6 +37,14 @@ export function formatTraceEntry(e: TraceEntry): string {
   }
 }
 
+/**
+ * Kinds whose added objects are written whole, never from a reference: their bulk is one
+ * Service's own endpoint list, which the previous object of the kind does not share, and
+ * walking two unrelated lists cost more than writing the new one (measured on the envelope
+ * mix). The rule reads only the entry's kind, so a reader of the stream still knows the case.
+ */
+const ADDED_WHOLE: ReadonlySet<string> = new Set(['Endpoints', 'EndpointSlice']);
+
 export class Trace {
   private readonly entries: TraceEntry[] = [];
   private readonly hash: Hash = createHash('sha256');
@@ -43,6 +52,8 @@ export class Trace {
   // than the hashing itself. SHA-256 over the same bytes, so the digest is unchanged.
   private pending: string[] = [];
   private pendingChars = 0;
+  // Per kind, the object of the last ADDED entry: the reference the next one is encoded from.
+  private readonly lastAdded = new Map<string, object>();
 
   /** `keepEntries: false` keeps only the hash (for very long runs). */
   constructor(private readonly keepEntries = true) {}
@@ -52,7 +63,15 @@ export class Trace {
    * old and new versions of the object (see the module comment), feeds the hash.
    */
   recordWrite(entry: TraceEntry, oldObject: object | undefined, object: object | undefined): void {
-    this.record(entry, writeContent(oldObject, object));
+    if (entry.op !== 'ADDED' || oldObject !== undefined || object === undefined || ADDED_WHOLE.has(entry.kind)) {
+      this.record(entry, writeContent(oldObject, object));
+      return;
+    }
+    // The reference is chosen from what the entry lines show (op and kind), as a reader of the
+    // stream would choose it.
+    const content = writeContent(undefined, object, this.lastAdded.get(entry.kind));
+    this.lastAdded.set(entry.kind, object);
+    this.record(entry, content);
   }
 
   /** Records an entry; `content` (one line, no raw newline) feeds the hash, not the entry. */

@@ -1,8 +1,9 @@
-// The trace hash is SHA-256 over each entry's canonical line and its write's content (the whole
-// object when added, the delta from the old version when modified), one per line. Lines are
-// buffered before hashing; these tests pin that the digest is exactly the hash of that byte
-// stream, wherever a buffer boundary or an early digest() falls, and that a cluster's hash
-// still tells apart runs whose objects differ anywhere.
+// The trace hash is SHA-256 over each entry's canonical line and its write's content (the delta
+// from the previous added object of the kind when added, from the old version when modified),
+// one per line. Lines are buffered before hashing; these tests pin that the digest is exactly
+// the hash of that byte stream, wherever a buffer boundary or an early digest() falls, that an
+// added object is hashed from the previous added object of its kind, and that a cluster's hash
+// still tells apart runs whose objects (modified or created) differ anywhere.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createCluster, type Cluster } from '../../src/index.js';
@@ -64,14 +65,53 @@ describe('Trace.recordWrite', () => {
     h.update(`${formatTraceEntry(entry(2, 'DELETED'))}\n`);
     expect(t.digest()).toBe(h.digest('hex'));
   });
+
+  it('hashes an added object as the delta from the previous added object of its kind', () => {
+    const add = (i: number, kind: string): TraceEntry => ({ tMs: i, op: 'ADDED', kind, key: `default/o-${i}`, resourceVersion: String(i) });
+    const obj = (name: string, extra: object = {}) => ({ metadata: { name, namespace: 'default' }, spec: { size: 1 }, ...extra });
+    const pods = [obj('p1'), obj('p2', { spec: { size: 2 } }), obj('p3', { more: true })];
+    const events = [obj('e1', { reason: 'Scheduled' }), obj('e2', { reason: 'Pulled' })];
+    const slices = [obj('s1'), obj('s2')];
+    const writes: [TraceEntry, object][] = [
+      [add(0, 'Pod'), pods[0]!],
+      [add(1, 'Event'), events[0]!],
+      [add(2, 'Pod'), pods[1]!],
+      [add(3, 'EndpointSlice'), slices[0]!],
+      [add(4, 'Event'), events[1]!],
+      [add(5, 'Pod'), pods[2]!],
+      [add(6, 'EndpointSlice'), slices[1]!],
+    ];
+    const t = new Trace();
+    for (const [e, o] of writes) t.recordWrite(e, undefined, o);
+    const contents = [
+      JSON.stringify(pods[0]), // the first of a kind is whole
+      JSON.stringify(events[0]),
+      encodeDelta(pods[0], pods[1]), // not from the Event added in between
+      JSON.stringify(slices[0]),
+      encodeDelta(events[0], events[1]),
+      encodeDelta(pods[1], pods[2]), // from the latest Pod, not the first
+      JSON.stringify(slices[1]), // endpoint lists are written whole (src/sim/trace.ts)
+    ];
+    expect(contents[2]).toBe('{"metadata"{"name"="p2"},"spec"{"size"=2}}');
+    expect(contents[5]).not.toBe(encodeDelta(pods[0], pods[2])); // so a stale reference shows
+    const h = createHash('sha256');
+    writes.forEach(([e], i) => h.update(`${formatTraceEntry(e)}\n${contents[i]}\n`));
+    expect(t.digest()).toBe(h.digest('hex'));
+  });
 });
 
 describe('traceHash of a cluster', () => {
   const namespace = (labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', labels } });
+  const pod = (name: string, labels: Record<string, string>) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels },
+    spec: { containers: [{ name: 'c', image: 'nginx' }] },
+  });
   // The same steps, differing only in what one later write leaves in an object.
   const run = (edit: (c: Cluster) => void) => {
     const c = createCluster({ seed: 3, nodes: 2 });
-    c.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels: { app: 'a', tier: 'x' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    c.apply(pod('p', { app: 'a', tier: 'x' }));
     c.apply(namespace({ a: '1', b: '2' }));
     c.advance('10s');
     edit(c);
@@ -90,8 +130,16 @@ describe('traceHash of a cluster', () => {
       run((c) => c.replace(namespace({ a: '1', b: '2' }))), // a full copy, same content
       run((c) => c.replace(namespace({ b: '2', a: '1' }))), // same content, other key order
       run((c) => c.replace(namespace({ a: '1' }))),
+      // A second pod, added after the first (its reference): it differs from run to run in
+      // one value, in a key, or not at all from the first pod but for its name.
+      run((c) => c.apply(pod('q', { app: 'a', tier: 'x' }))),
+      run((c) => c.apply(pod('q', { app: 'a', tier: 'y' }))),
+      run((c) => c.apply(pod('q', { app: 'a' }))),
+      run((c) => c.apply(pod('q', { app: 'a', tier: 'x', extra: '' }))),
+      run((c) => c.apply(pod('r', { app: 'a', tier: 'x' }))),
     ];
     expect(run((c) => c.patch('pod', 'p', { metadata: { labels: { tier: 'y' } } }))).toBe(hashes[1]);
+    expect(run((c) => c.apply(pod('q', { app: 'a', tier: 'y' })))).toBe(hashes[10]);
     expect(new Set(hashes).size).toBe(hashes.length);
   });
 });
