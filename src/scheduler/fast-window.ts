@@ -93,6 +93,44 @@ class WindowScratch {
     if (this.tiedRow.length < rows) this.tiedRow = new Int32Array(rows);
   }
 
+  /** Empties the per-class tally (count / top / topCount) of the passing classes. */
+  resetTally(): void {
+    for (let x = 0; x < this.passCount; x++) {
+      const c = this.passList[x]!;
+      this.count[c] = 0;
+      this.top[c] = -1;
+      this.topCount[c] = 0;
+    }
+  }
+
+  /** Adds a whole block's figures (from its offset `at` in the view) for every passing class. */
+  addBlock(view: ResourceView, at: number): void {
+    const { count, top, topCount, passList, passCount } = this;
+    const bFit = view.blockFit;
+    const bTop = view.blockTop;
+    const bTopCount = view.blockTopCount;
+    for (let x = 0; x < passCount; x++) {
+      const c = passList[x]!;
+      const f = bFit[at + c]!;
+      if (f === 0) continue;
+      count[c]! += f;
+      const v = bTop[at + c]!;
+      if (v > top[c]!) {
+        top[c] = v;
+        topCount[c] = bTopCount[at + c]!;
+      } else if (v === top[c]) topCount[c]! += bTopCount[at + c]!;
+    }
+  }
+
+  /** Adds one feasible row of class `c` whose allocation sum is `v`. */
+  addRow(c: number, v: number): void {
+    this.count[c]!++;
+    if (v > this.top[c]!) {
+      this.top[c] = v;
+      this.topCount[c] = 1;
+    } else if (v === this.top[c]) this.topCount[c]!++;
+  }
+
   nextBlockStamp(): number {
     if (this.blockStamp === 0x7fffffff) {
       this.blockMark.fill(0);
@@ -179,13 +217,8 @@ function feasibleRow(w: WindowScratch, t: NodeTable, view: ResourceView, row: nu
  * feasible count.
  */
 function findWindow(w: WindowScratch, t: NodeTable, view: ResourceView, start: number, want: number): number {
-  const { count, top, topCount, passList, passCount, pass } = w;
-  for (let x = 0; x < passCount; x++) {
-    const c = passList[x]!;
-    count[c] = 0;
-    top[c] = -1;
-    topCount[c] = 0;
-  }
+  const { passList, passCount, pass } = w;
+  w.resetTally();
   const n = t.size;
   const shift = view.blockShift;
   const size = 1 << shift;
@@ -205,19 +238,7 @@ function findWindow(w: WindowScratch, t: NodeTable, view: ResourceView, start: n
         for (let x = 0; x < passCount; x++) f += bFit[at + passList[x]!]!;
         if (found + f < want) {
           // The whole block is in the window: its figures into the tally.
-          const bTop = view.blockTop;
-          const bTopCount = view.blockTopCount;
-          for (let x = 0; x < passCount; x++) {
-            const c = passList[x]!;
-            const fc = bFit[at + c]!;
-            if (fc === 0) continue;
-            count[c]! += fc;
-            const v = bTop[at + c]!;
-            if (v > top[c]!) {
-              top[c] = v;
-              topCount[c] = bTopCount[at + c]!;
-            } else if (v === top[c]) topCount[c]! += bTopCount[at + c]!;
-          }
+          w.addBlock(view, at);
           found += f;
           processed += size;
           row += size;
@@ -234,12 +255,7 @@ function findWindow(w: WindowScratch, t: NodeTable, view: ResourceView, start: n
         if (fits[row] !== 1) continue;
         const c = cls[row]!;
         if (pass[c] !== 1) continue;
-        count[c]!++;
-        const v = sum[row]!;
-        if (v > top[c]!) {
-          top[c] = v;
-          topCount[c] = 1;
-        } else if (v === top[c]) topCount[c]!++;
+        w.addRow(c, sum[row]!);
         if (++found === want) {
           w.processed = processed;
           return found;
@@ -257,13 +273,7 @@ function findWindow(w: WindowScratch, t: NodeTable, view: ResourceView, start: n
  * blocks holding special rows (marked) are walked row by row.
  */
 function tally(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch, stamp: number): void {
-  const { count, top, topCount, passList, passCount } = w;
-  for (let x = 0; x < passCount; x++) {
-    const c = passList[x]!;
-    count[c] = 0;
-    top[c] = -1;
-    topCount[c] = 0;
-  }
+  w.resetTally();
   const n = t.size;
   const end = w.start + w.processed;
   const shift = view.blockShift;
@@ -279,21 +289,7 @@ function tally(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch, s
     const hi = r === 0 ? Math.min(end, n) : end - n;
     while (row < hi) {
       if ((row & mask) === 0 && row + size <= hi && w.blockMark[row >> shift] !== mark) {
-        const at = view.blockOffset(t, row >> shift);
-        const bFit = view.blockFit;
-        const bTop = view.blockTop;
-        const bTopCount = view.blockTopCount;
-        for (let x = 0; x < passCount; x++) {
-          const c = passList[x]!;
-          const f = bFit[at + c]!;
-          if (f === 0) continue;
-          count[c]! += f;
-          const v = bTop[at + c]!;
-          if (v > top[c]!) {
-            top[c] = v;
-            topCount[c] = bTopCount[at + c]!;
-          } else if (v === top[c]) topCount[c]! += bTopCount[at + c]!;
-        }
+        w.addBlock(view, view.blockOffset(t, row >> shift));
         row += size;
         continue;
       }
@@ -302,12 +298,7 @@ function tally(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch, s
         if (fits[row] !== 1) continue;
         const c = cls[row]!;
         if (pass[c] !== 1 || special[row] === stamp) continue;
-        count[c]!++;
-        const v = sum[row]!;
-        if (v > top[c]!) {
-          top[c] = v;
-          topCount[c] = 1;
-        } else if (v === top[c]) topCount[c]!++;
+        w.addRow(c, sum[row]!);
       }
     }
   }
