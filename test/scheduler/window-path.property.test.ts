@@ -15,14 +15,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { profileFor, replicaSetListers } from './equivalence-support.js';
+import { expectSameDecision, profileFor, replicaSetListers } from './equivalence-support.js';
 import type { Node, Pod } from '../../src/model/types.js';
 import { Rng } from '../../src/clock/rng.js';
 import { SchedulerCache } from '../../src/scheduler/cache.js';
 import { fastSchedulePod } from '../../src/scheduler/fast-cycle.js';
 import { windowCycleStats } from '../../src/scheduler/fast-window.js';
 import { NodeTable } from '../../src/scheduler/node-table.js';
-import { formatFitError, schedulePod, type CycleResult, type ScanState } from '../../src/scheduler/schedule-one.js';
+import { schedulePod, type ScanState } from '../../src/scheduler/schedule-one.js';
 
 const SHAPES = [
   { cpu: '4', memory: '16Gi', pods: 10, disk: 'ssd' },
@@ -113,10 +113,6 @@ function makePod(i: number, p: PodIn): Pod {
   return Object.freeze({ apiVersion: 'v1', kind: 'Pod', metadata, spec }) as unknown as Pod;
 }
 
-function message(r: CycleResult): string | undefined {
-  return r.fitError ? formatFitError(r.fitError) : r.error;
-}
-
 interface ClusterIn {
   readonly groups: { shape: number; zone: string; count: number }[];
   readonly pods: PodIn[];
@@ -149,11 +145,7 @@ function compare(which: keyof typeof CONFIGS, clusterArb: fc.Arbitrary<ClusterIn
         total++;
         const a = fast ?? schedulePod({ ...common, rng: rngFast, scan: scanFast }, position);
         const b = schedulePod({ ...common, rng: rngPlain, scan: scanPlain }, position);
-        expect(a.nodeName, `pod ${i}`).toBe(b.nodeName);
-        expect(message(a), `pod ${i}`).toBe(message(b));
-        expect(a.evaluatedNodes, `pod ${i}`).toBe(b.evaluatedNodes);
-        expect(a.feasibleNodes, `pod ${i}`).toBe(b.feasibleNodes);
-        expect(scanFast.nextStartNodeIndex, `pod ${i}`).toBe(scanPlain.nextStartNodeIndex);
+        expectSameDecision(a, b, scanFast, scanPlain, `pod ${i}`);
         if (a.nodeName !== null) {
           const boundPod = Object.freeze({ ...pod, spec: { ...pod.spec, nodeName: a.nodeName } }) as Pod;
           cache.updatePod(undefined, boundPod);
