@@ -15,7 +15,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { expectSameDecision, profileFor, replicaSetListers } from './equivalence-support.js';
+import { expectSameDecision, profileFor, replicaSetListers, shapedNode, shapedPod } from './equivalence-support.js';
 import type { Node, Pod } from '../../src/model/types.js';
 import { Rng } from '../../src/clock/rng.js';
 import { SchedulerCache } from '../../src/scheduler/cache.js';
@@ -87,30 +87,11 @@ interface NodeIn {
 }
 
 function makeNode(i: number, n: NodeIn): Node {
-  const shape = SHAPES[n.shape]!;
-  const spec: Record<string, unknown> = {};
-  if ('taint' in shape) spec.taints = [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }];
-  if (n.cordoned) spec.unschedulable = true;
-  return Object.freeze({
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: { name: `n${i}`, labels: { 'kubernetes.io/hostname': `n${i}`, 'topology.kubernetes.io/zone': n.zone, disk: n.disk ?? shape.disk } },
-    spec,
-    status: { allocatable: { cpu: shape.cpu, memory: shape.memory, pods: String(shape.pods) } },
-  }) as Node;
+  return shapedNode(i, SHAPES[n.shape]!, n);
 }
 
 function makePod(i: number, p: PodIn): Pod {
-  const requests: Record<string, string> = {};
-  if (p.cpu > 0) requests.cpu = `${p.cpu}m`;
-  if (p.memMi > 0) requests.memory = `${p.memMi}Mi`;
-  const spec: Record<string, unknown> = { containers: [{ name: 'c', image: 'img', resources: { requests } }] };
-  if (p.ssd) spec.nodeSelector = { disk: 'ssd' };
-  if (p.prefer) spec.affinity = { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['z2'] }] } }] } };
-  if (p.tolerate) spec.tolerations = [{ key: 'dedicated', operator: 'Exists' }];
-  const metadata: Record<string, unknown> = { name: `p${i}`, namespace: 'ns', uid: `uid-${i}`, labels: { app: p.app ?? 'none' } };
-  if (p.app) metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `rs-${p.app}`, uid: `rs-${p.app}`, controller: true }];
-  return Object.freeze({ apiVersion: 'v1', kind: 'Pod', metadata, spec }) as unknown as Pod;
+  return shapedPod(i, p, 'img');
 }
 
 interface ClusterIn {
