@@ -28,6 +28,7 @@
  *   node --expose-gc .bench-out/bench/scheduler.js [--runs=3] [--only=basic:5000,binpack] [--scale=0.1] [--semi-space=64]
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createCluster } from '../src/index.js';
 import { benchArgs, median, semiSpaceFlags } from './report.js';
@@ -57,6 +58,10 @@ interface ChildResult {
   readonly batchEndsMs: number[];
   readonly batchSizes: number[];
   readonly peakRssBytes: number;
+  /** CPU (user + system) of the timed create(), ms: steadier than wall time on a shared machine. */
+  readonly cpuMs: number;
+  /** SHA-256 prefix of the pod → node bind sequence: equal hashes, equal decisions. */
+  readonly bindHash: string;
 }
 
 const CASES: readonly Case[] = [
@@ -245,11 +250,14 @@ function runChild(spec: ChildSpec): ChildResult {
   const batchEndNs: bigint[] = [];
   const batchSizes: number[] = [];
   let bound = 0;
+  // Pod and node names of every bind, hashed after the timed call so hashing costs it nothing.
+  const binds: string[] = [];
   cluster.on('watch', (e: WatchEvent) => {
     if (e.kind !== 'Pod' || e.type !== 'MODIFIED') return;
     const was = (e.oldObject as { spec?: { nodeName?: string } } | undefined)?.spec?.nodeName;
     const now = (e.object as { spec?: { nodeName?: string } }).spec?.nodeName;
     if (was || !now) return;
+    binds.push((e.object as { metadata: { name: string } }).metadata.name, now);
     if (bound % 1024 === 0) {
       batchEndNs.push(0n);
       batchSizes.push(0);
@@ -263,9 +271,11 @@ function runChild(spec: ChildSpec): ChildResult {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
   (globalThis as { gc?: () => void }).gc?.();
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   cluster.create(measured);
   const t1 = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpu0);
   measured = [];
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   clearInterval(sampler);
@@ -273,7 +283,15 @@ function runChild(spec: ChildSpec): ChildResult {
   peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
   // The first batch's interval also holds the pods' creation; the parent subtracts it.
   const batchEndsMs = batchEndNs.map((t) => Number(t - t0) / 1e6);
-  return { ms: Number(t1 - t0) / 1e6, bound, batchEndsMs, batchSizes, peakRssBytes: peakRss };
+  return {
+    ms: Number(t1 - t0) / 1e6,
+    bound,
+    batchEndsMs,
+    batchSizes,
+    peakRssBytes: peakRss,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    bindHash: createHash('sha256').update(binds.join('\n')).digest('hex').slice(0, 16),
+  };
 }
 
 // ---- the driver -----------------------------------------------------------------------------
