@@ -23,6 +23,7 @@ describe('examples/', () => {
     'examples/guestbook/scenario.yaml',
     'examples/zone-outage/scenario.yaml',
     'examples/bad-rollout-undo/scenario.yaml',
+    'examples/rollout-under-node-failure/scenario.yaml',
     'examples/bin-packing-comparison/least-allocated.yaml',
     'examples/bin-packing-comparison/most-allocated.yaml',
   ])('%s passes', (path) => {
