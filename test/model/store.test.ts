@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BUCKETS, countObjects, emptyState, getObject, listObjects, StoreBatch, type ClusterState } from '../../src/model/store.js';
+import { BUCKETS, countObjects, emptyState, forEachChangedObject, getObject, listObjects, StoreBatch, type ClusterState } from '../../src/model/store.js';
 import type { StoredObject } from '../../src/model/types.js';
 
 function obj(kind: string, namespace: string | undefined, name: string, rv = '1'): StoredObject {
@@ -118,6 +118,12 @@ describe('store', () => {
     const s2 = b2.commit();
     expect(listObjects(s2, 'Pod').map((o) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`)).toEqual([`${a[0]}/${a[1]}@4`]);
     expect(getObject(s2, 'Pod', b[0], b[1])).toBeUndefined();
+    // The diff of the shared bucket tells the two keys apart too.
+    const changed: string[] = [];
+    forEachChangedObject(s, s2, 'Pod', (before, after) =>
+      changed.push(`${(before ?? after)!.metadata.name}@${before?.metadata.resourceVersion ?? '-'}->${after?.metadata.resourceVersion ?? '-'}`),
+    );
+    expect(changed.sort()).toEqual([`${a[1]}@3->4`, `${b[1]}@2->-`].sort());
   });
 
   it('a batch that writes, removes and rewrites keys commits only their last versions', () => {
