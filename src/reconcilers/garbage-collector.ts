@@ -33,6 +33,8 @@ import type { PropagationPolicy } from '../model/writes.js';
 /** The kinds whose objects the collector tracks as owners and dependents. */
 export const GC_KINDS = ['Deployment', 'EndpointSlice', 'Endpoints', 'Pod', 'ReplicaSet', 'ReplicationController', 'Service'] as const;
 
+const GC_KIND_SET: ReadonlySet<string> = new Set(GC_KINDS);
+
 const FOREGROUND = 'foregroundDeletion';
 const ORPHAN = 'orphan';
 
@@ -201,9 +203,12 @@ const mapper: WatchMapper = (change, state) => {
   } else {
     keys.add(obj.metadata.uid);
   }
-  for (const o of [change.oldObject, change.object]) {
+  // Old and new versions usually share one ownerReferences array (writes share unchanged
+  // parts): then the new version's owners are the old one's, looked up once.
+  const sameRefs = change.oldObject !== undefined && change.object !== undefined && change.oldObject.metadata.ownerReferences === change.object.metadata.ownerReferences;
+  for (const o of sameRefs ? [change.object] : [change.oldObject, change.object]) {
     for (const ref of o?.metadata.ownerReferences ?? []) {
-      if (!(GC_KINDS as readonly string[]).includes(ref.kind)) continue;
+      if (!GC_KIND_SET.has(ref.kind)) continue;
       const owner = resolveOwner(state, o!, ref);
       if (owner === undefined || owner === 'unknown' || !owner.metadata.deletionTimestamp) continue;
       if (hasFinalizer(owner, FOREGROUND) || hasFinalizer(owner, ORPHAN)) keys.add(gcKey(ref.kind, namespace, ref.name));

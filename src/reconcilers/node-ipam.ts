@@ -74,29 +74,52 @@ function internalIP(node: NodeObject): string | undefined {
 }
 
 /**
- * What a node holds, as integers, parsed once per (immutable) node object: the free-sets
- * add a node object's holdings when it appears and remove the same ones when it goes.
+ * What a node holds, as integers: the free-sets add a node object's holdings when it appears
+ * and remove the same ones when it goes.
  */
 interface Held {
   readonly cidrs: readonly number[];
   readonly address: number | undefined;
 }
 
-const heldCache = new WeakMap<object, Held>();
+/**
+ * Parsed CIDRs and addresses by their text (null: not one of ours). A cluster's nodes hold a
+ * few hundred distinct strings at most, each parsed once per process instead of once per node
+ * version; the cache is emptied if it ever grows past `PARSE_CACHE_MAX`.
+ */
+const blockBases = new Map<string, number | null>();
+const addressInts = new Map<string, number | null>();
+const PARSE_CACHE_MAX = 4096;
+
+function cached(cache: Map<string, number | null>, text: string, parse: (t: string) => number | undefined): number | undefined {
+  let v = cache.get(text);
+  if (v === undefined) {
+    v = parse(text) ?? null;
+    if (cache.size >= PARSE_CACHE_MAX) cache.clear();
+    cache.set(text, v);
+  }
+  return v ?? undefined;
+}
+
+const blockBase = (cidr: string): number | undefined => cached(blockBases, cidr, (t) => parseBlock(t)?.base);
 
 function held(n: NodeObject): Held {
-  let h = heldCache.get(n);
-  if (h === undefined) {
-    const cidrs: number[] = [];
-    for (const c of [...(n.spec?.podCIDRs ?? []), ...(n.spec?.podCIDR ? [n.spec.podCIDR] : [])]) {
-      const b = parseBlock(c);
-      if (b) cidrs.push(b.base);
-    }
-    const ip = internalIP(n);
-    h = { cidrs, address: ip === undefined ? undefined : toInt(ip) };
-    if (Object.isFrozen(n)) heldCache.set(n, h);
+  const cidrs: number[] = [];
+  for (const c of n.spec?.podCIDRs ?? []) {
+    const base = blockBase(c);
+    if (base !== undefined) cidrs.push(base);
   }
-  return h;
+  if (n.spec?.podCIDR) {
+    const base = blockBase(n.spec.podCIDR);
+    if (base !== undefined) cidrs.push(base);
+  }
+  const ip = internalIP(n);
+  return { cidrs, address: ip === undefined ? undefined : cached(addressInts, ip, toInt) };
+}
+
+/** Whether two versions of a node share the fields `held` reads (so they hold the same). */
+function sameHoldingFields(a: NodeObject, b: NodeObject): boolean {
+  return a.spec?.podCIDR === b.spec?.podCIDR && a.spec?.podCIDRs === b.spec?.podCIDRs && a.status?.addresses === b.status?.addresses;
 }
 
 /**
@@ -125,6 +148,9 @@ class Allocator {
   sync(state: ClusterState): void {
     if (state === this.synced) return;
     forEachChangedObject(this.synced, state, 'Node', (before, after) => {
+      // Most node writes (conditions, taints, labels) leave the holdings' fields as they were,
+      // shared by identity: releasing and taking back the same blocks would change nothing.
+      if (before && after && sameHoldingFields(before as NodeObject, after as NodeObject)) return;
       if (before) this.apply(before as NodeObject, -1);
       if (after) this.apply(after as NodeObject, 1);
     });

@@ -404,10 +404,30 @@ function healthView(o: StoredObject | undefined): string {
   return view;
 }
 
+/**
+ * Whether two versions of a node look the same to the controller. Writes share the parts they
+ * leave unchanged, so a write that touched none of the fields healthView reads (node-ipam's
+ * pod CIDR and addresses, a lease-driven heartbeat of another field) is seen by identity,
+ * without building either view; otherwise the views decide.
+ */
+function sameHealth(a: StoredObject, b: StoredObject): boolean {
+  const na = a as NodeObj;
+  const nb = b as NodeObj;
+  if (
+    na.status?.conditions === nb.status?.conditions &&
+    na.spec?.taints === nb.spec?.taints &&
+    na.spec?.unschedulable === nb.spec?.unschedulable &&
+    na.metadata.labels === nb.metadata.labels
+  ) {
+    return true;
+  }
+  return healthView(a) === healthView(b);
+}
+
 export function nodeLifecycleController(config: NodeLifecycleConfig = {}): Reconciler {
   const cfg = resolve(config);
   const nodes: WatchMapper = (change) => {
-    if (change.object && change.oldObject && healthView(change.object) === healthView(change.oldObject)) return [];
+    if (change.object && change.oldObject && sameHealth(change.object, change.oldObject)) return [];
     const name = (change.object ?? change.oldObject)!.metadata.name;
     return change.object ? [name, MONITOR_KEY] : [MONITOR_KEY];
   };

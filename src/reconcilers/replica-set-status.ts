@@ -35,9 +35,21 @@ interface SpecView {
 
 const REPLICA_FAILURE = 'ReplicaFailure';
 
-function setCount(status: ReplicaSetStatus, field: 'fullyLabeledReplicas' | 'readyReplicas' | 'availableReplicas', n: number): void {
-  if (n === 0) delete status[field];
-  else status[field] = n;
+/**
+ * `base` with some fields set or removed, in the key order `{ ...base }` followed by
+ * assignments and `delete`s would give (kept keys in place, new ones appended in `fields`
+ * order): the written JSON, and so the trace, depends on key order. Built in one pass rather
+ * than by `delete`, which turns the object into a slow dictionary-mode object.
+ */
+function withFields<T extends object>(base: object, fields: readonly (readonly [string, unknown])[]): T {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(base)) {
+    const f = fields.find((e) => e[0] === key);
+    if (f === undefined) out[key] = (base as Record<string, unknown>)[key];
+    else if (f[1] !== undefined) out[key] = f[1];
+  }
+  for (const [key, value] of fields) if (value !== undefined && !Object.hasOwn(out, key)) out[key] = value;
+  return out as T;
 }
 
 /**
@@ -50,7 +62,6 @@ function setCount(status: ReplicaSetStatus, field: 'fullyLabeledReplicas' | 'rea
  */
 export function calculateStatus(rs: ReplicaSetLike, pods: readonly Pod[], nowEpochMs: number): ReplicaSetStatus {
   const old = (rs.status ?? {}) as Partial<ReplicaSetStatus>;
-  const status: ReplicaSetStatus = { ...old, replicas: pods.length };
   const spec = (rs.spec ?? {}) as SpecView;
   const templateLabels = selectorFromSet(spec.template?.metadata?.labels ?? {});
   const minReadySeconds = spec.minReadySeconds ?? 0;
@@ -64,15 +75,18 @@ export function calculateStatus(rs: ReplicaSetLike, pods: readonly Pod[], nowEpo
       if (isPodAvailable(pod, minReadySeconds, nowEpochMs)) available += 1;
     }
   }
-  setCount(status, 'fullyLabeledReplicas', fullyLabeled);
-  setCount(status, 'readyReplicas', ready);
-  setCount(status, 'availableReplicas', available);
+  const fields: [string, unknown][] = [
+    ['replicas', pods.length],
+    // Zero counts are omitted (omitempty).
+    ['fullyLabeledReplicas', fullyLabeled || undefined],
+    ['readyReplicas', ready || undefined],
+    ['availableReplicas', available || undefined],
+  ];
   if (old.conditions?.some((c) => c.type === REPLICA_FAILURE)) {
     const rest = old.conditions.filter((c) => c.type !== REPLICA_FAILURE);
-    if (rest.length > 0) status.conditions = rest;
-    else delete status.conditions;
+    fields.push(['conditions', rest.length > 0 ? rest : undefined]);
   }
-  return status;
+  return withFields<ReplicaSetStatus>(old, fields);
 }
 
 /**
@@ -91,10 +105,7 @@ export function statusToWrite(rs: ReplicaSetLike, next: ReplicaSetStatus): Repli
     (cur.observedGeneration ?? 0) === generation &&
     JSON.stringify(cur.conditions ?? []) === JSON.stringify(next.conditions ?? []);
   if (same) return undefined;
-  const out = { ...next };
-  if (generation === 0) delete out.observedGeneration;
-  else out.observedGeneration = generation;
-  return out;
+  return withFields<ReplicaSetStatus>(next, [['observedGeneration', generation === 0 ? undefined : generation]]);
 }
 
 /**

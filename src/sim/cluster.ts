@@ -137,6 +137,8 @@ export class Cluster {
   private readonly sched: Scheduler | undefined;
   /** The pending scheduler wake-up timer, if any. */
   private schedulerTimer: { id: number; dueMs: number; background: boolean } | undefined;
+  /** `nowTimestamp` for the virtual ms it was last worked out at. */
+  private stamp: { readonly ms: number; readonly text: string } = { ms: -1, text: '' };
   /** Live timers that `settle` waits for. */
   private foregroundTimers = 0;
   readonly scheduler: SchedulerApi;
@@ -244,7 +246,10 @@ export class Cluster {
 
   /** Virtual time as the RFC 3339 wall-clock instant objects carry in their timestamps. */
   get nowTimestamp(): string {
-    return formatRFC3339(this.epochMs + this.current.nowMs);
+    // Every reconcile and scheduling step asks; the clock moves far less often than that.
+    const ms = this.current.nowMs;
+    if (this.stamp.ms !== ms) this.stamp = { ms, text: formatRFC3339(this.epochMs + ms) };
+    return this.stamp.text;
   }
 
   // ---- reconcilers -------------------------------------------------------------------------
@@ -792,11 +797,16 @@ export class Cluster {
       (err as { cause?: unknown }).cause = e;
       throw err;
     }
-    const batch = new StoreBatch(this.current);
-    const failed = applyActions(batch, result.actions, result.batches ?? [], this.writeContext(), this.recorder, (_action, e) =>
-      this.log.record({ tMs: this.current.nowMs, op: 'error', controller: name, key, message: e.message }),
-    );
-    this.publish(batch);
+    // Most reconciles find nothing to do (a status already right, a key with no work): no
+    // batch to open and publish then.
+    let failed = false;
+    if (result.actions.length > 0) {
+      const batch = new StoreBatch(this.current);
+      failed = applyActions(batch, result.actions, result.batches ?? [], this.writeContext(), this.recorder, (_action, e) =>
+        this.log.record({ tMs: this.current.nowMs, op: 'error', controller: name, key, message: e.message }),
+      );
+      this.publish(batch);
+    }
     if (failed) {
       this.requeueAfter(index, key, this.loop.backoffMs(index, key));
     } else {

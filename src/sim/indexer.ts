@@ -85,10 +85,14 @@ export class Indexer implements ObjectIndex {
     }
     const oldKey = change.oldObject ? keyOf(change.oldObject) : '';
     const newKey = change.object ? keyOf(change.object) : '';
+    // Every index but nodeName reads only the namespace and ownerReferences; a write that kept
+    // the key and the references (shared by identity) keeps those indexes' values.
+    const sameRefs =
+      change.oldObject !== undefined && change.object !== undefined && oldKey === newKey && change.oldObject.metadata.ownerReferences === change.object.metadata.ownerReferences;
     for (const name of INDEX_NAMES) {
       const fn = INDEXES[name];
-      const oldValues = change.oldObject ? fn(change.oldObject) : NONE;
       const newValues = change.object ? fn(change.object) : NONE;
+      const oldValues = !change.oldObject ? NONE : sameRefs && name !== 'nodeName' ? newValues : fn(change.oldObject);
       if (oldValues.length === 0 && newValues.length === 0) continue;
       let idx = kindIdx.get(name);
       if (!idx) {

@@ -10,22 +10,26 @@ import { forEachChangedObject } from '../model/store.js';
 export type ObjectChange = readonly [before: StoredObject | undefined, after: StoredObject | undefined];
 
 /**
- * The last diff per (state, kind): the built-in invariants are checked one after another on the
- * same states, so the second and third asking for Pods get the first's list. Held weakly by
- * the newer state, so it goes when the state does.
+ * The last diffs per kind, for one state: the built-in invariants are checked one after another
+ * on the same state, so the second and third asking for Pods get the first's list. One state at
+ * a time (a new state drops the old one's diffs): a WeakMap keyed by every committed state cost
+ * more to keep than the diffs it saved, and two clusters checked in turn merely diff again.
  */
-const memo = new WeakMap<ClusterState, Map<string, { readonly prev: ClusterState | undefined; readonly changes: readonly ObjectChange[] }>>();
+let memoState: ClusterState | undefined;
+let memo = new Map<string, { readonly prev: ClusterState | undefined; readonly changes: readonly ObjectChange[] }>();
 
 /** The objects of `kind` added, removed or replaced from `prev` to `next` (all of `next` if no `prev`). */
 export function changedObjects(prev: ClusterState | undefined, next: ClusterState, kind: string): readonly ObjectChange[] {
   if (prev === next) return [];
-  let byKind = memo.get(next);
-  if (!byKind) memo.set(next, (byKind = new Map()));
-  const hit = byKind.get(kind);
+  if (memoState !== next) {
+    memoState = next;
+    memo = new Map();
+  }
+  const hit = memo.get(kind);
   if (hit && hit.prev === prev) return hit.changes;
   const changes: ObjectChange[] = [];
   forEachChangedObject(prev, next, kind, (before, after) => void changes.push([before, after]));
-  byKind.set(kind, { prev, changes });
+  memo.set(kind, { prev, changes });
   return changes;
 }
 

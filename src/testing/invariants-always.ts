@@ -153,7 +153,8 @@ function boundsChanged(a: StoredObject, b: StoredObject): boolean {
   return (
     (sa.replicas ?? 1) !== (sb.replicas ?? 1) ||
     (sa.minReadySeconds ?? 0) !== (sb.minReadySeconds ?? 0) ||
-    JSON.stringify(sa.strategy ?? {}) !== JSON.stringify(sb.strategy ?? {})
+    // Unchanged parts of a written object are shared: the same strategy object is the same JSON.
+    (sa.strategy !== sb.strategy && JSON.stringify(sa.strategy ?? {}) !== JSON.stringify(sb.strategy ?? {}))
   );
 }
 
@@ -259,6 +260,8 @@ export const rolloutBoundsHeld = defineIncrementalInvariant('rolloutBoundsHeld',
     computed.set(key, { d, baseline, nowKey, lines });
     return lines;
   };
+  let lastNowMs = -1;
+  let lastEpochMs = 0;
   const sync = (state: ClusterState) => {
     diffKind(last, state, 'Deployment', (before, after) => {
       if (before && after) noteChange(before, after);
@@ -274,7 +277,13 @@ export const rolloutBoundsHeld = defineIncrementalInvariant('rolloutBoundsHeld',
       sync(c.state);
       const baseline = ctx.baseline;
       if (!baseline || ctx.disruptedSinceBaseline || ctx.faultsActive) return [];
-      const now = nowEpochMs(c);
+      // The instant as epoch ms, worked out again only when the clock moved (a check runs
+      // after every write, and most writes happen at the same instant as the one before).
+      if (c.now !== lastNowMs) {
+        lastNowMs = c.now;
+        lastEpochMs = nowEpochMs(c);
+      }
+      const now = lastEpochMs;
       for (const key of computed.keys()) if (!deployments.has(key)) computed.delete(key);
       return [...deployments.keys()].sort().flatMap((key) => linesOf(deployments.get(key)!, baseline, now));
     },

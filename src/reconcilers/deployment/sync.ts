@@ -173,9 +173,18 @@ export function calculateStatus(ctx: SyncContext, allRSs: (WorkingRS | undefined
   return stripUndefined(status);
 }
 
+/**
+ * `o` without its undefined fields, as a new object with the same key order (the written JSON
+ * depends on it). Copied rather than `delete`d in place: deleting turns an object into a slow
+ * dictionary-mode one, and this status goes on to be compared, copied and stored.
+ */
 export function stripUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 /** syncDeploymentStatus: the status for a scaling or paused sync (no progress estimate). */
