@@ -48,7 +48,13 @@
  *
  * As in JSON.stringify, a key whose value is undefined counts as absent and an undefined
  * array element as null. A change of type (object → array, scalar → object, ...) is '='.
+ *
+ * The trace gets these bytes (the UTF-8 of the text above) written straight into its buffer
+ * (./trace-writer.ts): a key is written before its value's delta and taken back when that is
+ * empty, so no string is built per field. writeContent and encodeDelta return the same text
+ * as a string, for readers and tests.
  */
+import { TraceWriter } from './trace-writer.js';
 
 /**
  * The hash content of one write: undefined for a delete (the entry line says it all). An added
@@ -57,29 +63,68 @@
  */
 export function writeContent(oldObject: object | undefined, object: object | undefined, reference?: object): string | undefined {
   if (object === undefined) return undefined;
-  const from = oldObject ?? reference;
-  if (from === undefined) return JSON.stringify(object);
-  return encodeDelta(from, object);
+  const w = new TraceWriter(256);
+  writeContentTo(w, oldObject, object, reference);
+  return w.text();
 }
 
 /** The delta from `oldValue` to `value` ('' when their JSON is the same), as documented above. */
 export function encodeDelta(oldValue: unknown, value: unknown): string {
-  return delta(oldValue, value);
+  const w = new TraceWriter(256);
+  delta(w, oldValue, value);
+  return w.text();
 }
 
-function delta(o: unknown, n: unknown): string {
-  if (o === n) return '';
+/**
+ * writeContent's bytes (UTF-8), written into `w` (what the trace hashes); nothing for a
+ * delete. The text is the same as writeContent returns.
+ */
+export function writeContentTo(w: TraceWriter, oldObject: object | undefined, object: object | undefined, reference?: object): void {
+  if (object === undefined) return;
+  const from = oldObject ?? reference;
+  if (from === undefined) w.str(JSON.stringify(object));
+  else delta(w, from, object);
+}
+
+// The characters the encoding writes around names and values.
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const COLON = 0x3a;
+const EQUALS = 0x3d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+
+/**
+ * Writes the delta from `o` to `n` into `w` and says whether it wrote anything: false means
+ * their JSON is the same and `w` is as it was. Every function below keeps that contract, so
+ * a caller writes a key first and takes it back (w.pos = mark) when the value has no delta.
+ */
+function delta(w: TraceWriter, o: unknown, n: unknown): boolean {
+  if (o === n) return false;
   if (typeof o === 'object' && typeof n === 'object' && o !== null && n !== null) {
     const oa = Array.isArray(o);
-    if (oa !== Array.isArray(n)) return `=${json(n)}`;
-    if (oa) return arrayDelta(o as readonly unknown[], n as readonly unknown[]);
-    if (isPlain(o) && isPlain(n)) return objectDelta(o, n);
-    const j = json(n); // not JSON data (a Date, say): compare the text, never the identity
-    return json(o) === j ? '' : `=${j}`;
+    if (oa !== Array.isArray(n)) return whole(w, n);
+    if (oa) return arrayDelta(w, o as readonly unknown[], n as readonly unknown[]);
+    if (isPlain(o) && isPlain(n)) return objectDelta(w, o, n);
+    const j = JSON.stringify(n); // not JSON data (a Date, say): compare the text, never the identity
+    if (JSON.stringify(o) === j) return false;
+    w.byte(EQUALS);
+    w.str(j ?? 'null');
+    return true;
   } else if (typeof o === 'number' && typeof n === 'number' && o !== o && n !== n) {
-    return ''; // NaN and NaN: both null in JSON, and never === each other
+    return false; // NaN and NaN: both null in JSON, and never === each other
   }
-  return `=${json(n)}`;
+  return whole(w, n);
+}
+
+/** '=' JSON(n): the value replaced as a whole. */
+function whole(w: TraceWriter, n: unknown): true {
+  w.byte(EQUALS);
+  json(w, n);
+  return true;
 }
 
 /**
@@ -88,39 +133,61 @@ function delta(o: unknown, n: unknown): string {
  * short string, over 1 µs for a frozen one-element array such as status.podIPs) is more than
  * the rest of a bind's delta put together.
  */
-function json(v: unknown): string {
+function json(w: TraceWriter, v: unknown): void {
   switch (typeof v) {
     case 'string':
-      return quote(v);
+      quote(w, v);
+      return;
     case 'number':
-      return Number.isFinite(v) ? String(v) : 'null'; // String(-0) is '0', as in JSON
+      w.str(Number.isFinite(v) ? String(v) : 'null'); // String(-0) is '0', as in JSON
+      return;
     case 'boolean':
-      return v ? 'true' : 'false';
+      w.str(v ? 'true' : 'false');
+      return;
     case 'object':
-      if (v === null) return 'null';
+      if (v === null) {
+        w.str('null');
+        return;
+      }
       // Larger values go native, where the fixed cost no longer matters and its loop is faster
       // (an Endpoints address list); the text is the same either way.
-      if (Array.isArray(v) ? v.length > 4 : Object.keys(v).length > 8) return JSON.stringify(v);
-      if (Array.isArray(v)) {
-        let out = '';
-        for (let i = 0; i < v.length; i++) out += `${i ? ',' : ''}${json(v[i])}`;
-        return `[${out}]`;
+      if (Array.isArray(v) ? v.length > 4 : Object.keys(v).length > 8) {
+        w.str(JSON.stringify(v));
+        return;
       }
-      if (!isPlain(v)) return JSON.stringify(v) ?? 'null'; // toJSON and the like: not in stored objects
-      return jsonObject(v as Record<string, unknown>);
+      if (Array.isArray(v)) {
+        w.byte(OPEN_ARRAY);
+        for (let i = 0; i < v.length; i++) {
+          if (i) w.byte(COMMA);
+          json(w, v[i]);
+        }
+        w.byte(CLOSE_ARRAY);
+        return;
+      }
+      if (!isPlain(v)) {
+        w.str(JSON.stringify(v) ?? 'null'); // toJSON and the like: not in stored objects
+        return;
+      }
+      jsonObject(w, v as Record<string, unknown>);
+      return;
     default:
-      return 'null'; // undefined, functions and symbols, as JSON.stringify writes them in arrays
+      w.str('null'); // undefined, functions and symbols, as JSON.stringify writes them in arrays
   }
 }
 
-function jsonObject(o: Record<string, unknown>): string {
-  let out = '';
-  for (const k of Object.keys(o)) {
+function jsonObject(w: TraceWriter, o: Record<string, unknown>): void {
+  w.byte(OPEN_OBJECT);
+  let first = true;
+  for (const k in o) { // for-in reads the fields directly (see objectDelta)
     const v = o[k];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    out += `${out ? ',' : ''}${key(k)}:${json(v)}`;
+    if (!first) w.byte(COMMA);
+    first = false;
+    quote(w, k);
+    w.byte(COLON);
+    json(w, v);
   }
-  return `{${out}}`;
+  w.byte(CLOSE_OBJECT);
 }
 
 function isPlain(o: object): boolean {
@@ -128,77 +195,102 @@ function isPlain(o: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/** A string as JSON.stringify writes it: quotes around it, escapes only when one is needed. */
-function quote(s: string): string {
-  for (let i = 0; i < s.length; i++) {
+/**
+ * A string as JSON.stringify writes it: quotes around it, escapes only when one is needed.
+ * Plain ASCII (names, uids, timestamps: nearly every string) is copied in the same loop that
+ * checks it.
+ */
+function quote(w: TraceWriter, s: string): void {
+  const n = s.length;
+  w.ensure(n + 2);
+  const buf = w.buf;
+  const start = w.pos;
+  let p = start;
+  buf[p++] = QUOTE;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    // control characters, '"', '\\', and surrogates (a lone one is escaped)
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+    // control characters, '"', '\\', and anything not ASCII (a lone surrogate is escaped)
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) {
+      w.pos = start;
+      w.str(JSON.stringify(s));
+      return;
+    }
+    buf[p++] = c;
   }
-  return `"${s}"`;
-}
-
-// Keys recur (metadata, status, resourceVersion, conditions, ...): their quoted forms are kept,
-// up to a bound, as user-chosen keys (labels, annotations) need not recur.
-const quotedKeys = new Map<string, string>();
-
-function key(k: string): string {
-  let q = quotedKeys.get(k);
-  if (q === undefined) {
-    q = quote(k);
-    if (quotedKeys.size < 4096) quotedKeys.set(k, q);
-  }
-  return q;
+  buf[p++] = QUOTE;
+  w.pos = p;
 }
 
 function own(o: object, k: string): unknown {
   return Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined;
 }
 
-function objectDelta(o: object, n: object): string {
-  const ok = Object.keys(o);
-  const nk = Object.keys(n);
-  if (ok.length <= nk.length) {
-    let i = 0;
-    while (i < ok.length && ok[i] === nk[i]) i++;
-    if (i === ok.length) {
-      const d = grownDelta(o as Record<string, unknown>, n as Record<string, unknown>, nk, ok.length);
-      if (d !== undefined) return d;
-    }
-  }
-  return reorderedDelta(o, n, ok, nk);
+/** Starts an object delta's entry: '{' before the first, ',' between. */
+function entryStart(w: TraceWriter, count: number, k: string): void {
+  w.byte(count === 0 ? OPEN_OBJECT : COMMA);
+  quote(w, k);
 }
 
 /**
- * The usual cases: the same keys in the same order (a full copy from replace or apply takes
- * this path at every level), or those followed by new ones (a bind adding spec.nodeName). The
- * first `kept` keys are own properties of both and the rest only of the new object, so no
- * lookup is needed and the order is natural. Returns undefined when a kept key's value is
- * undefined on one side only: that key is really added or removed, and the general walk
- * decides about the order.
+ * Both plain objects. The usual cases are the same keys in the same order (a full copy from
+ * replace or apply takes this path at every level), or those followed by new ones (a bind
+ * adding spec.nodeName): one pass over the new keys checks that the old ones come first and
+ * writes the delta as it goes. Anything else (a kept key's value undefined on one side only,
+ * a key removed or moved) is taken back and left to the general walk, which decides about the
+ * order. The keys are read with for-in, not Object.keys and a lookup per key: over these
+ * frozen objects V8 reads for-in's values straight from the object's fields, several times
+ * faster. Stored objects are plain JSON data, whose prototype adds no enumerable keys, so
+ * for-in sees exactly Object.keys.
  */
-function grownDelta(o: Record<string, unknown>, n: Record<string, unknown>, keys: readonly string[], kept: number): string | undefined {
-  let out = '';
-  for (let i = 0; i < kept; i++) {
-    const k = keys[i]!;
-    const ov = o[k];
-    const nv = n[k];
-    if (ov === nv) continue;
-    if (ov === undefined || nv === undefined) return undefined;
-    const d = delta(ov, nv);
-    if (d) out += `${out ? ',' : ''}${key(k)}${d}`;
+function objectDelta(w: TraceWriter, o: object, n: object): boolean {
+  // The old keys and values go to the writer's scratch arrays for this depth (reused, so a
+  // write allocates nothing here); values nested inside use the next depth.
+  const depth = w.depth++;
+  const ok = w.scratchKeys(depth);
+  const ov = w.scratchValues(depth);
+  let kept = 0;
+  for (const k in o) {
+    ok[kept] = k;
+    ov[kept++] = (o as Record<string, unknown>)[k];
   }
-  for (let i = kept; i < keys.length; i++) {
-    const k = keys[i]!;
-    const nv = n[k];
-    if (nv !== undefined) out += `${out ? ',' : ''}${key(k)}=${json(nv)}`;
+  const start = w.pos;
+  let count = 0;
+  let i = 0;
+  let natural = true;
+  for (const k in n) {
+    const nv = (n as Record<string, unknown>)[k];
+    if (i >= kept) {
+      i++;
+      if (nv === undefined) continue;
+      entryStart(w, count++, k);
+      whole(w, nv);
+      continue;
+    }
+    const oldValue = ov[i];
+    if (k !== ok[i++] || ((oldValue === undefined) !== (nv === undefined))) {
+      natural = false;
+      break;
+    }
+    if (oldValue === nv) continue;
+    const mark = w.pos;
+    entryStart(w, count, k);
+    if (delta(w, oldValue, nv)) count++;
+    else w.pos = mark;
   }
-  return out ? `{${out}}` : '';
+  w.depth = depth;
+  if (natural && i >= kept) {
+    if (count === 0) return false;
+    w.byte(CLOSE_OBJECT);
+    return true;
+  }
+  w.pos = start;
+  return reorderedDelta(w, o, n, Object.keys(o), Object.keys(n));
 }
 
 /** Keys added, removed or moved: checks the order is the natural one (see the module comment). */
-function reorderedDelta(o: object, n: object, ok: readonly string[], nk: readonly string[]): string {
-  let out = '';
+function reorderedDelta(w: TraceWriter, o: object, n: object, ok: readonly string[], nk: readonly string[]): boolean {
+  const start = w.pos;
+  let count = 0;
   // `j` walks the old keys alongside: each kept key must be the next old key still present,
   // and no kept key may follow an added one, or the key order is not the natural one.
   let j = 0;
@@ -209,21 +301,35 @@ function reorderedDelta(o: object, n: object, ok: readonly string[], nk: readonl
     const ov = own(o, k);
     if (ov === undefined) {
       added = true;
-      out += `${out ? ',' : ''}${key(k)}=${json(nv)}`;
+      entryStart(w, count++, k);
+      whole(w, nv);
       continue;
     }
-    if (added) return `=${json(n)}`;
+    if (added) return reordered(w, start, n);
     while (j < ok.length && (own(o, ok[j]!) === undefined || own(n, ok[j]!) === undefined)) j++;
-    if (ok[j] !== k) return `=${json(n)}`;
+    if (ok[j] !== k) return reordered(w, start, n);
     j++;
     if (ov === nv) continue;
-    const d = delta(ov, nv);
-    if (d) out += `${out ? ',' : ''}${key(k)}${d}`;
+    const mark = w.pos;
+    entryStart(w, count, k);
+    if (delta(w, ov, nv)) count++;
+    else w.pos = mark;
   }
   for (const k of ok) {
-    if (own(n, k) === undefined && own(o, k) !== undefined) out += `${out ? ',' : ''}${key(k)}-`;
+    if (own(n, k) === undefined && own(o, k) !== undefined) {
+      entryStart(w, count++, k);
+      w.byte(MINUS);
+    }
   }
-  return out ? `{${out}}` : '';
+  if (count === 0) return false;
+  w.byte(CLOSE_OBJECT);
+  return true;
+}
+
+/** Not the natural key order: what was written from `start` is replaced by '=' JSON(n). */
+function reordered(w: TraceWriter, start: number, n: object): true {
+  w.pos = start;
+  return whole(w, n);
 }
 
 /**
@@ -232,48 +338,78 @@ function reorderedDelta(o: object, n: object, ok: readonly string[], nk: readonl
  * edited in place, such as one pod condition). An element inserted into or removed from a
  * sorted list (an Endpoints address) is then one element, not every element after it.
  */
-function arrayDelta(o: readonly unknown[], n: readonly unknown[]): string {
+function arrayDelta(w: TraceWriter, o: readonly unknown[], n: readonly unknown[]): boolean {
   const ol = o.length;
   const nl = n.length;
   const min = ol < nl ? ol : nl;
-  // The deltas of the two elements where prefix and suffix stop are kept: they are the first
-  // and last of an in-place middle, and an element's delta can be its whole JSON.
+  // The deltas of the two elements where prefix and suffix stop are written as they are found
+  // (`first` at start..firstEnd, `last` after it) and kept: they are the first and last of an
+  // in-place middle, and an element's delta can be its whole JSON.
+  const start = w.pos;
   let p = 0;
-  let first = '';
-  while (p < min && !(first = elementDelta(o[p], n[p]))) p++;
-  if (p === ol && p === nl) return '';
+  while (p < min && !elementDelta(w, o[p], n[p])) p++;
+  if (p === ol && p === nl) return false;
+  const firstEnd = w.pos;
   let s = 0;
-  let last = '';
+  let lastIsFirst = false;
   while (s < min - p) {
     // Back at the element the prefix stopped on (same length): its delta is `first`, and
     // computing it again would double the cost of every one-element array (Endpoints subsets).
     if (ol === nl && ol - 1 - s === p) {
-      last = first;
+      lastIsFirst = true;
       break;
     }
-    if ((last = elementDelta(o[ol - 1 - s], n[nl - 1 - s]))) break;
+    if (elementDelta(w, o[ol - 1 - s], n[nl - 1 - s])) break;
     s++;
   }
   const middle = nl - p - s;
   if (ol - p - s !== middle) {
-    if (p === 0 && s === 0) return `[0:0=${json(n)}]`;
-    const part = new Array<unknown>(middle);
-    for (let i = 0; i < middle; i++) part[i] = n[p + i];
-    return `[${p}:${s}=${json(part)}]`;
+    w.pos = start;
+    arrayHead(w, p, s);
+    if (p === 0 && s === 0) {
+      whole(w, n);
+    } else {
+      const part = new Array<unknown>(middle);
+      for (let i = 0; i < middle; i++) part[i] = n[p + i];
+      whole(w, part);
+    }
+    w.byte(CLOSE_ARRAY);
+    return true;
   }
   // Same length, so the middle starts with a changed element (`first`) and ends with one (`last`).
-  let out = `,${p}${first}`;
+  const first = w.copyOf(start, firstEnd);
+  const last = lastIsFirst ? first : w.copyOf(firstEnd, w.pos);
+  w.pos = start;
+  arrayHead(w, p, s);
+  w.byte(COMMA);
+  w.uint(p);
+  w.bytes(first);
   for (let i = p + 1; i < p + middle - 1; i++) {
-    const d = elementDelta(o[i], n[i]);
-    if (d) out += `,${i}${d}`;
+    const mark = w.pos;
+    w.byte(COMMA);
+    w.uint(i);
+    if (!elementDelta(w, o[i], n[i])) w.pos = mark;
   }
-  if (middle > 1) out += `,${p + middle - 1}${last}`;
-  return `[${p}:${s}${out}]`;
+  if (middle > 1) {
+    w.byte(COMMA);
+    w.uint(p + middle - 1);
+    w.bytes(last);
+  }
+  w.byte(CLOSE_ARRAY);
+  return true;
+}
+
+/** '[' P ':' S, the start of an array delta. */
+function arrayHead(w: TraceWriter, p: number, s: number): void {
+  w.byte(OPEN_ARRAY);
+  w.uint(p);
+  w.byte(COLON);
+  w.uint(s);
 }
 
 /** The delta between two array elements (identity first: shared elements are the rule). */
-function elementDelta(a: unknown, b: unknown): string {
-  if (a === b) return '';
-  if (a == null && b == null) return ''; // undefined and null elements are both null in JSON
-  return delta(a, b);
+function elementDelta(w: TraceWriter, a: unknown, b: unknown): boolean {
+  if (a === b) return false;
+  if (a == null && b == null) return false; // undefined and null elements are both null in JSON
+  return delta(w, a, b);
 }

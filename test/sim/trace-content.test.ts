@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCluster } from '../../src/index.js';
 import { encodeDelta, writeContent } from '../../src/sim/trace-content.js';
-import { Trace, type TraceEntry } from '../../src/sim/trace.js';
+import { Trace, formatTraceEntry, type TraceEntry } from '../../src/sim/trace.js';
+import type { TraceWriter } from '../../src/sim/trace-writer.js';
 
 /** Index just past the JSON value starting at `at` (strings, nesting; no validation). */
 function endOfJson(s: string, at: number): number {
@@ -336,13 +337,28 @@ describe('a cluster trace, decoded from the stream alone', () => {
   const addedWhole = new Set(['Endpoints', 'EndpointSlice']);
 
   it('rebuilds every added and modified object from the previous added object of its kind or its old version', () => {
+    // Every entry recorded, in order, and the object of each write.
+    const entries: TraceEntry[] = [];
     const writes = new Map<TraceEntry, unknown>();
     const recordWrite = Trace.prototype.recordWrite;
     vi.spyOn(Trace.prototype, 'recordWrite').mockImplementation(function (this: Trace, entry, oldObject, object) {
+      entries.push(entry);
       writes.set(entry, object);
       recordWrite.call(this, entry, oldObject, object);
     });
-    const record = vi.spyOn(Trace.prototype, 'record');
+    const record = Trace.prototype.record;
+    vi.spyOn(Trace.prototype, 'record').mockImplementation(function (this: Trace, entry, content) {
+      entries.push(entry);
+      record.call(this, entry, content);
+    });
+    // The bytes the hash is fed, as it is fed them (the trace's buffer at each flush).
+    const hashed: Buffer[] = [];
+    const internals = Trace.prototype as unknown as { flush(): void };
+    const flush = internals.flush;
+    vi.spyOn(internals, 'flush').mockImplementation(function (this: { out: TraceWriter }) {
+      hashed.push(Buffer.from(this.out.buf.subarray(0, this.out.pos)));
+      flush.call(this);
+    });
     const c = createCluster({ seed: 5, nodes: 3 });
     const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '10m' } } }] } };
     c.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 4, selector: { matchLabels: { app: 'web' } }, template } });
@@ -353,18 +369,26 @@ describe('a cluster trace, decoded from the stream alone', () => {
     c.scale('deployment/web', 1);
     c.advance('60s');
 
+    c.traceHash(); // flushes the rest
+    const lines = Buffer.concat(hashed).toString('utf8').split('\n');
+    expect(lines.pop()).toBe(''); // every line ends with a newline
+    let at = 0;
     const objects = new Map<string, Json>();
     const lastAdded = new Map<string, Json>();
     const decodedKinds = new Set<string>();
     let fromReference = 0;
-    for (const [entry, content] of record.mock.calls) {
+    for (const entry of entries) {
+      // The entry's own line first, as formatTraceEntry writes it.
+      const own = formatTraceEntry(entry).split('\n');
+      expect(lines.slice(at, at + own.length)).toEqual(own);
+      at += own.length;
       if (entry.op === 'error' || entry.op === 'note') continue;
       const id = `${entry.kind} ${entry.key}`;
       if (entry.op === 'DELETED') {
-        expect(content).toBeUndefined();
         objects.delete(id);
         continue;
       }
+      const content = lines[at++];
       let decoded: Json;
       if (entry.op === 'MODIFIED') decoded = decode(objects.get(id)!, content!);
       else if (lastAdded.has(entry.kind) && !addedWhole.has(entry.kind)) {
@@ -376,6 +400,7 @@ describe('a cluster trace, decoded from the stream alone', () => {
       objects.set(id, decoded);
       expect(JSON.stringify(decoded), `${entry.op} ${id}`).toBe(JSON.stringify(writes.get(entry)));
     }
+    expect(at).toBe(lines.length); // a deleted object's entry has no content line
     // The run exercised what it is meant to: references in several kinds, interleaved.
     expect(fromReference).toBeGreaterThan(20);
     expect([...decodedKinds]).toEqual(expect.arrayContaining(['Pod', 'Event', 'ReplicaSet']));

@@ -5,6 +5,7 @@
 // added object is hashed from the previous added object of its kind, and that a cluster's hash
 // still tells apart runs whose objects (modified or created) differ anywhere.
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCluster, type Cluster } from '../../src/index.js';
 import { encodeDelta } from '../../src/sim/trace-content.js';
@@ -96,6 +97,65 @@ describe('Trace.recordWrite', () => {
     expect(contents[5]).not.toBe(encodeDelta(pods[0], pods[2])); // so a stale reference shows
     const h = createHash('sha256');
     writes.forEach(([e], i) => h.update(`${formatTraceEntry(e)}\n${contents[i]}\n`));
+    expect(t.digest()).toBe(h.digest('hex'));
+  });
+});
+
+describe('Trace bytes', () => {
+  // The trace writes each line's UTF-8 straight into a buffer (src/sim/trace-writer.ts), not
+  // through hash.update(string): these pin that the bytes are the same as hashing the text.
+  const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: 'binary', minLength: 40, maxLength: 200 }));
+
+  it('hashes non-ASCII names, values and messages as the UTF-8 of their lines (property)', () => {
+    fc.assert(
+      fc.property(text, text, text, text, (k, v1, v2, note) => {
+        const a = { metadata: { name: 'a', annotations: { [k]: v1, plain: 'x' } }, data: [v1, 'y'] };
+        const b = { metadata: { name: 'a', annotations: { [k]: v2, plain: 'x' } }, data: [v2, 'y'] };
+        const added: TraceEntry = { tMs: 1, op: 'ADDED', kind: 'ConfigMap', key: `default/${k}`, resourceVersion: '1' };
+        const modified: TraceEntry = { ...added, tMs: 2, op: 'MODIFIED', resourceVersion: '2' };
+        const noted: TraceEntry = { tMs: 3, op: 'note', message: note };
+        const t = new Trace(false);
+        t.recordWrite(added, undefined, a);
+        t.recordWrite(modified, a, b);
+        t.record(noted, v2);
+        const h = createHash('sha256');
+        h.update(`${formatTraceEntry(added)}\n${JSON.stringify(a)}\n`);
+        h.update(`${formatTraceEntry(modified)}\n${encodeDelta(a, b)}\n`);
+        h.update(`${formatTraceEntry(noted)}\n${v2}\n`);
+        expect(t.digest()).toBe(h.digest('hex'));
+      }),
+    );
+  });
+
+  it('leaves the stream as it was when a write is not JSON data', () => {
+    const v1 = { metadata: { name: 'a' }, spec: { size: 1 } };
+    const t = new Trace();
+    const u = new Trace();
+    for (const x of [t, u]) x.recordWrite(entry(0, 'ADDED'), undefined, v1);
+    // The first ConfigMap is written whole, by JSON.stringify, which throws on a BigInt.
+    const first: TraceEntry = { tMs: 1, op: 'ADDED', kind: 'ConfigMap', key: 'default/c', resourceVersion: '2' };
+    expect(() => t.recordWrite(first, undefined, { metadata: { name: 'c' }, data: { size: 2n } })).toThrow(TypeError);
+    for (const x of [t, u]) x.recordWrite(entry(2), v1, { ...v1, spec: { size: 3 } });
+    expect(t.digest()).toBe(u.digest());
+    expect(t.list()).toHaveLength(2);
+  });
+
+  it('writes a delta larger than its buffer, and deltas taken back inside it', () => {
+    // ~400 KB replaced inside an object whose other keys have no delta (written, then taken
+    // back): the buffer grows while a delta is being written and keeps what came before.
+    const big = (c: string) => Array.from({ length: 4000 }, (_, i) => ({ name: `${c}-${i}`, pad: c.repeat(80) }));
+    const v1 = { metadata: { name: 'e', resourceVersion: '1' }, a: { same: 1 }, subsets: big('x'), z: { same: [1] } };
+    const v2 = { metadata: { name: 'e', resourceVersion: '2' }, a: { same: 1 }, subsets: big('y'), z: { same: [1] } };
+    const e = (i: number): TraceEntry => ({ tMs: i, op: i ? 'MODIFIED' : 'ADDED', kind: 'Endpoints', key: 'default/e', resourceVersion: String(i + 1) });
+    const t = new Trace(false);
+    t.recordWrite(e(0), undefined, v1);
+    t.recordWrite(e(1), v1, v2);
+    t.recordWrite(e(2), v2, v1);
+    const h = createHash('sha256');
+    h.update(`${formatTraceEntry(e(0))}\n${JSON.stringify(v1)}\n`);
+    h.update(`${formatTraceEntry(e(1))}\n${encodeDelta(v1, v2)}\n`);
+    h.update(`${formatTraceEntry(e(2))}\n${encodeDelta(v2, v1)}\n`);
+    expect(encodeDelta(v1, v2).startsWith('{"metadata"{"resourceVersion"="2"},"subsets"[0:0,0{"name"="y-0","pad"="yyy')).toBe(true);
     expect(t.digest()).toBe(h.digest('hex'));
   });
 });
