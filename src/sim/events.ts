@@ -5,95 +5,175 @@
  * Like client-go's correlator, it remembers the last 4,096 distinct events (an LRU), so a
  * repeat of an event older than that is recorded as a new Event, and memory stays bounded.
  *
+ * A new Event is written through the API write path. A report the recorder can vouch for (its
+ * `isWellFormed`: every field validation reads is of the right type and value) takes the
+ * short form of it, createRecordedEvent, which skips the validation it has proven passes; any
+ * other report, a user reconciler's odd one included, is validated in full by createObject.
+ * Both give the same Event, to the byte.
+ *
  * @see kubernetes/kubernetes staging/src/k8s.io/client-go/tools/record/events_cache.go
  */
-import { copyFields, copyJson, shareableJson } from '../model/json.js';
+import { copyFields, copyJson, deepFreeze, shareableJson } from '../model/json.js';
 import type { EventRecord } from '../model/reconcile.js';
 import type { StoreBatch } from '../model/store.js';
 import { formatRFC3339 } from '../model/time.js';
 import type { KubeObject } from '../model/types.js';
-import { createObject, updateObject, type WriteContext } from '../model/writes.js';
+import { isDNS1123Label, isDNS1123Subdomain } from '../model/validation/names.js';
+import { createObject, createRecordedEvent, updateObject, type RecordedEvent, type WriteContext } from '../model/writes.js';
 
 /** client-go record.maxLruCacheEntries. */
 export const EVENT_CACHE_ENTRIES = 4096;
 
 /**
- * The correlator's LRU of correlation key → Event name. A Map alone (delete and re-set to move
- * a key to the end, evict `keys().next()`) would be the textbook LRU, but V8 leaves deleted
- * entries as holes at the front of a Map until it rehashes, and every eviction's iterator
- * walks over all of them: ~2.5 µs per recorded event at scheduler rates. Here each use stamps
- * the entry with a tick and appends (key, tick) to a queue; the least recently used live entry
- * is the first queue item whose tick is still its entry's tick. Same order, O(1) amortized.
+ * The parts of client-go's correlation key (getEventKey) but the message, each as the string
+ * a joined key would hold.
+ */
+interface EventKey {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly type: string;
+  readonly reason: string;
+  readonly source: string;
+  readonly host: string;
+}
+
+/** One correlated event: its key parts, the Event's name, and its place in the LRU. */
+interface LruEntry extends EventKey {
+  /** The map key: the involved object's key and the message (see EventNameLru). */
+  readonly key: string;
+  /** Set when the entry is added. */
+  eventName: string;
+  tick: number;
+  /** The next entry under the same map key (a different kind, reason, ...: rare). */
+  next: LruEntry | undefined;
+}
+
+/**
+ * The correlator's LRU of correlation key → Event name. The correlation key is client-go's
+ * getEventKey: the involved object (kind, namespace, name, uid), type, reason, message and
+ * source (component, host). Rather than one string joining all nine, built anew per event (a
+ * dozen concatenations, each garbage a moment later), the map key joins two: the involved
+ * object's uid (its kind, namespace and name when it has none) and the message, which together
+ * nearly always settle it; the entries that share a map key are chained and compared part by
+ * part.
+ *
+ * Least recently used first: each use stamps the entry with a tick and appends (entry, tick)
+ * to a queue; the least recently used live entry is the first queue item whose tick is still
+ * its entry's tick. (A Map in use order, deleted and re-set, would leave V8's deleted-entry
+ * holes for every eviction to walk over.) Same order, O(1) amortized.
  */
 class EventNameLru {
-  private readonly entries = new Map<string, { name: string; tick: number }>();
-  private keys: string[] = [];
+  private readonly entries = new Map<string, LruEntry>();
+  private count = 0;
+  private queue: LruEntry[] = [];
   private ticks: number[] = [];
   private head = 0;
   private tick = 0;
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
-  /** The entry of `key`, to `use` or `delete` without looking the (long) key up again. */
-  get(key: string): { name: string; tick: number } | undefined {
-    return this.entries.get(key);
+  /** The entry with `k`'s key (`k` itself is not stored), to `use` or `delete`. */
+  get(k: LruEntry): LruEntry | undefined {
+    let e = this.entries.get(k.key);
+    while (e !== undefined && !sameKey(e, k)) e = e.next;
+    return e;
   }
 
-  delete(key: string): void {
-    this.entries.delete(key);
+  delete(entry: LruEntry): void {
+    const first = this.entries.get(entry.key);
+    if (first === undefined) return;
+    if (first === entry) {
+      if (entry.next !== undefined) this.entries.set(entry.key, entry.next);
+      else this.entries.delete(entry.key);
+    } else {
+      let e = first;
+      while (e.next !== undefined && e.next !== entry) e = e.next;
+      if (e.next !== entry) return;
+      e.next = entry.next;
+    }
+    entry.tick = -1;
+    this.count--;
   }
 
-  /** Marks `key`'s entry (from `get`) as the most recently used. */
-  use(key: string, entry: { name: string; tick: number }): void {
+  /** Marks `entry` (from `get`) as the most recently used. */
+  use(entry: LruEntry): void {
     entry.tick = ++this.tick;
-    this.append(key, entry.tick);
+    this.append(entry);
   }
 
-  /** Adds `key`, not present, as the most recently used. */
-  add(key: string, name: string): void {
-    const tick = ++this.tick;
-    this.entries.set(key, { name, tick });
-    this.append(key, tick);
+  /** Adds `entry` (its event not present; the one `get` was asked about) as the most recently used. */
+  add(entry: LruEntry, eventName: string): void {
+    entry.eventName = eventName;
+    entry.tick = ++this.tick;
+    const first = this.entries.get(entry.key);
+    if (first === undefined) this.entries.set(entry.key, entry);
+    else {
+      let e = first;
+      while (e.next !== undefined) e = e.next;
+      e.next = entry;
+    }
+    this.count++;
+    this.append(entry);
   }
 
-  private append(key: string, tick: number): void {
-    this.keys.push(key);
-    this.ticks.push(tick);
-    // Stale queue items (keys used again since, or deleted) are dropped now and then, so the
+  private append(entry: LruEntry): void {
+    this.queue.push(entry);
+    this.ticks.push(entry.tick);
+    // Stale queue items (entries used again since, or deleted) are dropped now and then, so the
     // queue stays within a small multiple of the live entries.
-    if (this.keys.length - this.head > 4 * this.entries.size + 64) this.compact();
+    if (this.queue.length - this.head > 4 * this.count + 64) this.compact();
   }
 
   /** Removes the least recently used entry. */
   evictOldest(): void {
-    while (this.head < this.keys.length) {
-      const key = this.keys[this.head]!;
+    while (this.head < this.queue.length) {
+      const entry = this.queue[this.head]!;
       const tick = this.ticks[this.head]!;
       this.head++;
-      if (this.entries.get(key)?.tick === tick) {
-        this.entries.delete(key);
+      if (entry.tick === tick) {
+        this.delete(entry);
         break;
       }
     }
-    if (this.head > 1024 && this.head * 2 > this.keys.length) this.compact();
+    if (this.head > 1024 && this.head * 2 > this.queue.length) this.compact();
   }
 
   private compact(): void {
-    const keys: string[] = [];
+    const queue: LruEntry[] = [];
     const ticks: number[] = [];
-    for (let i = this.head; i < this.keys.length; i++) {
-      const key = this.keys[i]!;
-      if (this.entries.get(key)?.tick === this.ticks[i]) {
-        keys.push(key);
+    for (let i = this.head; i < this.queue.length; i++) {
+      const entry = this.queue[i]!;
+      if (entry.tick === this.ticks[i]) {
+        queue.push(entry);
         ticks.push(this.ticks[i]!);
       }
     }
-    this.keys = keys;
+    this.queue = queue;
     this.ticks = ticks;
     this.head = 0;
   }
+}
+
+/**
+ * Whether two events have the same correlation key (the message, and the object key, are
+ * equal already). Parts are compared as the joined key compared them: as strings, with a
+ * missing uid or host the same as an empty one.
+ */
+function sameKey(a: EventKey, b: EventKey): boolean {
+  return (
+    a.reason === b.reason &&
+    a.name === b.name &&
+    a.uid === b.uid &&
+    a.kind === b.kind &&
+    a.namespace === b.namespace &&
+    a.type === b.type &&
+    a.source === b.source &&
+    a.host === b.host
+  );
 }
 
 export class EventRecorder {
@@ -118,7 +198,13 @@ export class EventRecorder {
     return s;
   }
 
-  private message(m: string): string {
+  /**
+   * `m`, or an equal message recorded before. A message naming its object ("Successfully
+   * assigned default/web-1 to node-3") repeats only on that object, whose repeats aggregate
+   * into one Event anyway: it is used as it is, sparing the table a string that never recurs.
+   */
+  private message(m: string, objectName: string): string {
+    if (objectName !== '' && m.includes(objectName)) return m;
     const known = this.messages.get(m);
     if (known !== undefined) return known;
     if (this.messages.size >= EVENT_CACHE_ENTRIES) this.messages.clear();
@@ -126,19 +212,84 @@ export class EventRecorder {
     return m;
   }
 
+  /**
+   * The virtual instant the last Event was named at, and upstream's nanosecond stamp of it
+   * (ms × 10⁶) split into its high and low 32 bits; and the hex digits of the stamp above its
+   * low 16 bits, last computed. A name then costs two table lookups, not BigInt arithmetic and
+   * radix conversions (~1 µs per event at scheduler rates).
+   */
+  private nanosMs = NaN;
+  private nanosHi = 0;
+  private nanosLo = 0;
+  private prefixOf = NaN;
+  private prefix = '';
+
+  /**
+   * Upstream names events `<object>.<unix nanos in hex>`; the serial (mod 10⁶, below the
+   * millisecond) keeps names unique when several events share a virtual instant.
+   */
+  private nameSuffix(ms: number): string {
+    const serial = this.serial++ % 1_000_000;
+    if (!Number.isSafeInteger(ms) || ms < 5000) return (BigInt(ms) * 1_000_000n + BigInt(serial)).toString(16);
+    if (ms !== this.nanosMs) {
+      const nanos = BigInt(ms) * 1_000_000n;
+      this.nanosMs = ms;
+      this.nanosHi = Number(nanos >> 32n);
+      this.nanosLo = Number(nanos & 0xffffffffn);
+    }
+    // hi·2³² + lo + serial, carrying out of the low word (a safe ms keeps hi below 2⁴¹, exact).
+    // From 5 s after the epoch on, hi is at least 1, so the digits are hex(hi) and 8 of lo.
+    let lo = this.nanosLo + serial;
+    let hi = this.nanosHi;
+    if (lo >= 0x1_0000_0000) {
+      lo -= 0x1_0000_0000;
+      hi += 1;
+    }
+    const upper = hi * 0x1_0000 + (lo >>> 16);
+    if (upper !== this.prefixOf) {
+      this.prefixOf = upper;
+      this.prefix = hi.toString(16) + HEX2[lo >>> 24]! + HEX2[(lo >>> 16) & 0xff]!;
+    }
+    return this.prefix + HEX2[(lo >>> 8) & 0xff]! + HEX2[lo & 0xff]!;
+  }
+
   record(batch: StoreBatch, e: EventRecord, ctx: WriteContext): void {
     const involved = e.involvedObject;
+    if (involved === null || typeof involved !== 'object') {
+      // Nothing to correlate or name it by: the write path says what is wrong with it.
+      createObject(batch, { apiVersion: 'v1', kind: 'Event', metadata: {}, involvedObject: involved } as KubeObject, ctx);
+      return;
+    }
     const namespace = involved.namespace || 'default';
-    // Concatenation, not [...].join: one event per bind makes this a hot path.
-    const S = '\u0000';
-    const key =
-      involved.kind + S + namespace + S + involved.name + S + (involved.uid ?? '') + S + e.type + S + e.reason + S + e.message + S + e.source + S + (e.host ?? '');
+    const uid = keyPart(involved.uid ?? '');
+    const kind = keyPart(involved.kind);
+    const ns = keyPart(namespace);
+    const objectName = keyPart(involved.name);
+    // The uid names the object; without one, kind, namespace and name do. Map keys that happen
+    // to coincide are told apart by sameKey, which compares every part but the message (the
+    // object parts equal, equal map keys mean equal messages).
+    const objectKey = uid !== '' ? uid : `\u0000${kind}\u0000${ns}\u0000${objectName}`;
+    // The LRU entry this event would get: the lookup's key, and added as it is when new.
+    const k: LruEntry = {
+      key: `${objectKey}\u0000${keyPart(e.message)}`,
+      kind,
+      namespace: ns,
+      name: objectName,
+      uid,
+      type: keyPart(e.type),
+      reason: keyPart(e.reason),
+      source: keyPart(e.source),
+      host: keyPart(e.host ?? ''),
+      eventName: '',
+      tick: 0,
+      next: undefined,
+    };
     const now = formatRFC3339(ctx.epochMs + ctx.nowMs);
-    const entry = this.names.get(key);
-    const existing = entry === undefined ? undefined : batch.get('Event', namespace, entry.name);
+    const entry = this.names.get(k);
+    const existing = entry === undefined ? undefined : batch.get('Event', namespace, entry.eventName);
     if (entry !== undefined) {
-      if (existing) this.names.use(key, entry);
-      else this.names.delete(key);
+      if (existing) this.names.use(entry);
+      else this.names.delete(entry);
     }
     if (existing) {
       const next = copyJson(existing) as KubeObject & { count?: number; lastTimestamp?: string };
@@ -147,28 +298,120 @@ export class EventRecorder {
       updateObject(batch, next, ctx);
       return;
     }
-    // Upstream names events `<object>.<unix nanos in hex>`; the serial keeps names unique when
-    // several events share a virtual instant.
-    const nanos = BigInt(ctx.epochMs + ctx.nowMs) * 1_000_000n + BigInt(this.serial++ % 1_000_000);
-    const name = `${involved.name}.${nanos.toString(16)}`;
-    const event: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { name, namespace },
-      involvedObject: copyFields(involved),
-      reason: e.reason,
-      message: this.message(e.message),
-      source: this.source(e.source, e.host),
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-      type: e.type,
-      eventTime: null,
-      reportingComponent: e.source,
-      reportingInstance: e.host ?? '',
-    };
-    createObject(batch, event, ctx);
-    this.names.add(key, name);
+    const name = `${involved.name}.${this.nameSuffix(ctx.epochMs + ctx.nowMs)}`;
+    if (isWellFormed(e, namespace)) {
+      // Built from checked parts (see isWellFormed): the write path's bookkeeping only. The
+      // metadata has all its keys, in createObject's order, from the start (uid and
+      // resourceVersion are filled in by the write), so the object never changes shape.
+      const event: RecordedEvent = {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace, creationTimestamp: now, uid: '', resourceVersion: '' },
+        involvedObject: involvedCopy(involved),
+        reason: e.reason,
+        message: this.message(e.message, involved.name),
+        source: this.source(e.source, e.host),
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+        type: e.type,
+        eventTime: null,
+        reportingComponent: e.source,
+        reportingInstance: e.host ?? '',
+      };
+      createRecordedEvent(batch, event, ctx);
+    } else {
+      const event: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace },
+        involvedObject: copyFields(involved),
+        reason: e.reason,
+        message: e.message,
+        source: this.source(e.source, e.host),
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+        type: e.type,
+        eventTime: null,
+        reportingComponent: e.source,
+        reportingInstance: e.host ?? '',
+      };
+      createObject(batch, event, ctx);
+    }
+    this.names.add(k, name);
     if (this.names.size > EVENT_CACHE_ENTRIES) this.names.evictOldest();
   }
 }
+
+/**
+ * A part of the correlation key as the joined string key saw it (client-go joins them too):
+ * strings as they are, anything else as its string form.
+ */
+function keyPart(v: unknown): string {
+  return typeof v === 'string' ? v : String(v);
+}
+
+/** Two hex digits of each byte. */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Namespaces that passed the ObjectMeta and Event namespace checks (bounded: valid ones only). */
+const validNamespaces = new Set<string>();
+
+/**
+ * Whether the Event `record` builds from `e` certainly passes createObject's validation
+ * (validateObjectMeta with the path-segment name rule, and validateEvent without eventTime),
+ * so that it may skip it. Every reporter's input is checked here, built-in controller or
+ * user reconciler alike, only more cheaply: each field validation reads is of the right type,
+ * the namespace is a DNS-1123 label (checked once per namespace), the name, `<object>.<hex>`,
+ * has no '/' or '%', and the type is Normal or Warning. The involvedObject's namespace agrees
+ * with the Event's by construction. Anything else takes the full write path and its errors.
+ */
+function isWellFormed(e: EventRecord, namespace: string): boolean {
+  const involved = e.involvedObject as Record<string, unknown>;
+  if (Object.getPrototypeOf(involved) !== Object.prototype) return false;
+  const ns = involved.namespace;
+  const name = involved.name;
+  if ((ns !== undefined && typeof ns !== 'string') || typeof name !== 'string') return false;
+  if (name.includes('/') || name.includes('%')) return false;
+  if (typeof e.reason !== 'string' || typeof e.message !== 'string' || typeof e.source !== 'string') return false;
+  if (e.host !== undefined && typeof e.host !== 'string') return false;
+  if (e.type !== 'Normal' && e.type !== 'Warning') return false;
+  if (validNamespaces.has(namespace)) return true;
+  if (isDNS1123Label(namespace).length > 0 || isDNS1123Subdomain(namespace).length > 0) return false;
+  if (validNamespaces.size >= EVENT_CACHE_ENTRIES) validNamespaces.clear();
+  validNamespaces.add(namespace);
+  return true;
+}
+
+/** The last usual-shaped involved object copy made (a kubelet reports a pod's events in a row). */
+let lastCopy: EventRecord['involvedObject'] = Object.freeze({ kind: '', name: '' });
+
+/**
+ * The Event's copy of the involved object, frozen. The usual `{ kind, namespace, name, uid }` is
+ * built as one literal, leaving out fields that are undefined (JSON drops them anyway), so the
+ * copies share a hidden class; any other shape is copied as it is. Frozen here, the copy is not
+ * hashed and looked up when the Event is stored: it names one object (uid included), which
+ * the intern table rarely still holds when that object's next Event comes; consecutive events
+ * about one object share one copy instead.
+ */
+function involvedCopy(o: EventRecord['involvedObject']): object {
+  let n = 0;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const v = (o as Record<string, unknown>)[k];
+    if (k !== INVOLVED_KEYS[n] || (v !== undefined && typeof v !== 'string')) return deepFreeze(copyFields(o));
+    n++;
+  }
+  if (n !== INVOLVED_KEYS.length) return deepFreeze(copyFields(o));
+  const { kind, namespace, name, uid } = o;
+  const c = lastCopy;
+  if (c.name === name && c.uid === uid && c.kind === kind && c.namespace === namespace) return c;
+  let copy: EventRecord['involvedObject'];
+  if (namespace === undefined) copy = uid === undefined ? { kind, name } : { kind, name, uid };
+  else copy = uid === undefined ? { kind, namespace, name } : { kind, namespace, name, uid };
+  lastCopy = Object.freeze(copy);
+  return copy;
+}
+
+const INVOLVED_KEYS = ['kind', 'namespace', 'name', 'uid'];
