@@ -74,25 +74,25 @@ export class CachedNodeInfo implements NodeInfo {
   }
 
   /**
-   * Puts `pi` in place of the pod with the same key, counted exactly as before (same requests,
-   * ports, labels, affinity): no aggregate changes, and the node is not marked changed.
+   * Puts `pi` in place of `old` (same key), counted exactly as before (same requests, ports,
+   * labels, affinity): no aggregate changes, and the node is not marked changed.
    */
-  replacePod(pi: PodInfo): PodInfo | undefined {
-    const i = indexOfKey(this.pods, pi.key);
-    if (i < 0) return undefined;
-    const old = this.pods[i]!;
+  replacePod(old: PodInfo, pi: PodInfo): boolean {
+    const i = indexOfInfo(this.pods, old);
+    if (i < 0) return false;
     this.pods[i] = pi;
-    replaceByKey(this.podsWithAffinity, pi);
-    replaceByKey(this.podsWithRequiredAntiAffinity, pi);
-    return old;
+    replaceInfo(this.podsWithAffinity, old, pi);
+    replaceInfo(this.podsWithRequiredAntiAffinity, old, pi);
+    return true;
   }
 
-  removePod(key: string): PodInfo | undefined {
-    const i = indexOfKey(this.pods, key);
-    if (i < 0) return undefined;
-    const [pi] = this.pods.splice(i, 1) as [PodInfo];
-    removeByKey(this.podsWithAffinity, key);
-    removeByKey(this.podsWithRequiredAntiAffinity, key);
+  /** Takes `pi` (one of this node's pods) off the node. */
+  removePod(pi: PodInfo): boolean {
+    const i = indexOfInfo(this.pods, pi);
+    if (i < 0) return false;
+    this.pods.splice(i, 1);
+    removeInfo(this.podsWithAffinity, pi);
+    removeInfo(this.podsWithRequiredAntiAffinity, pi);
     for (const port of pi.hostPorts) {
       const j = this.usedPorts.findIndex((u) => u.ip === port.ip && u.port === port.port && u.protocol === port.protocol);
       if (j >= 0) this.usedPorts.splice(j, 1);
@@ -100,26 +100,29 @@ export class CachedNodeInfo implements NodeInfo {
     addResource(this.requested, pi.requests, -1);
     addResource(this.nonZeroRequested, pi.nonZeroRequests, -1);
     this.touch();
-    return pi;
+    return true;
   }
 }
 
 /**
- * The position of the pod with `key` (keys are unique in a node's lists), searched from the
- * end: the pod a bind confirms was assumed last, so it is usually the last one.
+ * The position of `pi` in a node's list (by identity: the cache's slot holds the very
+ * PodInfo it put there), searched from the end: the pod a bind confirms was assumed late in
+ * the batch, so it is usually near the end.
  */
-function indexOfKey(list: readonly PodInfo[], key: string): number {
-  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.key === key) return i;
+function indexOfInfo(list: readonly PodInfo[], pi: PodInfo): number {
+  for (let i = list.length - 1; i >= 0; i--) if (list[i] === pi) return i;
   return -1;
 }
 
-function replaceByKey(list: PodInfo[], pi: PodInfo): void {
-  const i = indexOfKey(list, pi.key);
+function replaceInfo(list: PodInfo[], old: PodInfo, pi: PodInfo): void {
+  if (list.length === 0) return;
+  const i = indexOfInfo(list, old);
   if (i >= 0) list[i] = pi;
 }
 
-function removeByKey(list: PodInfo[], key: string): void {
-  const i = indexOfKey(list, key);
+function removeInfo(list: PodInfo[], pi: PodInfo): void {
+  if (list.length === 0) return;
+  const i = indexOfInfo(list, pi);
   if (i >= 0) list.splice(i, 1);
 }
 
@@ -128,9 +131,19 @@ function addResource(into: Resource, r: Resource, sign: 1 | -1): void {
   into.memory += sign * r.memory;
   into.ephemeralStorage += sign * r.ephemeralStorage;
   into.allowedPodNumber += sign * r.allowedPodNumber;
-  for (const name of Object.keys(r.scalar)) {
-    into.scalar[name] = (into.scalar[name] ?? 0) + sign * r.scalar[name]!;
+  // for-in, not Object.keys: no array per call (scalar is a plain object, usually empty).
+  const scalar = r.scalar;
+  for (const name in scalar) {
+    into.scalar[name] = (into.scalar[name] ?? 0) + sign * scalar[name]!;
   }
+}
+
+/** Where the cache counts one pod: its node, the PodInfo there, and whether it is assumed. */
+interface PodSlot {
+  info: CachedNodeInfo;
+  pi: PodInfo;
+  /** Assumed by the scheduler and not yet confirmed by a committed bind. */
+  assumed: boolean;
 }
 
 export function podKey(pod: Pod): string {
@@ -155,10 +168,12 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
   /** Pod counts per topology value for InterPodAffinity scoring (see index/affinity-aggregates). */
   readonly affinityAggregates: AffinityAggregates = new AffinityAggregates(this);
   private readonly infos = new Map<string, CachedNodeInfo>();
-  /** pod key → node it is counted on. */
-  private readonly podNode = new Map<string, string>();
-  /** Pods assumed by the scheduler and not yet confirmed by a committed bind. */
-  private readonly assumed = new Set<string>();
+  /**
+   * pod key → where it is counted (one lookup per pod change: node, PodInfo and the assumed
+   * flag together). A pod assumed on a node the cache does not know has no slot and is
+   * counted nowhere, as before the bind.
+   */
+  private readonly podNode = new Map<string, PodSlot>();
   private readonly images = new Map<string, ImageSummary>();
   /** zone → node names in insertion order; zones in order of first appearance. */
   private readonly zones = new Map<string, string[]>();
@@ -249,68 +264,64 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
     }
   }
 
-  /** Reflects a committed pod change (any of: added, updated, deleted). */
-  updatePod(oldPod: Pod | undefined, newPod: Pod | undefined): void {
-    const key = podKey((newPod ?? oldPod)!);
-    const was = this.podNode.get(key);
+  /**
+   * Reflects a committed pod change (any of: added, updated, deleted). `key` is the pod's
+   * podKey when the caller has it already. Returns whether the pod was assumed until this
+   * change (nothing about it was committed since the scheduler assumed it).
+   */
+  updatePod(oldPod: Pod | undefined, newPod: Pod | undefined, key: string = podKey((newPod ?? oldPod)!)): boolean {
+    const slot = this.podNode.get(key);
     const now = assignedNode(newPod);
-    const wasAssumed = this.assumed.has(key);
-    if (wasAssumed && now !== undefined) this.assumed.delete(key);
-    if (was !== undefined && was === now && oldPod && newPod && countedAlike(oldPod, newPod, wasAssumed)) {
+    const wasAssumed = slot !== undefined && slot.assumed;
+    if (wasAssumed && now !== undefined) slot.assumed = false;
+    if (slot !== undefined && slot.info.name === now && oldPod && newPod && countedAlike(oldPod, newPod, wasAssumed)) {
       // A status update, or the bind confirming what was assumed: the node's sums stay.
-      const info = this.infos.get(was);
-      const i = info === undefined ? -1 : indexOfKey(info.pods, key);
-      const old = i < 0 ? undefined : info!.pods[i];
-      if (info && old) {
-        // A literal, not a spread: spread copies each get a hidden class of their own in V8.
-        const pi: PodInfo = { pod: newPod, key: old.key, requests: old.requests, nonZeroRequests: old.nonZeroRequests, hostPorts: old.hostPorts };
-        info.replacePod(pi);
-        this.podLabelIndex.replace(old, pi, info);
-        return;
+      const old = slot.pi;
+      // A literal, not a spread: spread copies each get a hidden class of their own in V8.
+      const pi: PodInfo = { pod: newPod, key: old.key, requests: old.requests, nonZeroRequests: old.nonZeroRequests, hostPorts: old.hostPorts };
+      if (slot.info.replacePod(old, pi)) {
+        slot.pi = pi;
+        this.podLabelIndex.replace(old, pi, slot.info);
+        return wasAssumed;
       }
     }
-    if (was !== undefined) {
-      const info = this.infos.get(was);
-      const removed = info?.removePod(key);
-      if (removed) this.unindex(removed, info!);
+    if (slot !== undefined) {
+      if (slot.info.removePod(slot.pi)) this.unindex(slot.pi, slot.info);
       this.podNode.delete(key);
       this.invalidateAffinity();
     }
-    if (now !== undefined && newPod) this.place(key, newPod, now);
+    if (now !== undefined && newPod) this.place(key, newPod, now, false);
+    return wasAssumed;
   }
 
   /** The scheduler decided: count the pod on the node before the bind is committed. */
   assume(pod: Pod, nodeName: string): void {
-    const key = podKey(pod);
-    this.assumed.add(key);
-    this.place(key, pod, nodeName);
+    this.place(podKey(pod), pod, nodeName, true);
   }
 
   /** The bind failed: undo the assumption. */
   forget(pod: Pod): void {
     const key = podKey(pod);
-    if (!this.assumed.delete(key)) return;
-    const node = this.podNode.get(key);
-    const info = node === undefined ? undefined : this.infos.get(node);
-    const removed = info?.removePod(key);
-    if (removed) this.unindex(removed, info!);
+    const slot = this.podNode.get(key);
+    if (slot === undefined || !slot.assumed) return;
+    if (slot.info.removePod(slot.pi)) this.unindex(slot.pi, slot.info);
     this.podNode.delete(key);
     this.invalidateAffinity();
   }
 
   /** The node a pod is counted on, if any (assumed or confirmed). */
   nodeOf(key: string): string | undefined {
-    return this.podNode.get(key);
+    return this.podNode.get(key)?.info.name;
   }
 
-  private place(key: string, pod: Pod, nodeName: string): void {
+  private place(key: string, pod: Pod, nodeName: string, assumed: boolean): void {
     const info = this.infos.get(nodeName);
     if (!info) return; // bound to a node the cache does not know (yet)
     const pi = podInfoFor(pod);
     info.addPod(pi);
     this.podLabelIndex.add(pi, info);
     this.affinityAggregates.add(pi, info.node.metadata?.labels);
-    this.podNode.set(key, nodeName);
+    this.podNode.set(key, { info, pi, assumed });
     if (info.podsWithAffinity.length === 1 || info.podsWithRequiredAntiAffinity.length === 1) this.invalidateAffinity();
   }
 

@@ -28,7 +28,7 @@ import type { CycleState, NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
 import { InternalError } from '../model/errors.js';
-import type { CycleResult, ScheduleOptions } from './schedule-one.js';
+import { decided, type CycleResult, type ScheduleOptions } from './schedule-one.js';
 
 /** "Score s.feasible by rows": PreScore ran, s.feasible holds every feasible row in scan order. */
 export const ROWS = Symbol('rows');
@@ -70,8 +70,8 @@ export function bucketCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, 
   // s.feasible (every feasible row in scan order) is filled only if something needs it.
   s.feasibleCount = -1;
   const rows = () => fillFeasibleRows(t, s, start % n);
-  if (total === 1) return { nodeName: t.infos[rows()[0]!]!.name, ...base };
-  if (o.profile.score.length === 0) return { nodeName: t.infos[pickTied(t, s, 0, total, o)]!.name, ...base };
+  if (total === 1) return decided(t.infos[rows()[0]!]!.name, base);
+  if (o.profile.score.length === 0) return decided(t.infos[pickTied(t, s, 0, total, o)]!.name, base);
   const preScoreError = runPreScoreBuckets(o, cycle, t, s, total, rows);
   if (preScoreError !== undefined) return { nodeName: null, ...base, error: preScoreError };
   const stamp = bucketable(plan, t, s, cycle, o);
@@ -93,8 +93,8 @@ export function bucketCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, 
     count += s.entryCount[e]!;
     only = only === -1 ? e : -2;
   }
-  if (count === 1) return { nodeName: t.infos[s.entryRow[only]!]!.name, ...base };
-  return { nodeName: t.infos[pickTied(t, s, stamp, count, o, max, entries)]!.name, ...base };
+  if (count === 1) return decided(t.infos[s.entryRow[only]!]!.name, base);
+  return decided(t.infos[pickTied(t, s, stamp, count, o, max, entries)]!.name, base);
 }
 
 /** s.feasible := every row of a passing bucket, in scan order from `start` (once per cycle). */

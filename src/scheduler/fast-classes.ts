@@ -43,11 +43,12 @@ import { ROWS } from './fast-buckets.js';
 import { ERROR, FAIL, groupVerdict, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup, markSpecialRows } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
-import { viewFor, type AllocTerm, type ResourceView } from './fast-view.js';
+import type { AllocTerm, ResourceView } from './fast-view.js';
+import { viewFor } from './fast-view-cache.js';
 import type { CycleState, NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
-import type { CycleResult, ScheduleOptions } from './schedule-one.js';
+import { decided, type CycleResult, type ScheduleOptions } from './schedule-one.js';
 import type { Pod } from '../model/types.js';
 
 export const DECLINE = Symbol('decline');
@@ -102,7 +103,7 @@ export function classCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, c
   const base = { evaluatedNodes: n, feasibleNodes: total, cycle };
   if (total === 1) {
     o.scan.nextStartNodeIndex = (o.scan.nextStartNodeIndex + n) % n;
-    return { nodeName: t.infos[onlyFeasibleRow(t, s, view)]!.name, ...base };
+    return decided(t.infos[onlyFeasibleRow(t, s, view)]!.name, base);
   }
   const preScoreError = runPreScore(o, cycle, t, s, view, total);
   if (preScoreError !== undefined) {
@@ -126,7 +127,7 @@ export function classCycle(o: ScheduleOptions, plan: Plan, steps: FilterSteps, c
     const entries = buildEntries(t, s, view, stamp);
     const error = scoreEntries(plan, t, s, cycle, entries, o.pod);
     if (error !== undefined) return { nodeName: null, ...base, error };
-    return { nodeName: t.infos[pickHost(t, s, view, stamp, entries, o)]!.name, ...base };
+    return decided(t.infos[pickHost(t, s, view, stamp, entries, o)]!.name, base);
   } finally {
     for (let i = 0; i < specials; i++) view.add(t.classes.bucketOf[s.tied[i]!]!, view.sum[s.tied[i]!]!);
   }

@@ -38,6 +38,7 @@ import { scoreFeasible } from './fast-score.js';
 import { CycleState, type NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import {
+  decided,
   numFeasibleNodesToFind,
   runPreFilters,
   type CycleResult,
@@ -143,7 +144,7 @@ export function fastSchedulePod(o: ScheduleOptions, table: NodeTable, _position?
     const error = scoreFeasible(plan, table, s, cycle, pod, steps.fit);
     if (error !== undefined) return { nodeName: null, ...base, error };
   }
-  return { nodeName: table.infos[selectRow(s, feasible, totals, k, o.rng)]!.name, ...base };
+  return decided(table.infos[selectRow(s, feasible, totals, k, o.rng)]!.name, base);
 }
 
 /**

@@ -59,7 +59,8 @@ export function filterSteps(plan: Plan, cycle: CycleState, pod: Pod): FilterStep
   const group: FilterPlugin[] = [];
   const perNode: FilterPlugin[] = [];
   let fit: FilterSteps['fit'] = null;
-  let verdictKey: string | null = '';
+  let keyed = true;
+  let parts = 0;
   let lastKeyFn: ((pod: Pod) => string) | undefined;
   let lastKey = '';
   for (let i = 0; i < plan.filter.length; i++) {
@@ -68,14 +69,15 @@ export function filterSteps(plan: Plan, cycle: CycleState, pod: Pod): FilterStep
     if (hint.groupLevel && !hint.groupLevel.nodeSpecific(pod)) {
       group.push(plugin);
       const podKey = hint.groupLevel.podKey;
-      if (verdictKey === null || podKey === undefined) verdictKey = null;
+      if (!keyed || podKey === undefined) keyed = false;
       else {
         // NodeUnschedulable and TaintToleration share one key function: compute it once.
         if (podKey !== lastKeyFn) {
           lastKeyFn = podKey;
           lastKey = podKey(pod);
         }
-        verdictKey = `${verdictKey}${i}\u0001${lastKey}\u0000`;
+        keyPlace[parts] = i;
+        keyText[parts++] = lastKey;
       }
     }
     else if (hint.fit) {
@@ -85,7 +87,35 @@ export function filterSteps(plan: Plan, cycle: CycleState, pod: Pod): FilterStep
       else fit = { cpu: r.milliCpu, mem: r.memory, eph: r.ephemeralStorage, empty: r.milliCpu === 0 && r.memory === 0 && r.ephemeralStorage === 0 && scalars.length === 0 };
     } else perNode.push(plugin);
   }
-  return { group, verdictKey, perNode, fit };
+  return { group, verdictKey: keyed ? verdictKeyOf(parts) : null, perNode, fit };
+}
+
+/** filterSteps' key parts (plan position, plugin's pod key), and the last key built from them. */
+const keyPlace: number[] = [];
+const keyText: string[] = [];
+const lastPlace: number[] = [];
+const lastText: string[] = [];
+let lastVerdictKey = '';
+
+/**
+ * `${place}\u0001${text}\u0000` over the parts. The last key is reused when the parts are the
+ * same (pods of one ReplicaSet, one after another): the same string object then makes
+ * verdictsFor's check a pointer comparison, and no string is built.
+ */
+function verdictKeyOf(parts: number): string {
+  let same = parts === lastPlace.length;
+  for (let p = 0; same && p < parts; p++) same = keyPlace[p] === lastPlace[p] && keyText[p] === lastText[p];
+  if (same) return lastVerdictKey;
+  let key = '';
+  lastPlace.length = parts;
+  lastText.length = parts;
+  for (let p = 0; p < parts; p++) {
+    key = `${key}${keyPlace[p]}\u0001${keyText[p]}\u0000`;
+    lastPlace[p] = keyPlace[p]!;
+    lastText[p] = keyText[p]!;
+  }
+  lastVerdictKey = key;
+  return key;
 }
 
 /** Past this many keys per plan and table, the kept verdicts start over (a bound, not a tuning). */
@@ -107,6 +137,9 @@ export function verdictsFor(plan: Plan, steps: FilterSteps, t: NodeTable, owner:
     scratch.fill(0, 0, groups);
     return scratch;
   }
+  const l = lastVerdicts;
+  // The same key object as last time (verdictKeyOf reuses it): the same array, no lookups.
+  if (l !== undefined && l.key === key && l.owner === owner && l.plan === plan && l.v.length >= groups) return l.v;
   let perPlan = keptVerdicts.get(owner);
   if (perPlan === undefined) keptVerdicts.set(owner, (perPlan = new WeakMap()));
   let byKey = perPlan.get(plan);
@@ -123,8 +156,12 @@ export function verdictsFor(plan: Plan, steps: FilterSteps, t: NodeTable, owner:
     v = grown;
     byKey.set(key, v);
   }
+  lastVerdicts = { owner, plan, key, v };
   return v;
 }
+
+/** verdictsFor's last answer (what it was asked with, and the array). */
+let lastVerdicts: { readonly owner: object; readonly plan: Plan; readonly key: string; readonly v: Int8Array } | undefined;
 
 /** A node group's verdict on the group-level filters: PASS, FAIL, or ERROR (a plugin Error). */
 export const PASS = 1;

@@ -33,7 +33,7 @@ import type { FilterSteps, Plan } from './fast-plan.js';
 import { allocationScores } from './fast-plan.js';
 import { markSpecialRows } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
-import { viewFor } from './fast-view.js';
+import { viewFor } from './fast-view-cache.js';
 import { MAX_NODE_SCORE, MIN_NODE_SCORE, type CycleState, type NodeScore, type ScorePlugin } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import { calculatePodResourceRequestList } from './plugins/node-resources/resource-allocation.js';

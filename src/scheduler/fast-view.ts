@@ -12,16 +12,18 @@
  * and a view replays the rows logged since it last looked (a bind refreshes one row), or
  * starts over when the table dropped its log or the replay would be longer than a rebuild.
  * Pods of one ReplicaSet share a shape, and workloads have a few dozen shapes, so the views
- * live in a small cache per node table and plan (least recently used goes first).
+ * live in a small cache per node table and plan (fast-view-cache.ts).
  *
  * For the window cycle (fast-window.ts), a view also summarizes rows by block (the table's
  * blocks of about √n consecutive rows, so a window of rows is a few blocks and two partial
  * ends): per block and class, how many rows fit, their best sum and how many rows reach it.
  * That cycle syncs a view lazily (viewFor with `lazy`): instead of replaying the log, a block
  * it reads is brought up to date then, row by row where the table's row versions moved
- * (node-table.ts), and summarized again. A view only ever read lazily keeps no class
- * histograms; its first eager sync (class cycle, row path) rebuilds it with them. The summaries
- * are allocated on first use only (the class cycle never reads them).
+ * (node-table.ts); a block's summary follows those row updates (moveInSummary) and is
+ * summarized again only when a class loses its last row at its best sum. A view only ever
+ * read lazily keeps no class histograms; its first eager sync (class cycle, row path) rebuilds
+ * it with them. The summaries are allocated on first use only (the class cycle never reads
+ * them).
  *
  * A score outside [MIN_NODE_SCORE, MAX_NODE_SCORE] is the framework's error: the view counts
  * such rows (`invalidRows`) and the class cycle then leaves the pod to the bucketed cycle,
@@ -32,7 +34,6 @@ import { fuseAlloc, fusedScore, type FusedAlloc } from './fast-alloc.js';
 import { MAX_NODE_SCORE, MIN_NODE_SCORE } from './framework.js';
 import { fitsOnRow, type FilterSteps } from './fast-plan.js';
 import type { NodeTable } from './node-table.js';
-import { podInfoFor } from './node-info.js';
 import type { Pod } from '../model/types.js';
 
 /** One allocation scorer of the plan with its weight (cpu/memory resources only). */
@@ -40,9 +41,6 @@ export interface AllocTerm {
   readonly a: ResourceAllocationScorer;
   readonly weight: number;
 }
-
-/** The views kept per table and plan (a workload's pod shapes; more are rebuilt on demand). */
-const MAX_VIEWS = 64;
 
 export class ResourceView {
   /** Per row: 1 when the pod fits (pod count, cpu, memory, ephemeral storage), else 0. */
@@ -70,6 +68,8 @@ export class ResourceView {
   blockStride = 0;
   /** Per block: the table's blockVersion its summary reflects (-1: none). */
   private summaryVersion = new Float64Array(0);
+  /** Per block: 1 while its summary follows its rows' updates (see moveInSummary). */
+  private summaryLive = new Int8Array(0);
   /** Per block: the table's blockVersion its rows were last checked at (-1: never). */
   private rowsVersion = new Float64Array(0);
   /** Per row: the table's rowVersion the row was last updated at (-1: never). */
@@ -184,8 +184,13 @@ export class ResourceView {
     if (this.blockStride === 0) this.allocateBlocks();
     const version = t.blockVersion[b]!;
     if (this.summaryVersion[b] !== version) {
+      // Row updates keep a live summary current themselves (summaryLive): only a block that
+      // lost a class's best rows (or was never summarized) is summarized again.
       this.currentRows(t, b);
-      this.summarize(b);
+      if (this.summaryLive[b] !== 1) {
+        this.summarize(b);
+        this.summaryLive[b] = 1;
+      }
       this.summaryVersion[b] = version;
     }
     return b * this.blockStride;
@@ -212,6 +217,41 @@ export class ResourceView {
     this.blockTopCount = new Int32Array(size);
     this.summaryVersion = new Float64Array(blocks).fill(-1);
     this.rowsVersion = new Float64Array(blocks).fill(-1);
+    this.summaryLive = new Int8Array(blocks);
+  }
+
+  /**
+   * A row of live block `b` moved from class `old` with sum `oldSum` (old -1: it did not
+   * fit) to class `c` with sum `v` (c -1: it does not fit): the block's figures follow, as
+   * summarize would count them. When the class's last row at its best sum leaves and rows
+   * remain, the new best is unknown: the block stops being live and is summarized at its next
+   * read.
+   */
+  private moveInSummary(b: number, old: number, oldSum: number, c: number, v: number): void {
+    const base = b * this.blockStride;
+    const fit = this.blockFit;
+    const top = this.blockTop;
+    const topCount = this.blockTopCount;
+    if (old >= 0) {
+      const at = base + old;
+      fit[at]!--;
+      if (oldSum >= 0 && oldSum === top[at] && --topCount[at]! === 0) {
+        if (fit[at]! > 0) {
+          this.summaryLive[b] = 0;
+          return;
+        }
+        top[at] = -1;
+      }
+    }
+    if (c >= 0) {
+      const at = base + c;
+      fit[at]!++;
+      if (v < 0) return; // out of range: counted as fitting, never as a best sum
+      if (v > top[at]!) {
+        top[at] = v;
+        topCount[at] = 1;
+      } else if (v === top[at]) topCount[at]!++;
+    }
   }
 
   private summarize(b: number): void {
@@ -243,6 +283,7 @@ export class ResourceView {
   private update(t: NodeTable, row: number): void {
     this.rowVersion[row] = t.rowVersion[row]!;
     const old = this.cls[row]!;
+    const oldSum = this.sum[row]!;
     const counted = this.counted;
     if (old >= 0) {
       if (this.sum[row]! < 0) this.invalidRows--;
@@ -252,14 +293,21 @@ export class ResourceView {
     }
     const f = this.fitsRow(t, row);
     this.fits[row] = f ? 1 : 0;
-    if (!f) return;
-    const c = t.classes.bucketOf[row]!;
-    const v = this.score(t, row);
-    this.sum[row] = v;
-    this.cls[row] = c;
-    if (v < 0) this.invalidRows++;
-    else if (counted) this.add(c, v);
-    if (counted) this.count[c]!++;
+    let c = -1;
+    let v = 0;
+    if (f) {
+      c = t.classes.bucketOf[row]!;
+      v = this.score(t, row);
+      this.sum[row] = v;
+      this.cls[row] = c;
+      if (v < 0) this.invalidRows++;
+      else if (counted) this.add(c, v);
+      if (counted) this.count[c]!++;
+    }
+    if ((old >= 0 || c >= 0) && this.blockStride !== 0) {
+      const b = row >> this.blockShift;
+      if (this.summaryLive[b] === 1) this.moveInSummary(b, old, oldSum, c, v);
+    }
   }
 
   /** Counts a row of class `c` with sum `v` in the histogram. */
@@ -314,37 +362,4 @@ export class ResourceView {
     }
     return total;
   }
-}
-
-/** The key of a pod's resource shape: what fitsRow and score read of the pod. */
-function shapeKey(pod: Pod, fit: FilterSteps['fit']): string {
-  const info = podInfoFor(pod);
-  const r = info.requests;
-  const nz = info.nonZeroRequests;
-  const f = fit === null ? 'x' : `${fit.cpu},${fit.mem},${fit.eph},${fit.empty ? 1 : 0}`;
-  return `${f}|${r.milliCpu},${r.memory}|${nz.milliCpu},${nz.memory}`;
-}
-
-const views = new WeakMap<NodeTable, WeakMap<readonly AllocTerm[], Map<string, ResourceView>>>();
-
-/**
- * The view of `pod`'s shape for these terms on this table, synced; with `lazy`, only for reads
- * through blockOffset / currentRows (see the header).
- */
-export function viewFor(t: NodeTable, terms: readonly AllocTerm[], fit: FilterSteps['fit'], pod: Pod, lazy = false): ResourceView {
-  let byTerms = views.get(t);
-  if (byTerms === undefined) views.set(t, (byTerms = new WeakMap()));
-  let cache = byTerms.get(terms);
-  if (cache === undefined) byTerms.set(terms, (cache = new Map()));
-  const key = shapeKey(pod, fit);
-  let v = cache.get(key);
-  if (v !== undefined) cache.delete(key);
-  else {
-    v = new ResourceView(terms, fit, pod);
-    if (cache.size >= MAX_VIEWS) cache.delete(cache.keys().next().value!);
-  }
-  cache.set(key, v); // most recently used last
-  if (lazy) v.syncLayout(t);
-  else v.sync(t);
-  return v;
 }

@@ -42,11 +42,12 @@ import { allocTerms, modelled, scoreEntries, specialStamp } from './fast-classes
 import { ERROR, FAIL, groupVerdict, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
-import { viewFor, type ResourceView } from './fast-view.js';
+import type { ResourceView } from './fast-view.js';
+import { viewFor } from './fast-view-cache.js';
 import type { CycleState, NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
-import type { CycleResult, ScheduleOptions } from './schedule-one.js';
+import { decided, type CycleResult, type ScheduleOptions } from './schedule-one.js';
 import type { Pod } from '../model/types.js';
 
 export const DECLINE = Symbol('decline');
@@ -177,7 +178,7 @@ export function windowCycle(
   if (k === 0) return undefined;
   o.scan.nextStartNodeIndex = (o.scan.nextStartNodeIndex + w.processed) % n;
   const base = { evaluatedNodes: w.processed, feasibleNodes: k, cycle };
-  if (k === 1) return { nodeName: t.infos[listRows(w, t, view, s)]!.name, ...base };
+  if (k === 1) return decided(t.infos[listRows(w, t, view, s)]!.name, base);
   const preScoreError = runPreScore(o, cycle, w, t, view, s, k);
   if (preScoreError !== undefined) return { nodeName: null, ...base, error: preScoreError };
   const stamp = specialStamp(plan, t, s, cycle);
@@ -185,7 +186,7 @@ export function windowCycle(
   const entries = buildEntries(w, t, view, s, stamp);
   if (scoreEntries(plan, t, s, cycle, entries, o.pod) !== undefined) return rowsFor(w, t, view, s);
   windowCycleStats.decided++;
-  return { nodeName: t.infos[pickHost(w, t, view, s, stamp, entries, o)]!.name, ...base };
+  return decided(t.infos[pickHost(w, t, view, s, stamp, entries, o)]!.name, base);
 }
 
 /** Group verdicts per live class into w.pass / w.passList; false on a plugin Error. */

@@ -176,16 +176,19 @@ export function computePodNonZeroRequest(pod: Pod): Resource {
 // ---------------------------------------------------------------------------------------------
 // PodInfo
 
-function hostPortsOf(pod: Pod): HostPort[] {
-  const out: HostPort[] = [];
+/** Most pods use no host port: they share this empty list instead of one each. */
+const NO_HOST_PORTS: readonly HostPort[] = Object.freeze([]);
+
+function hostPortsOf(pod: Pod): readonly HostPort[] {
+  let out: HostPort[] | undefined;
   for (const c of pod.spec?.containers ?? []) {
     for (const p of c.ports ?? []) {
       const port = p.hostPort ?? 0;
       if (port <= 0) continue; // only host ports occupy the node
-      out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port });
+      (out ??= []).push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port });
     }
   }
-  return out;
+  return out ?? NO_HOST_PORTS;
 }
 
 const podInfoCache = new WeakMap<Pod, PodInfo>();
@@ -216,17 +219,43 @@ function requestsSignature(pod: Pod): string | undefined {
   return sig;
 }
 
+/** Whether what the requests are read from (containers, init containers, overhead) is frozen too. */
+function specFrozenDeep(spec: NonNullable<Pod['spec']>): boolean {
+  for (const list of [spec.containers, spec.initContainers]) {
+    if (list == null) continue;
+    if (!Object.isFrozen(list)) return false;
+    for (const c of list) {
+      if (!Object.isFrozen(c)) return false;
+      const r = c.resources;
+      if (r != null && (!Object.isFrozen(r) || (r.requests != null && !Object.isFrozen(r.requests)))) return false;
+    }
+  }
+  return spec.overhead == null || Object.isFrozen(spec.overhead);
+}
+
 function copyResource(r: Resource): Resource {
   return { milliCpu: r.milliCpu, memory: r.memory, ephemeralStorage: r.ephemeralStorage, allowedPodNumber: r.allowedPodNumber, scalar: { ...r.scalar } };
 }
 
-/** computePodResourceRequest and computePodNonZeroRequest, memoized by requestsSignature. */
+/**
+ * The same sums by frozen spec object: pods of one ReplicaSet share theirs (by reference), so
+ * most pods find their requests here without building the signature.
+ */
+const requestsBySpec = new WeakMap<object, { readonly requests: Resource; readonly nz: Resource }>();
+
+/** computePodResourceRequest and computePodNonZeroRequest, memoized by spec and requestsSignature. */
 function podRequests(pod: Pod): { requests: Resource; nz: Resource } {
-  const sig = requestsSignature(pod);
-  let hit = sig === undefined ? undefined : requestsMemo.get(sig);
+  const spec = pod.spec;
+  let hit = spec == null ? undefined : requestsBySpec.get(spec);
   if (hit === undefined) {
-    hit = { requests: computePodResourceRequest(pod), nz: computePodNonZeroRequest(pod) };
-    if (sig !== undefined && requestsMemo.size < REQUESTS_MEMO_MAX) requestsMemo.set(sig, hit);
+    const sig = requestsSignature(pod);
+    hit = sig === undefined ? undefined : requestsMemo.get(sig);
+    if (hit === undefined) {
+      hit = { requests: computePodResourceRequest(pod), nz: computePodNonZeroRequest(pod) };
+      if (sig !== undefined && requestsMemo.size < REQUESTS_MEMO_MAX) requestsMemo.set(sig, hit);
+    }
+    // Only a frozen spec: a mutable one could change its requests after this.
+    if (spec != null && Object.isFrozen(spec) && specFrozenDeep(spec)) requestsBySpec.set(spec, hit);
   }
   // Fresh objects per pod: callers own their PodInfo's resources.
   return { requests: copyResource(hit.requests), nz: copyResource(hit.nz) };
@@ -253,12 +282,21 @@ function makePodInfo(pod: Pod): PodInfo {
   };
 }
 
+/** The last frozen pod asked for and its PodInfo: one cycle asks for its pod several times. */
+let lastPod: Pod | undefined;
+let lastInfo: PodInfo | undefined;
+
 /** The PodInfo of a pod; cached per frozen pod object, since stored pods never change. */
 export function podInfoFor(pod: Pod): PodInfo {
-  const hit = podInfoCache.get(pod);
-  if (hit !== undefined) return hit;
-  const info = makePodInfo(pod);
-  if (Object.isFrozen(pod)) podInfoCache.set(pod, info);
+  if (pod === lastPod) return lastInfo!;
+  let info = podInfoCache.get(pod);
+  if (info === undefined) {
+    info = makePodInfo(pod);
+    if (!Object.isFrozen(pod)) return info;
+    podInfoCache.set(pod, info);
+  }
+  lastPod = pod;
+  lastInfo = info;
   return info;
 }
 

@@ -15,6 +15,7 @@
  * @see kubernetes/kubernetes pkg/scheduler/backend/queue/scheduling_queue.go
  */
 import { MinHeap } from '../clock/heap.js';
+import { RunHeap } from './run-heap.js';
 import type { Pod } from '../model/types.js';
 
 export const POD_INITIAL_BACKOFF_MS = 1_000;
@@ -94,7 +95,7 @@ export function backoffDurationMs(attempts: number, cfg: BackoffConfig = DEFAULT
 
 export class SchedulingQueue {
   private readonly pods = new Map<string, QueuedPodInfo>();
-  private readonly activeQ: MinHeap<HeapEntry>;
+  private readonly activeQ: RunHeap<HeapEntry>;
   private readonly backoffQ: MinHeap<HeapEntry>;
   /** Unschedulable pods by key, in the order they became unschedulable (deterministic). */
   private readonly unschedulable = new Map<string, QueuedPodInfo>();
@@ -105,7 +106,7 @@ export class SchedulingQueue {
     less?: PodLess,
     private readonly backoff: BackoffConfig = DEFAULT_BACKOFF,
   ) {
-    this.activeQ = new MinHeap<HeapEntry>(less === undefined || less === prioritySortLess ? entryLess : (a, b) => less(a.info, b.info));
+    this.activeQ = new RunHeap<HeapEntry>(less === undefined || less === prioritySortLess ? entryLess : (a, b) => less(a.info, b.info));
     this.backoffQ = new MinHeap<HeapEntry>((a, b) => {
       const ea = this.backoffExpiryMs(a.info);
       const eb = this.backoffExpiryMs(b.info);
@@ -146,6 +147,11 @@ export class SchedulingQueue {
       this.update(key, pod, nowMs);
       return;
     }
+    this.addNew(key, pod, nowMs);
+  }
+
+  /** add() for a key the caller knows the queue does not hold (saves the lookup). */
+  addNew(key: string, pod: Pod, nowMs: number): void {
     const info: QueuedPodInfo = {
       key,
       pod,
@@ -182,7 +188,9 @@ export class SchedulingQueue {
   /** Pops the next pod to schedule, or undefined when activeQ is empty. */
   pop(): QueuedPodInfo | undefined {
     for (let e = this.activeQ.pop(); e; e = this.activeQ.pop()) {
-      if (e.gen !== e.info.gen || e.info.where !== 'active' || this.pods.get(e.info.key) !== e.info) continue;
+      // No lookup by key: delete bumps gen, and a deleted info never gets a heap entry again
+      // (requeueFailed and update find it gone), so a current gen means it is still queued.
+      if (e.gen !== e.info.gen || e.info.where !== 'active') continue;
       this.setWhere(e.info, 'inFlight');
       e.info.attempts++;
       return e.info;

@@ -51,6 +51,14 @@ export interface CycleResult {
   readonly cycle: CycleState;
 }
 
+/**
+ * A successful cycle's result: `base`'s figures with the node, as a literal (a spread copy is
+ * a slow generic copy in V8, and this runs once per scheduled pod).
+ */
+export function decided(nodeName: string, base: { readonly evaluatedNodes: number; readonly feasibleNodes: number; readonly cycle: CycleState }): CycleResult {
+  return { nodeName, evaluatedNodes: base.evaluatedNodes, feasibleNodes: base.feasibleNodes, cycle: base.cycle };
+}
+
 /** Where the round-robin scan starts next time (upstream Scheduler.nextStartNodeIndex). */
 export interface ScanState {
   nextStartNodeIndex: number;

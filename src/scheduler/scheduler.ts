@@ -20,7 +20,7 @@ import { NamespacedListers } from './listers.js';
 import { buildProfile, pluginPoints, type PluginFactory, type PluginRegistry, type Profile } from './profile.js';
 import { DEFAULT_REGISTRY, prioritySort } from './plugins/registry.js';
 import { SchedulingQueue, UNSCHEDULABLE_FLUSH_INTERVAL_MS, type QueuedPodInfo } from './queue.js';
-import { formatFitError, schedulePod, type ScanState } from './schedule-one.js';
+import { formatFitError, schedulePod, type ScanState, type ScheduleOptions } from './schedule-one.js';
 import { fastSchedulePod } from './fast-cycle.js';
 import { NodeTable } from './node-table.js';
 import { Nominator } from './nominator.js';
@@ -129,16 +129,18 @@ export class Scheduler {
   }
 
   private onPod(oldPod: Pod | undefined, pod: Pod | undefined, nowMs: number): void {
-    this.cache.updatePod(oldPod, pod);
     const key = podKey((pod ?? oldPod)!);
+    // An assumed pod left the queue (done) when it was assumed, and only this change can put
+    // it back: neither the queue nor the gated pods hold it now, no need to look.
+    const wasAssumed = this.cache.updatePod(oldPod, pod, key);
     this.nominator.update(key, pod);
     const wasAssigned = assignedNode(oldPod) !== undefined;
     const pending = pod !== undefined && !pod.spec?.nodeName && !pod.metadata?.deletionTimestamp && !isTerminal(pod);
     if (pending && this.profiles.has(pod.spec?.schedulerName ?? 'default-scheduler')) {
-      if (this.queue.has(key)) {
+      if (!wasAssumed && this.queue.has(key)) {
         if (oldPod && podSchedulingChanged(oldPod, pod)) this.queue.update(key, pod, nowMs);
       } else this.enqueue(key, pod, nowMs);
-    } else {
+    } else if (!wasAssumed) {
       this.queue.delete(key);
       this.gated.delete(key);
     }
@@ -146,6 +148,7 @@ export class Scheduler {
     if (wasAssigned && assignedNode(pod) === undefined) this.moveAll(nowMs);
   }
 
+  /** Queues (or gates) a pending pod the queue does not hold. */
   private enqueue(key: string, pod: Pod, nowMs: number): void {
     const profile = this.profiles.get(pod.spec?.schedulerName ?? 'default-scheduler')!;
     for (const pl of profile.preEnqueue) {
@@ -155,7 +158,7 @@ export class Scheduler {
       }
     }
     this.gated.delete(key);
-    this.queue.add(key, pod, nowMs);
+    this.queue.addNew(key, pod, nowMs);
   }
 
   private moveAll(nowMs: number): void {
@@ -189,6 +192,9 @@ export class Scheduler {
 
   private inBatch = false;
 
+  /** position() bound once (the cycles take it as a function). */
+  private readonly positionOf = (name: string): number => this.position(name);
+
   private position(name: string): number {
     if (this.positionsGeneration !== this.cache.nodeSetGeneration) {
       this.positions = new Map(this.cache.nodes.map((n, i) => [n.name, i]));
@@ -217,19 +223,22 @@ export class Scheduler {
   private scheduleOne(info: QueuedPodInfo, nowMs: number, now: string, actions: Action[]): void {
     const pod = info.pod;
     const profile = this.profiles.get(pod.spec?.schedulerName ?? 'default-scheduler')!;
-    const position = (name: string) => this.position(name);
+    const position = this.positionOf;
     // Pods nominated elsewhere with at least this pod's priority hold their room: only the
     // plain cycle counts them (the indexed one does not model them).
     const nominated = this.nominator.anyAtOrAbove(pod.spec?.priority ?? 0, info.key);
-    const options = {
-      profile,
-      snapshot: this.cache,
-      pod,
-      rng: this.rng,
-      scan: this.scan,
-      percentageOfNodesToScore: this.config.percentageOfNodesToScore,
-      ...(nominated ? { nominatedPodsForNode: (n: string) => this.nominator.podsForNode(n) } : {}),
-    };
+    // Literals, not a conditional spread: this runs once per pod.
+    const options: ScheduleOptions = nominated
+      ? {
+          profile,
+          snapshot: this.cache,
+          pod,
+          rng: this.rng,
+          scan: this.scan,
+          percentageOfNodesToScore: this.config.percentageOfNodesToScore,
+          nominatedPodsForNode: (n: string) => this.nominator.podsForNode(n),
+        }
+      : { profile, snapshot: this.cache, pod, rng: this.rng, scan: this.scan, percentageOfNodesToScore: this.config.percentageOfNodesToScore };
     // The indexed cycle decides as schedulePod would; it declines (undefined) what it does
     // not model and when no node fits, and then the plain cycle runs.
     const result = (nominated ? undefined : fastSchedulePod(options, this.table, position)) ?? schedulePod(options, position);

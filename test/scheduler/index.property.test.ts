@@ -20,6 +20,7 @@ import { schedulePod, type ScanState } from '../../src/scheduler/schedule-one.js
 const ZONES = ['z1', 'z2', 'z3'];
 const APPS = ['a', 'b', 'c'];
 const NAMESPACES = ['ns1', 'ns2'];
+const APP_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = Object.fromEntries(APPS.map((app) => [app, Object.freeze({ app })]));
 
 const nodeArb = fc.record({
   cpu: fc.constantFrom(2000, 4000, 8000),
@@ -96,7 +97,9 @@ function makePod(i: number, p: PodSpecIn): Pod {
         : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: term }] },
     };
   }
-  const metadata: Record<string, unknown> = { name: `p${i}`, namespace: p.ns, uid: `uid-${i}`, labels: { app: p.app } };
+  // Sibling pods share one frozen labels object, as the store interns them (the label index
+  // keeps bucket lists per labels object).
+  const metadata: Record<string, unknown> = { name: `p${i}`, namespace: p.ns, uid: `uid-${i}`, labels: APP_LABELS[p.app] };
   if (p.owned) metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `rs-${p.app}`, uid: `rs-${p.app}`, controller: true }];
   return Object.freeze({ apiVersion: 'v1', kind: 'Pod', metadata, spec }) as unknown as Pod;
 }

@@ -32,6 +32,14 @@ class Bucket {
   readonly pods = new Map<PodInfo, NodeInfo>();
   /** Kept on the bucket (not in a map of their own) so that a pod's add costs no extra lookup. */
   listeners: SelectorCounter[] | undefined = undefined;
+  /** Set when the bucket leaves the map: a bucket list holding it is stale (see bucketsOf). */
+  dropped = false;
+}
+
+/** The buckets of one frozen labels object in one namespace, in Object.keys(labels) order. */
+interface LabelBuckets {
+  readonly ns: string;
+  readonly buckets: readonly Bucket[];
 }
 
 function bucketKey(ns: string, key: string, value: string): string {
@@ -41,14 +49,39 @@ function bucketKey(ns: string, key: string, value: string): string {
 export class PodLabelIndex {
   private readonly buckets = new Map<string, Bucket>();
   private readonly counters = new SelectorCounters();
+  /**
+   * Bucket lists by labels object: sibling pods share their frozen labels (the store interns
+   * them), and a bind's add and its confirming replace then find their buckets without
+   * building a key string per label.
+   */
+  private readonly byLabels = new WeakMap<object, LabelBuckets>();
+
+  /**
+   * The buckets of `labels` in `ns` (created when missing), in Object.keys order; kept per
+   * frozen labels object while none of them has left the map.
+   */
+  private bucketsOf(ns: string, labels: Readonly<Record<string, string>>): readonly Bucket[] {
+    const hit = this.byLabels.get(labels);
+    if (hit !== undefined && hit.ns === ns && live(hit.buckets)) return hit.buckets;
+    const buckets: Bucket[] = [];
+    for (const k of Object.keys(labels)) buckets.push(this.bucket(bucketKey(ns, k, labels[k]!)));
+    if (Object.isFrozen(labels)) this.byLabels.set(labels, { ns, buckets });
+    return buckets;
+  }
+
+  /** Drops a bucket from the map, marking it so that cached lists holding it are rebuilt. */
+  private drop(bk: string, b: Bucket): void {
+    b.dropped = true;
+    this.buckets.delete(bk);
+  }
 
   /** Records `pi` as running on `node`. */
   add(pi: PodInfo, node: NodeInfo): void {
     const md = pi.pod.metadata;
     const labels = md?.labels;
     if (labels == null) return;
-    const ns = md?.namespace ?? '';
-    for (const k of Object.keys(labels)) this.addTo(this.bucket(bucketKey(ns, k, labels[k]!)), pi, node);
+    const buckets = this.bucketsOf(md?.namespace ?? '', labels);
+    for (let i = 0; i < buckets.length; i++) this.addTo(buckets[i]!, pi, node);
   }
 
   remove(pi: PodInfo): void {
@@ -66,7 +99,7 @@ export class PodLabelIndex {
       const ls = b.listeners;
       if (ls !== undefined) for (let i = 0; i < ls.length; i++) ls[i]!.removed(pi, node);
       // A bucket counters listen on stays (they would have to find it again).
-      else if (b.pods.size === 0) this.buckets.delete(bk);
+      else if (b.pods.size === 0) this.drop(bk, b);
     }
   }
 
@@ -84,11 +117,11 @@ export class PodLabelIndex {
       this.add(pi, node);
       return;
     }
-    const ns = md?.namespace ?? '';
     // Same labels and namespace: only a deletionTimestamp can make the pods count apart.
     const recount = md?.deletionTimestamp !== omd?.deletionTimestamp;
-    for (const k of Object.keys(labels)) {
-      const b = this.bucket(bucketKey(ns, k, labels[k]!));
+    const buckets = this.bucketsOf(md?.namespace ?? '', labels);
+    for (let j = 0; j < buckets.length; j++) {
+      const b = buckets[j]!;
       const was = b.pods.get(old);
       if (was !== node) {
         this.removeFrom(b, old);
@@ -202,7 +235,7 @@ export class PodLabelIndex {
       // Bounded: drop every counter (and its listening) and start over.
       this.counters.clear();
       for (const b of this.buckets.values()) b.listeners = undefined;
-      for (const [bk, b] of [...this.buckets]) if (b.pods.size === 0) this.buckets.delete(bk);
+      for (const [bk, b] of [...this.buckets]) if (b.pods.size === 0) this.drop(bk, b);
     }
     const c = this.counters.register(ns, selector);
     for (const v of distinct(req.values)) {
@@ -233,6 +266,12 @@ export class PodLabelIndex {
     }
     return best;
   }
+}
+
+/** Whether every bucket of a cached list is still the map's. */
+function live(buckets: readonly Bucket[]): boolean {
+  for (let i = 0; i < buckets.length; i++) if (buckets[i]!.dropped) return false;
+  return true;
 }
 
 /** The values once each, in order (a requirement keeps duplicates as given). */

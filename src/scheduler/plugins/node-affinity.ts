@@ -171,7 +171,20 @@ interface RequiredNodeAffinity {
   readonly terms: readonly CompiledTerm[] | null;
 }
 
+/** Compiled per frozen spec object (siblings share theirs): nothing in it depends on more. */
+const compiledBySpec = new WeakMap<object, RequiredNodeAffinity>();
+
 function requiredNodeAffinity(pod: Pod): RequiredNodeAffinity {
+  const spec = pod.spec;
+  if (spec == null) return compileRequired(pod);
+  const hit = compiledBySpec.get(spec);
+  if (hit !== undefined) return hit;
+  const out = compileRequired(pod);
+  if (Object.isFrozen(pod) && Object.isFrozen(spec)) compiledBySpec.set(spec, out);
+  return out;
+}
+
+function compileRequired(pod: Pod): RequiredNodeAffinity {
   const sel = pod.spec?.nodeSelector;
   let selectorKeys: string[] | null = null;
   const selectorValues: string[] = [];
@@ -288,17 +301,31 @@ export function nodeAffinity(args: NodeAffinityArgs = {}): NodeAffinityPlugin {
         podKey: (pod: Pod) => {
           const sel = pod.spec?.nodeSelector;
           const req = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-          return sel == null && req == null ? '' : JSON.stringify([sel ?? null, req ?? null]);
+          return sel == null && req == null ? '' : keyBySpec(filterKeys, pod, () => JSON.stringify([sel ?? null, req ?? null]));
         },
         // Score reads the pod through its preferred terms (addedPreferred is the instance's).
         scorePodKey: (pod: Pod) => {
           const pref = pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
-          return pref == null ? '' : JSON.stringify(pref);
+          return pref == null ? '' : keyBySpec(scoreKeys, pod, () => JSON.stringify(pref));
         },
       },
       preScoreNodesUnread: true,
     },
   );
+}
+
+/** The hint keys by frozen spec object: pods of one ReplicaSet share theirs (by reference). */
+const filterKeys = new WeakMap<object, string>();
+const scoreKeys = new WeakMap<object, string>();
+
+/** `make()` for the pod's spec, kept per spec when the pod and its spec are frozen (stored). */
+function keyBySpec(memo: WeakMap<object, string>, pod: Pod, make: () => string): string {
+  const spec = pod.spec!;
+  const hit = memo.get(spec);
+  if (hit !== undefined) return hit;
+  const key = make();
+  if (Object.isFrozen(pod) && Object.isFrozen(spec)) memo.set(spec, key);
+  return key;
 }
 
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';

@@ -86,12 +86,22 @@ function preFilterState(
   ignoredResources: ReadonlySet<string>,
   ignoredGroups: ReadonlySet<string>,
 ): PreFilterState {
-  const scalarNames = Object.keys(request.scalar)
-    .filter((n) => request.scalar[n] !== 0 && !ignored(n, ignoredResources, ignoredGroups))
-    .sort();
-  const empty =
-    request.milliCpu === 0 && request.memory === 0 && request.ephemeralStorage === 0 && Object.keys(request.scalar).length === 0;
+  const noScalar = isEmptyObject(request.scalar);
+  // Most pods ask for no scalar resource: no arrays to build then.
+  const scalarNames = noScalar
+    ? NO_NAMES
+    : Object.keys(request.scalar)
+        .filter((n) => request.scalar[n] !== 0 && !ignored(n, ignoredResources, ignoredGroups))
+        .sort();
+  const empty = request.milliCpu === 0 && request.memory === 0 && request.ephemeralStorage === 0 && noScalar;
   return { request, scalarNames, empty };
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+function isEmptyObject(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 /** upstream fitsRequest: every resource the node lacks, in upstream's order. */

@@ -174,16 +174,30 @@ export function buildDefaultConstraints(
   if (listers === undefined) return [];
   const generation = listers.generation;
   if (generation === undefined) return computeDefaultConstraints(pod, action, defaults, listers);
+  const md = pod.metadata;
+  const labels = md?.labels;
+  const owners = md?.ownerReferences;
+  const ns = md?.namespace ?? '';
+  // Siblings are scheduled one after another: the last answer usually is this one too.
+  const l = lastAnswer;
+  if (
+    l !== undefined &&
+    l.labels === labels &&
+    l.owners === owners &&
+    l.ns === ns &&
+    l.action === action &&
+    l.listers === listers &&
+    l.defaults === defaults &&
+    l.generation === generation
+  ) {
+    return l.value;
+  }
   // No default of this action (the system defaults have no DoNotSchedule one): none, for
   // every pod, without building its key.
   if (!hasAction(defaults, action)) return [];
   const cache = defaultsCacheFor(listers, defaults, generation);
   // Sibling pods share their frozen labels and ownerReferences (the store interns them):
   // the same objects, namespace and action are the same key, found without building it.
-  const md = pod.metadata;
-  const labels = md?.labels;
-  const owners = md?.ownerReferences;
-  const ns = md?.namespace ?? '';
   const byIdentity = labels != null && Object.isFrozen(labels) && (owners == null || Object.isFrozen(owners));
   if (byIdentity) {
     const last = cache.byLabels.get(labels);
@@ -197,9 +211,26 @@ export function buildDefaultConstraints(
     if (cache.entries.size >= DEFAULTS_CACHE_MAX) cache.entries.clear();
     cache.entries.set(key, hit);
   }
-  if (byIdentity) cache.byLabels.set(labels, { owners, ns, action, value: hit });
+  if (byIdentity) {
+    cache.byLabels.set(labels, { owners, ns, action, value: hit });
+    lastAnswer = { labels, owners, ns, action, listers, defaults, generation, value: hit };
+  }
   return hit;
 }
+
+/** buildDefaultConstraints' last answer by identity, with everything it was found from. */
+let lastAnswer:
+  | {
+      readonly labels: object;
+      readonly owners: unknown;
+      readonly ns: string;
+      readonly action: UnsatisfiableConstraintAction;
+      readonly listers: PodTopologySpreadListers;
+      readonly defaults: readonly TopologySpreadConstraint[];
+      readonly generation: number;
+      readonly value: Constraint[];
+    }
+  | undefined;
 
 function computeDefaultConstraints(
   pod: Pod,

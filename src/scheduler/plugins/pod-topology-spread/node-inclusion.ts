@@ -2,7 +2,7 @@
  * Which nodes count as spreading domains for a constraint (nodeAffinityPolicy /
  * nodeTaintsPolicy): the incoming pod's required node affinity (nodeSelector plus
  * requiredDuringScheduling terms) and its tolerations of NoSchedule/NoExecute taints.
- * Compiled once per pod (WeakMap on the pod object) so the PreFilter node loop only matches.
+ * Compiled once per pod spec (WeakMap on the frozen spec object) so the PreFilter node loop only matches.
  *
  * @see kubernetes/kubernetes staging/src/k8s.io/component-helpers/scheduling/corev1/nodeaffinity/nodeaffinity.go
  * @see kubernetes/kubernetes staging/src/k8s.io/component-helpers/scheduling/corev1/helpers.go (FindMatchingUntoleratedTaint)
@@ -19,15 +19,17 @@ export interface RequiredNodeAffinity {
 }
 
 const ALWAYS: RequiredNodeAffinity = { match: () => true };
-const cache = new WeakMap<Pod, RequiredNodeAffinity>();
+/** By frozen spec object: what it compiles is read from the spec alone, and siblings share theirs. */
+const cache = new WeakMap<object, RequiredNodeAffinity>();
 
-/** GetRequiredNodeAffinity(pod), compiled once per pod object. */
+/** GetRequiredNodeAffinity(pod), compiled once per spec object. */
 export function requiredNodeAffinity(pod: Pod): RequiredNodeAffinity {
   const nodeSelector = pod.spec?.nodeSelector;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   // Most pods have neither: answered without the WeakMap (an entry per pod costs more).
   if (required == null && (nodeSelector == null || Object.keys(nodeSelector).length === 0)) return ALWAYS;
-  const hit = cache.get(pod);
+  const spec = pod.spec!;
+  const hit = cache.get(spec);
   if (hit !== undefined) return hit;
   const sel = nodeSelector != null && Object.keys(nodeSelector).length > 0 ? selectorFromSet(nodeSelector) : null;
   // The same compiled terms the NodeAffinity plugin filters with (one implementation of
@@ -44,7 +46,7 @@ export function requiredNodeAffinity(pod: Pod): RequiredNodeAffinity {
     };
   }
   // Only frozen (stored) pods are cached: anything else could still change.
-  if (Object.isFrozen(pod)) cache.set(pod, out);
+  if (Object.isFrozen(pod) && Object.isFrozen(spec)) cache.set(spec, out);
   return out;
 }
 

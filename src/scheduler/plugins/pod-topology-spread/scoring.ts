@@ -101,12 +101,15 @@ function initPreScoreState(
   cfg: ScoringConfig,
 ): PreScoreState {
   const constraints = getConstraints(pod, 'ScheduleAnyway', cfg.defaults, cfg.listers);
-  const ignoredNodes = new Set<string>();
-  const counts: Map<string, number>[] = constraints.map(() => new Map<string, number>());
+  // Allocated on the first ignored node (usually none is).
+  let ignoredNodes: Set<string> | undefined;
+  // Hostname constraints count in Score: they share one empty map, never written.
+  const counts: Map<string, number>[] = constraints.map((c) => (c.topologyKey === LABEL_HOSTNAME ? NO_COUNTS : new Map<string, number>()));
   const topoSize: number[] = constraints.map(() => 0);
   if (constraints.length > 0) {
     filtered.forEachSet((labels, names) => {
       if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) {
+        ignoredNodes ??= new Set<string>();
         for (const name of names()) ignoredNodes.add(name);
         return;
       }
@@ -123,11 +126,16 @@ function initPreScoreState(
       }
     });
   }
+  const ignored: ReadonlySet<string> = ignoredNodes ?? NO_NODES;
   const weights = constraints.map((c, i) =>
-    topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filtered.nodeCount - ignoredNodes.size : topoSize[i]!),
+    topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filtered.nodeCount - ignored.size : topoSize[i]!),
   );
-  return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights };
+  return { constraints, ignoredNodes: ignored, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights };
 }
+
+/** The shared empties of initPreScoreState (read only: nothing adds to them). */
+const NO_NODES: ReadonlySet<string> = new Set<string>();
+const NO_COUNTS: Map<string, number> = new Map<string, number>();
 
 export function preScore(
   cycle: CycleState,
@@ -151,7 +159,7 @@ export function preScoreLabelSets(
   if (allNodes.length === 0) return SKIP;
   // Only non-default constraints require every topology key: a node without a zone label
   // still takes part in the default hostname spreading.
-  const requireAllTopologies = (pod.spec?.topologySpreadConstraints ?? []).length > 0 || !cfg.systemDefaulted;
+  const requireAllTopologies = (pod.spec?.topologySpreadConstraints?.length ?? 0) > 0 || !cfg.systemDefaulted;
   let state: PreScoreState;
   try {
     state = initPreScoreState(pod, filteredNodes, requireAllTopologies, cfg);
