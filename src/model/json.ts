@@ -84,7 +84,7 @@ function fastCloneSharing(v: unknown, depth: number, base: unknown): JsonValue |
   // Whether v may become base: only below the top-level fields, and only a frozen (stored) base,
   // which is checked once v has proven equal.
   const share = depth >= SHARE_FROM_DEPTH;
-  if (share && v === base && Object.isFrozen(base)) return v as JsonValue;
+  if (share && Object.isFrozen(v) && (v === base || SHAREABLE.has(v))) return v as JsonValue;
   if (depth > MAX_DEPTH) return INVALID;
   if (Array.isArray(v)) {
     if (!Array.isArray(base)) return fastClone(v, depth);

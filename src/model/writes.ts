@@ -28,7 +28,7 @@ import { freezeInterned, InternCache } from './intern.js';
 import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.js';
 import type { StoreBatch } from './store.js';
 import { strategyFor } from './strategy/index.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from './strategy/object-meta.js';
+import { validateObjectMeta, validateObjectMetaUpdate, validateUnchangedObjectMeta } from './strategy/object-meta.js';
 import { podQOSClass } from './qos.js';
 import { rememberBoundPodSpec } from './strategy/pod.js';
 import { formatRFC3339 } from './time.js';
@@ -360,7 +360,11 @@ export function updateObject(
   const strategy = strategyFor(info.kind);
   strategy.applyDefaults(obj);
   if (info.kind === 'Service' && opts.subresource !== 'status') prepareServiceUpdate(obj, old);
-  const errs = [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...strategy.validateUpdate(obj, old)];
+  const metaErrs = sameFields(obj.metadata, old.metadata)
+    ? validateUnchangedObjectMeta(obj.metadata)
+    : validateObjectMetaUpdate(obj.metadata, old.metadata);
+  const kindErrs = strategy.validateUpdate(obj, old);
+  const errs = metaErrs.length === 0 ? kindErrs : kindErrs.length === 0 ? metaErrs : metaErrs.concat(kindErrs);
   if (errs.length > 0) invalid(info, name, errs);
   if (opts.subresource !== 'status') allocateOnUpdate(batch, obj, old, ctx.network);
 
@@ -382,7 +386,21 @@ export function updateObject(
 }
 
 function stripUndefined(meta: Meta): void {
-  for (const key of Object.keys(meta) as (keyof Meta)[]) if (meta[key] === undefined) delete meta[key];
+  for (const key in meta) if (Object.hasOwn(meta, key) && meta[key as keyof Meta] === undefined) delete meta[key as keyof Meta];
+}
+
+/** Whether `a` has exactly `b`'s own fields, each holding the very same value (order aside). */
+function sameFields(a: object, b: object): boolean {
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let n = 0;
+  for (const key in ao) {
+    if (!Object.hasOwn(ao, key)) continue;
+    if (ao[key] !== bo[key] || !Object.hasOwn(bo, key)) return false;
+    n += 1;
+  }
+  for (const key in bo) if (Object.hasOwn(bo, key)) n -= 1;
+  return n === 0;
 }
 
 /** An object marked for deletion is removed once nothing holds it any more. */

@@ -21,7 +21,7 @@ export function applyAction(batch: StoreBatch, action: Action, ctx: WriteContext
       createObject(batch, cloneJson(action.object) as KubeObject, ctx);
       return;
     case 'update':
-      updateObject(batch, cloneJson(action.object) as KubeObject, ctx);
+      updateObject(batch, updateInput(batch, action.object), ctx);
       return;
     case 'updateStatus':
       updateObject(batch, statusInput(batch, action.object), ctx, { subresource: 'status' });
@@ -76,6 +76,26 @@ function statusInput(batch: StoreBatch, o: KubeObject): KubeObject {
 }
 
 const KEPT_FOR_STATUS = new Set(['apiVersion', 'kind', 'metadata', 'status']);
+
+/**
+ * Kinds whose controller updates are copied sharing what is still stored (cloneJsonSharing):
+ * the Endpoints and EndpointSlice controllers rewrite whole lists of which most items are the
+ * stored, frozen ones, and their labels and owner references are the stored ones; shared, they
+ * are neither copied, nor frozen and interned again, and validation recognizes them. Only kinds
+ * whose write path writes into nothing below the top-level fields of a stored-looking value
+ * (their defaulting fills in missing fields only, which a stored part has); not a Service, whose
+ * port objects allocation may fill in.
+ */
+const SHARED_UPDATE_KINDS = new Set(['Endpoints', 'EndpointSlice']);
+
+/** The copy of an update's object the write path takes (see SHARED_UPDATE_KINDS). */
+function updateInput(batch: StoreBatch, o: KubeObject): KubeObject {
+  const meta = o?.metadata as { name?: unknown; namespace?: unknown } | undefined;
+  if (typeof o?.kind !== 'string' || !SHARED_UPDATE_KINDS.has(o.kind) || typeof meta?.name !== 'string') return cloneJson(o) as KubeObject;
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : 'default';
+  const stored = batch.get(o.kind, namespace, meta.name);
+  return (stored === undefined ? cloneJson(o) : cloneJsonSharing(o, stored)) as KubeObject;
+}
 
 /**
  * Applies `actions` in order. With `groups` (slow-start batch sizes), once a listed group has

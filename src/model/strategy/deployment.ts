@@ -137,6 +137,8 @@ export const deploymentStrategy: Strategy<Deployment & KubeObject> = {
     return validateDeploymentSpec((obj as unknown as JsonObject).spec);
   },
   validateUpdate(obj, old) {
+    // The stored spec itself (a status write keeps it): valid when stored, selector unchanged.
+    if (obj.spec === old.spec && Object.isFrozen(old.spec)) return [];
     const errs = validateDeploymentSpec((obj as unknown as JsonObject).spec);
     const newSel = isObject(obj.spec) ? (obj.spec as JsonObject).selector : undefined;
     const oldSel = isObject(old.spec) ? (old.spec as JsonObject).selector : undefined;

@@ -357,6 +357,18 @@ function validateMetaCollections(m: JsonObject, path: string): FieldError[] {
   ];
 }
 
+/**
+ * ValidateObjectMetaUpdate for metadata whose every field holds the stored version's very value
+ * (a status write's): nothing immutable changed, and the stored labels, annotations and owner
+ * references passed when they were stored. Only the finalizers remain: a delete adds `orphan`
+ * or `foregroundDeletion` to the stored list without this check, so the pair can be stored.
+ */
+export function validateUnchangedObjectMeta(meta: ObjectMeta, path = 'metadata'): FieldError[] {
+  const finalizers = meta.finalizers as unknown;
+  if (finalizers === undefined) return [];
+  return validCollections.check(finalizers, 'finalizers', () => validateFinalizers(finalizers, child(path, 'finalizers')));
+}
+
 /** Keyed by the field the value was valid as: the same frozen map could sit in two fields. */
 const validCollections = new ValidMemo<string>();
 

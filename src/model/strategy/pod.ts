@@ -1055,8 +1055,9 @@ function listOf(v: unknown): unknown[] {
 /** validateOnlyAddedTolerations: old tolerations must survive, except their tolerationSeconds. */
 function validateOnlyAddedTolerations(newT: unknown[], oldT: unknown[], errs: FieldError[]): void {
   for (const old of oldT) {
+    // The same (frozen, stored) toleration kept as it was is the common case: no copy to compare.
     const found = newT.some(
-      (n) => isObject(n) && isObject(old) && semanticEqual({ ...old, tolerationSeconds: n.tolerationSeconds }, n),
+      (n) => n === old || (isObject(n) && isObject(old) && semanticEqual({ ...old, tolerationSeconds: n.tolerationSeconds }, n)),
     );
     if (!found) {
       errs.push(fieldError.forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
@@ -1088,10 +1089,18 @@ function validateActiveDeadlineUpdate(newV: unknown, oldV: unknown, errs: FieldE
  * tolerationSeconds), removed scheduling gates, and terminationGracePeriodSeconds going from
  * negative to 1. Upstream appends a diff to the Forbidden message; kubesim does not.
  */
+function annotationsOf(pod: Pod): unknown {
+  const meta = asObject(pod).metadata;
+  return isObject(meta) ? meta.annotations : undefined;
+}
+
 export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
-  const errs = validatePod(pod);
   const ns = asObject(asObject(pod).spec);
   const os = asObject(asObject(old).spec);
+  // The stored spec itself and the stored annotations (every status write keeps them): the pod
+  // is what validatePod passed when it was stored, and no rule below can find a change.
+  if (ns === os && Object.isFrozen(os) && annotationsOf(pod) === annotationsOf(old)) return [];
+  const errs = validatePod(pod);
   for (const list of ['containers', 'initContainers']) {
     if (listOf(ns[list]).length !== listOf(os[list]).length) {
       errs.push(fieldError.forbidden(`spec.${list}`, 'pod updates may not add or remove containers'));
@@ -1137,7 +1146,8 @@ export const podStrategy: Strategy<Pod> = {
   nameValidator: isDNS1123Subdomain,
   applyDefaults(pod: Pod): void {
     const p = asObject(pod);
-    if (!isObject(p.spec)) return;
+    // A frozen spec is a stored one (a status write's), defaulted when it was stored.
+    if (!isObject(p.spec) || Object.isFrozen(p.spec)) return;
     defaultPodSpec(p.spec as unknown as PodSpec);
     defaultPodOnly(p.spec);
     addDefaultTolerationSeconds(p.spec);

@@ -180,6 +180,8 @@ export const replicaSetStrategy: Strategy<ReplicaSet & KubeObject> = {
     return validateReplicaSetSpec((obj as unknown as JsonObject).spec);
   },
   validateUpdate(obj, old) {
+    // The stored spec itself (a status write keeps it): valid when stored, selector unchanged.
+    if (obj.spec === old.spec && Object.isFrozen(old.spec)) return [];
     const errs = validateReplicaSetSpec((obj as unknown as JsonObject).spec);
     const newSel = isObject(obj.spec) ? (obj.spec as JsonObject).selector : undefined;
     const oldSel = isObject(old.spec) ? (old.spec as JsonObject).selector : undefined;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { formatFieldError } from '../../../src/model/errors.js';
-import { endpointsStrategy } from '../../../src/model/strategy/endpoints.js';
+import { endpointsStrategy, parseIPv4, validateNonSpecialIP } from '../../../src/model/strategy/endpoints.js';
 import { endpointSliceStrategy } from '../../../src/model/strategy/endpoint-slice.js';
 
 /** The object type the strategy takes (kubernetes-types plus KubeObject's index signature). */
@@ -107,5 +107,37 @@ describe('endpointSliceStrategy', () => {
     expect(endpointSliceStrategy.validateUpdate(updated, old).map(formatFieldError)).toEqual([
       'addressType: Invalid value: "IPv6": field is immutable',
     ]);
+  });
+});
+
+// ParseIPSloppy's IPv4 form, as the endpoint validators read it: four dot-separated groups of
+// one to three ASCII digits (leading zeros allowed), each at most 255, nothing else.
+// @see kubernetes/kubernetes vendor/k8s.io/utils/net/parse.go (ParseIPSloppy)
+describe('parseIPv4', () => {
+  it.each([
+    ['10.0.0.1', [10, 0, 0, 1]],
+    ['255.255.255.255', [255, 255, 255, 255]],
+    ['0.0.0.0', [0, 0, 0, 0]],
+    ['010.001.0.9', [10, 1, 0, 9]],
+  ])('reads %s', (s, bytes) => {
+    expect(parseIPv4(s)).toEqual(bytes);
+  });
+
+  it.each(['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '1.2.3.1000', '.1.2.3', '1.2.3.', '1..2.3', '1.2.3.4 ', ' 1.2.3.4', '1.2.3.4\n', '1.2.3.a', '١.2.3.4', '0001.2.3.4', '1:2:3:4'])(
+    'rejects %j',
+    (s) => {
+      expect(parseIPv4(s)).toBeUndefined();
+    },
+  );
+
+  it('lets special IPv4 endpoint addresses be reported and ordinary ones pass', () => {
+    const errs = (ip: string) => validateNonSpecialIP(ip, 'ip').map((e) => e.detail);
+    expect(errs('10.1.2.3')).toEqual([]);
+    expect(errs('0.0.0.0')).toEqual(['may not be unspecified (0.0.0.0, ::)']);
+    expect(errs('127.0.0.2')).toEqual(['may not be in the loopback range (127.0.0.0/8, ::1/128)']);
+    expect(errs('169.254.1.1')).toEqual(['may not be in the link-local range (169.254.0.0/16, fe80::/10)']);
+    expect(errs('224.0.0.5')).toEqual(['may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)']);
+    expect(errs('169.1.1.1')).toEqual([]);
+    expect(errs('224.1.0.0')).toEqual([]);
   });
 });

@@ -1,0 +1,139 @@
+/**
+ * The update write path's shortcuts for parts that are the stored object's own (a status write
+ * keeps spec and metadata; a controller's Endpoints / EndpointSlice keeps most items): what they
+ * skip is what was checked when it was stored, and whatever a write changes is still checked,
+ * with the same typed errors naming the field.
+ *
+ * @see kubernetes/kubernetes pkg/registry/rest/update.go (BeforeUpdate: ValidateObjectMetaUpdate, ValidateUpdate)
+ * @see kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go (ValidateObjectMetaUpdate)
+ */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/clock/rng.js';
+import { InvalidError } from '../../src/model/errors.js';
+import { cloneJsonSharing, deepFreeze, shareableJson } from '../../src/model/json.js';
+import { emptyState, StoreBatch } from '../../src/model/store.js';
+import type { KubeObject, StoredObject } from '../../src/model/types.js';
+import { createObject, deleteObject, updateObject, type WriteContext } from '../../src/model/writes.js';
+
+const ctx: WriteContext = { nowMs: 0, epochMs: 0, ids: Rng.root('update') };
+
+function batch(): StoreBatch {
+  const b = new StoreBatch(emptyState());
+  createObject(b, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
+  return b;
+}
+
+function invalidFields(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InvalidError);
+    return (e as InvalidError).causes.map((c) => c.field);
+  }
+  throw new Error('expected an Invalid error');
+}
+
+const addr = (ip: string) => shareableJson({ ip });
+
+describe('Endpoints update', () => {
+  it('checks the addresses a new version adds between the stored ones, and names them', () => {
+    const b = batch();
+    const a1 = addr('10.0.0.1');
+    const a2 = addr('10.0.0.2');
+    const a3 = addr('10.0.0.3');
+    const ports = [{ port: 80, protocol: 'TCP' }];
+    createObject(b, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [{ addresses: [a1, a2, a3], ports }] }, ctx);
+    const fields = invalidFields(() =>
+      updateObject(b, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [{ addresses: [a1, { ip: '999.1.1.1' }, a2, a3, { ip: 'x' }], ports }] }, ctx),
+    );
+    expect(fields).toEqual(['subsets[0].addresses[1].ip', 'subsets[0].addresses[4].ip']);
+    // Kept, dropped and shifted addresses pass.
+    const stored = updateObject(b, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [{ addresses: [a2, a3, addr('10.0.0.4')], ports }] }, ctx);
+    expect((stored as unknown as { subsets: { addresses: unknown[] }[] }).subsets[0]!.addresses).toEqual([
+      { ip: '10.0.0.2' },
+      { ip: '10.0.0.3' },
+      { ip: '10.0.0.4' },
+    ]);
+  });
+
+  it('still reports an address that is not an object, before the others', () => {
+    const b = batch();
+    const a1 = addr('10.0.0.1');
+    createObject(b, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [{ addresses: [a1], ports: [{ port: 80 }] }] }, ctx);
+    const fields = invalidFields(() =>
+      updateObject(b, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [{ addresses: [a1, 'nope', { ip: '' }], ports: [{ port: 80 }] }] } as unknown as KubeObject, ctx),
+    );
+    expect(fields).toEqual(['subsets[0].addresses[1]', 'subsets[0].addresses[2].ip']);
+  });
+});
+
+describe('EndpointSlice update', () => {
+  const ep = (ip: string) => shareableJson({ addresses: [ip], conditions: { ready: true } });
+  const slice = (addressType: string, endpoints: unknown[]) =>
+    ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-abc' }, addressType, endpoints, ports: [] }) as unknown as KubeObject;
+
+  it('checks the endpoints a new version adds, and kept ones against a changed address type', () => {
+    const b = batch();
+    const e1 = ep('10.0.0.1');
+    const e2 = ep('10.0.0.2');
+    createObject(b, slice('IPv4', [e1, e2]), ctx);
+    expect(invalidFields(() => updateObject(b, slice('IPv4', [e1, ep('10.0.0.256'), e2]), ctx))).toEqual(['endpoints[1].addresses[0]']);
+    // The kept endpoints were valid as IPv4 addresses, not as IPv6 ones.
+    expect(invalidFields(() => updateObject(b, slice('IPv6', [e1, e2]), ctx))).toEqual([
+      'endpoints[0].addresses[0]',
+      'endpoints[1].addresses[0]',
+      'addressType',
+    ]);
+    updateObject(b, slice('IPv4', [e2, ep('10.0.0.3')]), ctx);
+  });
+});
+
+describe('status writes', () => {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', finalizers: ['foregroundDeletion'] },
+    spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.9' }] },
+  };
+
+  it('still reject the finalizer pair a delete may store (orphan and foregroundDeletion)', () => {
+    const b = batch();
+    createObject(b, structuredClone(pod), ctx);
+    deleteObject(b, 'Pod', 'default', 'p', ctx, { propagationPolicy: 'Orphan' });
+    const stored = b.get('Pod', 'default', 'p') as StoredObject;
+    expect(stored.metadata.finalizers).toEqual(['foregroundDeletion', 'orphan']);
+    const input = cloneJsonSharing({ ...stored, status: { phase: 'Running' } }, stored) as KubeObject;
+    expect(invalidFields(() => updateObject(b, input, ctx, { subresource: 'status' }))).toEqual(['metadata.finalizers']);
+  });
+
+  it('keep the stored spec and metadata, change the status and bump the resourceVersion', () => {
+    const b = batch();
+    const created = createObject(b, structuredClone({ ...pod, metadata: { name: 'p', labels: { app: 'web' } } }), ctx);
+    const input = { ...created, spec: { containers: [] }, metadata: { ...created.metadata, labels: { app: 'other' } }, status: { phase: 'Running' } };
+    const stored = updateObject(b, cloneJsonSharing(input, created) as KubeObject, ctx, { subresource: 'status' });
+    expect(stored.spec).toBe(created.spec);
+    expect(stored.metadata.labels).toBe(created.metadata.labels);
+    expect(stored.status).toEqual({ phase: 'Running' });
+    expect(Number(stored.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
+    // The same status again changes nothing.
+    expect(updateObject(b, cloneJsonSharing({ ...stored }, stored) as KubeObject, ctx, { subresource: 'status' })).toBe(stored);
+  });
+
+  it('a spec change on a Pod is still checked against the stored one', () => {
+    const b = batch();
+    const created = createObject(b, structuredClone(pod), ctx);
+    const input = structuredClone({ ...created, spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.9' }, { name: 'b', image: 'x' }] } });
+    expect(invalidFields(() => updateObject(b, input as KubeObject, ctx))).toEqual(['spec.containers']);
+  });
+});
+
+describe('cloneJsonSharing', () => {
+  it('passes shareable values through wherever they sit below the top-level fields', () => {
+    const a = shareableJson({ ip: '10.0.0.1' });
+    const b = shareableJson({ ip: '10.0.0.2' });
+    const stored = deepFreeze({ kind: 'Endpoints', subsets: [{ addresses: [a] }] });
+    const copy = cloneJsonSharing({ kind: 'Endpoints', subsets: [{ addresses: [b, a] }] }, stored) as { subsets: { addresses: unknown[] }[] };
+    expect(copy.subsets[0]!.addresses[0]).toBe(b);
+    expect(copy.subsets[0]!.addresses[1]).toBe(a);
+  });
+});
