@@ -141,6 +141,49 @@ export function getDeletionCost(pod: Pod): number {
   return n === 0 ? 0 : n; // "-0" is 0, not JavaScript's -0
 }
 
+/**
+ * The objects that left and arrived between two versions of a list, found by identity: stored
+ * objects are frozen and replaced on every write, so an object in both versions is unchanged.
+ * Both lists are walked once in step, by name; for name-ordered lists (what the index hands
+ * out) `removed` and `added` are exactly the changed entries, in list order. Whatever the order,
+ * `after` holds `before` minus `removed` plus `added` (as multisets), so callers that patch a
+ * result computed from `before` stay exact; only the cost depends on the order. Two versions of
+ * one name that `same` says are alike for the caller's purpose are not reported.
+ */
+export function diffByName<T extends { readonly metadata: { readonly name: string } }>(
+  before: readonly T[],
+  after: readonly T[],
+  removed: T[],
+  added: T[],
+  same?: (a: T, b: T) => boolean,
+): void {
+  let i = 0;
+  let j = 0;
+  while (i < before.length && j < after.length) {
+    const a = before[i]!;
+    const b = after[j]!;
+    if (a === b) {
+      i += 1;
+      j += 1;
+    } else if (a.metadata.name < b.metadata.name) {
+      removed.push(a);
+      i += 1;
+    } else if (a.metadata.name > b.metadata.name) {
+      added.push(b);
+      j += 1;
+    } else {
+      if (same === undefined || !same(a, b)) {
+        removed.push(a);
+        added.push(b);
+      }
+      i += 1;
+      j += 1;
+    }
+  }
+  while (i < before.length) removed.push(before[i++]!);
+  while (j < after.length) added.push(after[j++]!);
+}
+
 // ---- ActivePods orderings -------------------------------------------------------------------
 
 /** Phase order for scale-down; any other phase (or none) counts as Pending, as Go's map does. */

@@ -19,16 +19,18 @@
  * Cost: endpoints are memoized per pod object and node object (a new pod version whose
  * endpoint is unchanged gets the same endpoint object back), and Services selecting the same
  * pods with the same ports share their endpoint groups, so twenty Services over one Deployment
- * build its endpoints once per change; comparisons with stored slices go by identity once an
- * element has been proven equal (endpoints-equal.ts), and packing looks endpoints up in a
- * per-group index.
+ * build its endpoints once per change; a Service's groups are patched from its previous sync's
+ * with the pods that changed since (patchGroups), keyed by the Nodes' zones rather than the
+ * Node table; comparisons with stored slices go by identity once an element has been proven
+ * equal (endpoints-equal.ts), packing looks endpoints up in a per-group index, and a stored
+ * list known sorted (what this controller wrote) is not checked again.
  *
  * @see kubernetes/kubernetes pkg/controller/endpointslice/endpointslice_controller.go
  * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/reconciler.go, utils.go
  */
 import { jsonEqual, shareableJson } from '../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../model/reconcile.js';
-import { getObject, objectKey, splitObjectKey, type ClusterState, type KindTable } from '../model/store.js';
+import { forEachObject, getObject, objectKey, splitObjectKey, type ClusterState, type KindTable } from '../model/store.js';
 import type { StoredObject } from '../model/types.js';
 import { isPodReady, newControllerRef } from './controller-utils.js';
 import { LastBuiltByPod, sameAddressList } from './endpoints-equal.js';
@@ -38,6 +40,7 @@ import {
   isServiceIPSet,
   podsForService,
   podToServicesMapper,
+  samePodEndpoint,
   serviceSelector,
   shouldPodBeInEndpoints,
   shouldSetHostname,
@@ -204,13 +207,43 @@ function computeGroups(state: ClusterState, svc: ServiceObject, pods: readonly P
 }
 
 /**
+ * What the endpoints read of the Node table: which Nodes exist and their zone label. Node
+ * objects are rewritten for reasons an endpoint ignores (status, images, taints), so groups are
+ * keyed by this view rather than by the table: one view object per distinct content (a new
+ * table whose Nodes and zones equal the last view's gets that view back), built once per table.
+ */
+interface NodeZones {
+  readonly byName: ReadonlyMap<string, string | undefined>;
+}
+const zonesByTable = new WeakMap<KindTable, NodeZones>();
+let lastZones: NodeZones | undefined;
+
+function nodeZones(state: ClusterState): NodeZones | undefined {
+  const table = Object.hasOwn(state.kinds, 'Node') ? state.kinds.Node : undefined;
+  if (!table) return undefined;
+  let zones = zonesByTable.get(table);
+  if (zones) return zones;
+  const byName = new Map<string, string | undefined>();
+  forEachObject(state, 'Node', (node) => byName.set(node.metadata.name, node.metadata.labels?.[ZONE_LABEL]));
+  zones = lastZones && sameZones(lastZones.byName, byName) ? lastZones : { byName };
+  zonesByTable.set(table, zones);
+  lastZones = zones;
+  return zones;
+}
+
+function sameZones(a: ReadonlyMap<string, string | undefined>, b: ReadonlyMap<string, string | undefined>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, zone] of b) if (a.get(name) !== zone || !a.has(name)) return false;
+  return true;
+}
+
+/**
  * Groups shared between Services that select the same pod array (the index hands out one
- * frozen array per label bucket): they depend only on the pods, the nodes (unchanged while the
- * Node table is), the Service's ports and publishNotReadyAddresses — and on its name when a pod
+ * frozen array per label bucket): they depend only on the pods, the Nodes' zones (NodeZones), the Service's ports and publishNotReadyAddresses — and on its name when a pod
  * sets a hostname and subdomain, in which case they are not shared. Callers never mutate them.
  */
 interface SharedGroups {
-  readonly nodes: KindTable | undefined;
+  readonly nodes: NodeZones | undefined;
   readonly portsJson: string;
   readonly publish: boolean;
   readonly groups: Map<string, Group>;
@@ -226,20 +259,100 @@ function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileCo
   // The empty pod array is one frozen array shared by every cluster: an entry under it would
   // live as long as the process, so it gets none (it needs none: its groups are always empty).
   if (pods.length === 0) return NO_GROUPS;
-  const nodes = Object.hasOwn(state.kinds, 'Node') ? state.kinds.Node : undefined;
+  const nodes = nodeZones(state);
   const portsJson = JSON.stringify(svc.spec?.ports ?? []);
   const publish = svc.spec?.publishNotReadyAddresses === true;
-  let shared = groupsByPods.get(pods);
+  const shared = groupsByPods.get(pods);
   const hit = shared?.find((g) => g.nodes === nodes && g.portsJson === portsJson && g.publish === publish);
   if (hit) return hit.groups;
-  const { groups, perService } = computeGroups(state, svc, pods);
+  const serviceKey = `${svc.metadata.namespace ?? ''}/${svc.metadata.name}`;
+  const before = lastPodsOf.get(serviceKey);
+  const prior = before && before !== pods ? groupsByPods.get(before)?.find((g) => g.nodes === nodes && g.portsJson === portsJson && g.publish === publish) : undefined;
+  const patched = prior && patchGroups(state, svc, before!, prior.groups, pods);
+  const { groups, perService } = patched ? { groups: patched, perService: false } : computeGroups(state, svc, pods);
   if (!perService) {
-    // Entries for an older Node table can never hit again (tables are replaced, not reused):
-    // dropping them keeps a long-lived pod array from holding every Node table it has seen.
+    // Entries for other Node zones are unlikely to hit again: dropping them keeps a long-lived
+    // pod array from holding every version of the Nodes it has seen.
     const live = (shared ?? []).filter((g) => g.nodes === nodes).slice(-(MAX_SHARED_VARIANTS - 1));
     live.push({ nodes, portsJson, publish, groups });
     groupsByPods.set(pods, live);
+    if (lastPodsOf.size >= MAX_REMEMBERED_SERVICES) lastPodsOf.clear();
+    lastPodsOf.set(serviceKey, pods);
   }
+  return groups;
+}
+
+/**
+ * The pod array each Service's groups were last built from: a sync usually follows one pod's
+ * change, so the groups of the previous array (same Node table, ports and publish) are patched
+ * — unchanged pods keep their endpoint, looked up by position — instead of rebuilt pod by pod.
+ * A hint keyed by Service name (any earlier array gives the same result, just slower), cleared
+ * when it grows past a bound.
+ */
+const lastPodsOf = new Map<string, readonly PodObject[]>();
+const MAX_REMEMBERED_SERVICES = 8192;
+
+/**
+ * computeGroups(after) from the groups of `before`, for Services whose ports are all numeric
+ * (one group, endpoints in pod order). The walk pairs the pods of both arrays as diffByName
+ * does; `prior`'s endpoints follow `before`'s included pods in order, so the next one belongs
+ * to the current `before` pod exactly when its uid is that pod's. An unchanged pod object under
+ * unchanged Node zones has the same endpoint. Undefined when the Service has named ports or an
+ * added pod sets hostname and subdomain (computeGroups handles those).
+ */
+function patchGroups(state: ClusterState, svc: ServiceObject, before: readonly PodObject[], prior: Map<string, Group>, after: readonly PodObject[]): Map<string, Group> | undefined {
+  if (!(svc.spec?.ports ?? []).every((sp) => typeof (sp.targetPort ?? sp.port) === 'number')) return undefined;
+  const old = prior.get('');
+  if (prior.size !== (old ? 1 : 0)) return undefined;
+  const was = old?.endpoints ?? [];
+  const endpoints: SliceEndpoint[] = [];
+  let ports = old?.ports;
+  let k = 0;
+  let i = 0;
+  let j = 0;
+  const skip = (pod: PodObject): void => {
+    if (k < was.length && was[k]!.targetRef.uid === pod.metadata.uid) k += 1;
+  };
+  // What computeGroups does for one pod; false when the pod's endpoint could depend on the Service.
+  const add = (pod: PodObject): boolean => {
+    if (!shouldPodBeInEndpoints(pod, true)) return true;
+    const podNode = pod.spec?.nodeName;
+    if (!podNode) return true;
+    const node = getObject(state, 'Node', undefined, podNode);
+    if (!node) return true;
+    if (pod.spec?.hostname && pod.spec.subdomain) return false;
+    ports ??= endpointPorts(svc, pod);
+    endpoints.push(sharedEndpoint(pod, svc, node));
+    return true;
+  };
+  while (i < before.length && j < after.length) {
+    const a = before[i]!;
+    const b = after[j]!;
+    if (a === b) {
+      if (k < was.length && was[k]!.targetRef.uid === a.metadata.uid) endpoints.push(was[k++]!);
+      i += 1;
+      j += 1;
+    } else if (a.metadata.name < b.metadata.name) {
+      skip(a);
+      i += 1;
+    } else if (a.metadata.name > b.metadata.name) {
+      if (!add(b)) return undefined;
+      j += 1;
+    } else if (samePodEndpoint(a, b)) {
+      // A new version of the pod with the same endpoint inputs: the old endpoint is equal.
+      if (k < was.length && was[k]!.targetRef.uid === a.metadata.uid) endpoints.push(was[k++]!);
+      i += 1;
+      j += 1;
+    } else {
+      skip(a);
+      if (!add(b)) return undefined;
+      i += 1;
+      j += 1;
+    }
+  }
+  while (j < after.length) if (!add(after[j++]!)) return undefined;
+  const groups = new Map<string, Group>();
+  if (endpoints.length > 0) groups.set('', { key: old?.key ?? JSON.stringify(ports), ports: ports!, endpoints });
   return groups;
 }
 
@@ -261,32 +374,66 @@ function positionsByUid(group: Group): Map<string, number> {
 }
 
 /** Distributes a group's endpoints over its existing slices and new ones (see the header). */
-function packGroup(group: Group, slices: SliceObject[]): { kept: Map<SliceObject, SliceEndpoint[]>; fresh: SliceEndpoint[][] } {
+function packGroup(group: Group, slices: SliceObject[]): { kept: Map<SliceObject, SliceEndpoint[]>; fresh: SliceEndpoint[][]; inOrder: Set<SliceEndpoint[]> } {
   const { endpoints } = group;
   const byUid = positionsByUid(group);
   // placed[i]: the group's i-th endpoint has its slice already.
   const placed = new Uint8Array(endpoints.length);
   let placedCount = 0;
   const kept = new Map<SliceObject, SliceEndpoint[]>();
+  // The stays known to be sorted: a subsequence of a sorted stored list whose endpoints kept
+  // their sort keys (address; the uid is the same pod's) is sorted, so updateSlice skips the check.
+  const inOrder = new Set<SliceEndpoint[]>();
   for (const slice of slices) {
     const stay: SliceEndpoint[] = [];
-    for (const e of slice.endpoints ?? []) {
+    const stored = slice.endpoints ?? [];
+    let sorted = storedSorted(slice, stored);
+    for (const e of stored) {
       const at = byUid.get(e.targetRef?.uid);
       if (at !== undefined && placed[at] === 0 && stay.length < MAX_ENDPOINTS_PER_SLICE) {
-        stay.push(endpoints[at]!);
+        const ep = endpoints[at]!;
+        if (sorted && ep !== e && ep.addresses[0] !== e.addresses[0]) sorted = false;
+        stay.push(ep);
         placed[at] = 1;
         placedCount += 1;
       }
     }
     kept.set(slice, stay);
+    if (sorted) inOrder.add(stay);
   }
   // The endpoints not placed yet, in the group's order.
   const rest = placedCount === 0 ? endpoints : endpoints.filter((_, i) => placed[i] === 0);
   let next = 0;
-  for (const stay of kept.values()) while (stay.length < MAX_ENDPOINTS_PER_SLICE && next < rest.length) stay.push(rest[next++]!);
+  for (const stay of kept.values()) {
+    if (stay.length < MAX_ENDPOINTS_PER_SLICE && next < rest.length) inOrder.delete(stay);
+    while (stay.length < MAX_ENDPOINTS_PER_SLICE && next < rest.length) stay.push(rest[next++]!);
+  }
   const fresh: SliceEndpoint[][] = [];
   for (let i = next; i < rest.length; i += MAX_ENDPOINTS_PER_SLICE) fresh.push(rest.slice(i, i + MAX_ENDPOINTS_PER_SLICE));
-  return { kept, fresh };
+  return { kept, fresh, inOrder };
+}
+
+/**
+ * Whether a stored slice's endpoints are well-formed enough to compare and in compareEndpoints
+ * order: slices this controller wrote always are. Once per stored list (stored lists are frozen
+ * and replaced on every write), not once per sync.
+ */
+const sortedStored = new WeakMap<readonly unknown[], boolean>();
+
+function storedSorted(slice: SliceObject, stored: readonly SliceEndpoint[]): boolean {
+  let sorted = sortedStored.get(stored);
+  if (sorted === undefined) {
+    const written = lastWritten.get(sliceKey(slice));
+    // The list this controller last wrote into the slice, element for element: sorted.
+    if (written !== undefined && sameElements(written, stored)) {
+      if (Object.isFrozen(stored)) sortedStored.set(stored, true);
+      return true;
+    }
+    const wellFormed = stored.every((e) => typeof e?.addresses?.[0] === 'string' && typeof e.targetRef?.uid === 'string');
+    sorted = wellFormed && isSorted(stored);
+    if (Object.isFrozen(stored)) sortedStored.set(stored, sorted);
+  }
+  return sorted;
 }
 
 function newSlice(svc: ServiceObject, ports: SlicePort[], endpoints: SliceEndpoint[]): Action {
@@ -306,16 +453,40 @@ function newSlice(svc: ServiceObject, ports: SlicePort[], endpoints: SliceEndpoi
   return { verb: 'create', object };
 }
 
+/**
+ * The sorted list last written into each slice (by namespace/name): the store copies the list
+ * but keeps its endpoint objects, so a stored list holding the same objects in the same order
+ * is known sorted without comparing addresses. A hint only, cleared past a bound.
+ */
+const lastWritten = new Map<string, readonly SliceEndpoint[]>();
+const MAX_REMEMBERED_SLICES = 16384;
+
+function sliceKey(slice: SliceObject): string {
+  return `${slice.metadata.namespace ?? ''}/${slice.metadata.name}`;
+}
+
+function rememberWritten(slice: SliceObject, sorted: readonly SliceEndpoint[]): void {
+  if (lastWritten.size >= MAX_REMEMBERED_SLICES) lastWritten.clear();
+  lastWritten.set(sliceKey(slice), sorted.slice());
+}
+
+function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function isSorted(endpoints: readonly SliceEndpoint[]): boolean {
   for (let i = 1; i < endpoints.length; i++) if (compareEndpoints(endpoints[i - 1]!, endpoints[i]!) > 0) return false;
   return true;
 }
 
-function updateSlice(svc: ServiceObject, slice: SliceObject, ports: SlicePort[], endpoints: SliceEndpoint[]): Action[] {
+function updateSlice(svc: ServiceObject, slice: SliceObject, ports: SlicePort[], endpoints: SliceEndpoint[], inOrder = false): Action[] {
   // Endpoints that stay keep their slice's (sorted) order, so sorting is usually not needed.
-  const sorted = isSorted(endpoints) ? endpoints : [...endpoints].sort(compareEndpoints);
+  const sorted = inOrder || isSorted(endpoints) ? endpoints : [...endpoints].sort(compareEndpoints);
   const labels = sliceLabels(svc);
   if (sameAddressList(slice.endpoints ?? [], sorted) && jsonEqual(slice.ports ?? [], ports) && jsonEqual(slice.metadata.labels, labels)) return [];
+  rememberWritten(slice, sorted);
   const object = { ...slice, metadata: { ...slice.metadata, labels }, endpoints: sorted, ports };
   return [{ verb: 'update', object }];
 }
@@ -330,11 +501,11 @@ function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileCont
   const ownedKeys = new Map(owned.map((s) => [s, JSON.stringify(s.ports ?? [])]));
   for (const group of groups.values()) {
     const slices = owned.filter((s) => ownedKeys.get(s) === group.key);
-    const { kept, fresh } = packGroup(group, slices);
+    const { kept, fresh, inOrder } = packGroup(group, slices);
     for (const [slice, endpoints] of kept) {
       if (endpoints.length === 0) continue;
       used.add(slice);
-      actions.push(...updateSlice(svc, slice, group.ports, endpoints));
+      actions.push(...updateSlice(svc, slice, group.ports, endpoints, inOrder.has(endpoints)));
     }
     for (const endpoints of fresh) actions.push(newSlice(svc, group.ports, endpoints));
   }

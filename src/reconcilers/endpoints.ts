@@ -15,8 +15,9 @@
  * ShouldPodBeInEndpoints) and re-exports service-pods.ts (which pods a Service selects, the
  * Pod → Service watch mapping). Per-sync work is shared where it is identical: a pod's address
  * is built once per pod object (and a new pod version whose address is unchanged gets the same
- * address object back), and Services selecting the same pods share the sorted address
- * lists (see addressLists); the result is what RepackSubsets would give, built directly.
+ * address object back), Services selecting the same pods share the sorted address lists, and
+ * a Service's lists are patched from its previous sync's with the pods that changed since (see
+ * addressLists); the result is what RepackSubsets would give, built directly.
  *
  * Not modelled: the endpoints.kubernetes.io/last-change-trigger-time annotation (dropped if
  * present), the stale-informer tracker and expectations (the state a reconcile sees is always
@@ -33,9 +34,17 @@ import { jsonEqual, shareableJson } from '../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../model/reconcile.js';
 import { getObject, objectKey, splitObjectKey, type ClusterState } from '../model/store.js';
 import type { Pod, ServicePort, StoredObject } from '../model/types.js';
-import { isPodReady } from './controller-utils.js';
+import { diffByName, isPodReady } from './controller-utils.js';
 import { LastBuiltByPod, sameAddressList } from './endpoints-equal.js';
-import { podsForService, podToServicesMapper, selectorMatches, serviceSelector, type PodObject, type ServiceObject } from './service-pods.js';
+import {
+  podEndpointsChanged,
+  podsForService,
+  podToServicesMapper,
+  selectorMatches,
+  serviceSelector,
+  type PodObject,
+  type ServiceObject,
+} from './service-pods.js';
 
 export const HEADLESS_SERVICE_LABEL = 'service.kubernetes.io/headless';
 export const OVER_CAPACITY_ANNOTATION = 'endpoints.kubernetes.io/over-capacity';
@@ -280,10 +289,37 @@ interface AddressLists {
  */
 const listsByPods = new WeakMap<readonly PodObject[], [AddressLists | undefined, AddressLists | undefined]>();
 
+/**
+ * The pod array each Service's lists were last built from, per publishNotReadyAddresses: a
+ * sync usually follows one pod's change, so its lists are the last ones patched — the changed
+ * pods' addresses taken out and put back in order — rather than rebuilt and sorted from every
+ * pod. Keyed by Service name; a hint only (any earlier array gives the same result, just
+ * slower), so it is simply cleared when it grows past a bound.
+ */
+const lastPodsOf = new Map<string, readonly PodObject[]>();
+const MAX_REMEMBERED_SERVICES = 8192;
+
 function addressLists(svc: ServiceObject, pods: readonly PodObject[], tolerate: boolean): AddressLists {
   const slot = tolerate ? 1 : 0;
   const known = listsByPods.get(pods)?.[slot];
   if (known) return known;
+  const serviceKey = `${slot}${svc.metadata.namespace ?? ''}/${svc.metadata.name}`;
+  const before = lastPodsOf.get(serviceKey);
+  const prior = before && listsByPods.get(before)?.[slot];
+  const patched = prior && patchLists(svc, before, prior, pods, tolerate);
+  const { lists, perService } = patched ? { lists: patched, perService: false } : buildLists(svc, pods, tolerate);
+  if (!perService) {
+    let entry = listsByPods.get(pods);
+    if (!entry) listsByPods.set(pods, (entry = [undefined, undefined]));
+    entry[slot] = lists;
+    if (lastPodsOf.size >= MAX_REMEMBERED_SERVICES) lastPodsOf.clear();
+    lastPodsOf.set(serviceKey, pods);
+  }
+  return lists;
+}
+
+/** The lists from every pod; perService when a pod's address could depend on the Service. */
+function buildLists(svc: ServiceObject, pods: readonly PodObject[], tolerate: boolean): { lists: AddressLists; perService: boolean } {
   const ready: EndpointAddress[] = [];
   const notReady: EndpointAddress[] = [];
   let perService = false;
@@ -292,13 +328,61 @@ function addressLists(svc: ServiceObject, pods: readonly PodObject[], tolerate: 
     if (mayNeedHostname(pod)) perService = true;
     (tolerate || isPodReady(pod) ? ready : notReady).push(endpointAddress(pod, svc));
   }
-  const lists: AddressLists = { ready: shareableJson(ready.sort(compareAddresses)), notReady: shareableJson(notReady.sort(compareAddresses)) };
-  if (!perService) {
-    let entry = listsByPods.get(pods);
-    if (!entry) listsByPods.set(pods, (entry = [undefined, undefined]));
-    entry[slot] = lists;
+  return { lists: { ready: shareableJson(ready.sort(compareAddresses)), notReady: shareableJson(notReady.sort(compareAddresses)) }, perService };
+}
+
+/**
+ * `prior` (the lists of `before`) turned into the lists of `after`: what buildLists would give,
+ * since (ip, uid) orders addresses totally. A removed pod's address is found by its uid (one
+ * pod, one uid, at most one address per list); a new version of a pod whose address and
+ * readiness cannot differ (samePodEndpoint) keeps its old address, which is equal. Undefined
+ * when an added pod's address could depend on the Service (then nothing is shared).
+ */
+function patchLists(svc: ServiceObject, before: readonly PodObject[], prior: AddressLists, after: readonly PodObject[], tolerate: boolean): AddressLists | undefined {
+  const removed: PodObject[] = [];
+  const added: PodObject[] = [];
+  diffByName(before, after, removed, added, samePodEndpoint);
+  const dropReady = new Set<string>();
+  const dropNotReady = new Set<string>();
+  for (const pod of removed) {
+    if (!shouldPodBeInEndpoints(pod, tolerate)) continue;
+    (tolerate || isPodReady(pod) ? dropReady : dropNotReady).add(pod.metadata.uid);
   }
-  return lists;
+  const addReady: EndpointAddress[] = [];
+  const addNotReady: EndpointAddress[] = [];
+  for (const pod of added) {
+    if (!shouldPodBeInEndpoints(pod, tolerate)) continue;
+    if (mayNeedHostname(pod)) return undefined;
+    (tolerate || isPodReady(pod) ? addReady : addNotReady).push(endpointAddress(pod, svc));
+  }
+  return { ready: patchList(prior.ready, dropReady, addReady), notReady: patchList(prior.notReady, dropNotReady, addNotReady) };
+}
+
+/**
+ * Two versions of one pod (same uid) whose endpoint inputs are equal (podEndpointsChanged:
+ * deletion, readiness, IPs, terminal phase, node, labels, hostname and subdomain): their
+ * address, their EndpointSlice endpoint and whether and where they are listed are the same.
+ */
+export function samePodEndpoint(a: PodObject, b: PodObject): boolean {
+  if (a.metadata.uid !== b.metadata.uid) return false;
+  const [podChanged, labelsChanged] = podEndpointsChanged(a, b);
+  return !podChanged && !labelsChanged;
+}
+
+/** A sorted, frozen list without the addresses of `drop`'s uids and with `add` merged in; the list itself if unchanged. */
+function patchList(list: readonly EndpointAddress[], drop: ReadonlySet<string>, add: EndpointAddress[]): readonly EndpointAddress[] {
+  if (drop.size === 0 && add.length === 0) return list;
+  const kept = drop.size === 0 ? list : list.filter((a) => !drop.has(a.targetRef!.uid));
+  if (add.length === 0) return shareableJson(kept as EndpointAddress[]);
+  add.sort(compareAddresses);
+  const out: EndpointAddress[] = new Array<EndpointAddress>(kept.length + add.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < kept.length && j < add.length) out[n++] = compareAddresses(kept[i]!, add[j]!) <= 0 ? kept[i++]! : add[j++]!;
+  while (i < kept.length) out[n++] = kept[i++]!;
+  while (j < add.length) out[n++] = add[j++]!;
+  return shareableJson(out);
 }
 
 /** A numeric (or absent) targetPort resolves the same on every pod: FindPort needs no pod. */

@@ -7,9 +7,10 @@
  *
  * @see kubernetes/kubernetes pkg/controller/replicaset/replica_set_utils.go
  */
+import { jsonEqual } from '../model/json.js';
 import { selectorFromSet } from '../model/labels/selector.js';
 import type { Pod } from '../model/types.js';
-import { isPodAvailable, isPodReady, podReadyTime } from './controller-utils.js';
+import { diffByName, isPodAvailable, isPodReady, podReadyTime } from './controller-utils.js';
 
 /** The shared shape of ReplicaSetStatus and ReplicationControllerStatus. */
 export interface ReplicaSetStatus {
@@ -60,20 +61,16 @@ function withFields<T extends object>(base: object, fields: readonly (readonly [
  * selector), readyReplicas the Ready ones, availableReplicas those ready for minReadySeconds.
  * observedGeneration is left as it was; updateReplicaSetStatus sets it when writing.
  */
-export function calculateStatus(rs: ReplicaSetLike, pods: readonly Pod[], nowEpochMs: number): ReplicaSetStatus {
+export function calculateStatus(rs: ReplicaSetLike, pods: readonly Pod[], nowEpochMs: number, counts?: PodCounts): ReplicaSetStatus {
   const old = (rs.status ?? {}) as Partial<ReplicaSetStatus>;
   const spec = (rs.spec ?? {}) as SpecView;
-  const templateLabels = selectorFromSet(spec.template?.metadata?.labels ?? {});
   const minReadySeconds = spec.minReadySeconds ?? 0;
-  let fullyLabeled = 0;
-  let ready = 0;
-  let available = 0;
-  for (const pod of pods) {
-    if (templateLabels.matches(pod.metadata?.labels)) fullyLabeled += 1;
-    if (isPodReady(pod)) {
-      ready += 1;
-      if (isPodAvailable(pod, minReadySeconds, nowEpochMs)) available += 1;
-    }
+  const { fullyLabeled, ready } = counts ?? countPods(pods, spec.template?.metadata?.labels);
+  // With minReadySeconds 0 every ready pod is available; otherwise availability moves with time.
+  let available = ready;
+  if (minReadySeconds > 0) {
+    available = 0;
+    for (const pod of pods) if (isPodAvailable(pod, minReadySeconds, nowEpochMs)) available += 1;
   }
   const fields: [string, unknown][] = [
     ['replicas', pods.length],
@@ -87,6 +84,77 @@ export function calculateStatus(rs: ReplicaSetLike, pods: readonly Pod[], nowEpo
     fields.push(['conditions', rest.length > 0 ? rest : undefined]);
   }
   return withFields<ReplicaSetStatus>(old, fields);
+}
+
+/** What calculateStatus counts that does not depend on the time. */
+export interface PodCounts {
+  /** Pods carrying every template label. */
+  readonly fullyLabeled: number;
+  /** Pods whose Ready condition is True. */
+  readonly ready: number;
+}
+
+function countPods(pods: readonly Pod[], templateLabels: Readonly<Record<string, string>> | undefined): PodCounts {
+  const selector = selectorFromSet(templateLabels ?? {});
+  let fullyLabeled = 0;
+  let ready = 0;
+  for (const pod of pods) {
+    if (selector.matches(pod.metadata?.labels)) fullyLabeled += 1;
+    if (isPodReady(pod)) ready += 1;
+  }
+  return { fullyLabeled, ready };
+}
+
+interface CountedPods {
+  readonly pods: readonly NamedPod[];
+  readonly templateLabels: Readonly<Record<string, string>> | undefined;
+  readonly counts: PodCounts;
+}
+
+type NamedPod = Pod & { readonly metadata: { readonly name: string } };
+
+/**
+ * The counts of each controller's last sync, by a key naming the controller: a sync usually
+ * follows one pod's change, so the last counts are patched with the pods that left and arrived
+ * (diffByName) instead of recounted over every pod. Counts are sums over pods and a frozen pod
+ * object's labels and readiness never change, so the patch is exact. A hint only, cleared when
+ * it grows past a bound.
+ */
+const lastCounted = new Map<string, CountedPods>();
+const MAX_REMEMBERED_CONTROLLERS = 8192;
+
+/** Two versions of a pod that count the same: the same labels object and readiness. */
+function sameCounts(a: NamedPod, b: NamedPod): boolean {
+  return a.metadata.labels === b.metadata.labels && isPodReady(a) === isPodReady(b);
+}
+
+/** countPods(pods) for the controller `key`, patched from its previous sync's when it can be. */
+export function podCountsFor(key: string, rs: ReplicaSetLike, pods: readonly NamedPod[]): PodCounts {
+  const templateLabels = (rs.spec as SpecView | undefined)?.template?.metadata?.labels;
+  const prior = lastCounted.get(key);
+  if (prior && prior.pods === pods && prior.templateLabels === templateLabels) return prior.counts;
+  let counts: PodCounts;
+  if (prior && (prior.templateLabels === templateLabels || jsonEqual(prior.templateLabels, templateLabels))) {
+    const removed: NamedPod[] = [];
+    const added: NamedPod[] = [];
+    diffByName(prior.pods, pods, removed, added, sameCounts);
+    const gone = countPods(removed, templateLabels);
+    const come = countPods(added, templateLabels);
+    counts = {
+      fullyLabeled: prior.counts.fullyLabeled - gone.fullyLabeled + come.fullyLabeled,
+      ready: prior.counts.ready - gone.ready + come.ready,
+    };
+  } else {
+    counts = countPods(pods, templateLabels);
+  }
+  // Only frozen pods are known not to change under the same object.
+  if (pods.every((p) => Object.isFrozen(p))) {
+    if (lastCounted.size >= MAX_REMEMBERED_CONTROLLERS) lastCounted.clear();
+    lastCounted.set(key, { pods, templateLabels, counts });
+  } else {
+    lastCounted.delete(key);
+  }
+  return counts;
 }
 
 /**

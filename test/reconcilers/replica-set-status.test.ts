@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calculateStatus, statusToWrite } from '../../src/reconcilers/replica-set-status.js';
+import fc from 'fast-check';
+import { calculateStatus, podCountsFor, statusToWrite } from '../../src/reconcilers/replica-set-status.js';
 import { stripUndefined } from '../../src/reconcilers/deployment/sync.js';
 import type { Pod } from '../../src/model/types.js';
 
@@ -60,3 +61,46 @@ describe('Deployment status: stripUndefined', () => {
     expect(Object.keys(input)).toHaveLength(5);
   });
 });
+
+// podCountsFor patches the previous sync's counts with the pods that changed; after any
+// sequence of pod lists (pods replaced by new versions, relabelled, turning ready or not,
+// added, removed) it must give what counting every pod gives.
+describe('podCountsFor', () => {
+  it('property: patched counts equal a full count after any sequence of pod lists', () => {
+    let run = 0;
+    const version = fc.record({ present: fc.boolean(), ready: fc.boolean(), full: fc.boolean(), fresh: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(fc.array(version, { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 12 }), (steps) => {
+        const rs = { metadata: {}, spec: { template } };
+        const labelsFull = Object.freeze({ app: 'web', tier: 'front' });
+        const labelsPart = Object.freeze({ app: 'web' });
+        const current = new Map<number, Pod & { metadata: { name: string } }>();
+        const key = `test/${(run += 1)}`;
+        for (const step of steps) {
+          step.forEach((v, i) => {
+            if (!v.present) return void current.delete(i);
+            const prev = current.get(i);
+            if (prev && !v.fresh) return;
+            const pod = readyPod(`p${i}`, v.full ? labelsFull : labelsPart) as Pod & { metadata: { name: string } };
+            if (!v.ready) pod.status!.conditions![0]!.status = 'False';
+            current.set(i, deepFreeze(pod));
+          });
+          const pods = [...current.keys()].sort((a, b) => a - b).map((i) => current.get(i)!);
+          const full = calculateStatus(rs, pods, 0);
+          const counts = podCountsFor(key, rs, pods);
+          expect(counts.ready).toBe(full.readyReplicas ?? 0);
+          expect(counts.fullyLabeled).toBe(full.fullyLabeledReplicas ?? 0);
+        }
+      }),
+      { numRuns: 100, seed: 20261122 },
+    );
+  });
+});
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
