@@ -19,8 +19,10 @@
  * ends): per block and class, how many rows fit, their best sum and how many rows reach it.
  * That cycle syncs a view lazily (viewFor with `lazy`): instead of replaying the log, a block
  * it reads is brought up to date then, row by row where the table's row versions moved
- * (node-table.ts); a block's summary follows those row updates (moveInSummary) and is
- * summarized again only when a class loses its last row at its best sum. A view only ever
+ * (node-table.ts; only the block's last few refreshed rows when the view last checked it
+ * recently); a block's summary follows those row updates (moveInSummary), and when a class
+ * loses its last row at its best sum only that class's best is recounted, from its own rows
+ * in the block (recount). A view only ever
  * read lazily keeps no class histograms; its first eager sync (class cycle, row path) rebuilds
  * it with them. The summaries are allocated on first use only (the class cycle never reads
  * them).
@@ -33,7 +35,8 @@ import { calculatePodResourceRequestList, type ResourceAllocationScorer } from '
 import { fuseAlloc, fusedScore, type FusedAlloc } from './fast-alloc.js';
 import { MAX_NODE_SCORE, MIN_NODE_SCORE } from './framework.js';
 import { fitsOnRow, type FilterSteps } from './fast-plan.js';
-import type { NodeTable } from './node-table.js';
+import { RECENT_REFRESHES, type NodeTable } from './node-table.js';
+import { lowerBound } from './node-buckets.js';
 import type { Pod } from '../model/types.js';
 
 /** One allocation scorer of the plan with its weight (cpu/memory resources only). */
@@ -42,12 +45,15 @@ export interface AllocTerm {
   readonly weight: number;
 }
 
+/** blockTop of a class whose best sum is unknown until the block's next read (recount). */
+const STALE = -2;
+
 export class ResourceView {
   /** Per row: 1 when the pod fits (pod count, cpu, memory, ephemeral storage), else 0. */
   fits = new Int8Array(0);
   /** Per row: Σ weight × allocation score, when it fits; -1 when a score is out of range. */
   sum = new Int32Array(0);
-  /** Per row: the class its contribution was counted in (-1: none). */
+  /** Per row: the class its contribution was counted in (-1: none), so ≥ 0 exactly when it fits. */
   cls = new Int32Array(0);
   /** Per class: rows that fit (invalid ones included). count/top/hist: see `counted`. */
   count = new Int32Array(0);
@@ -70,6 +76,8 @@ export class ResourceView {
   private summaryVersion = new Float64Array(0);
   /** Per block: 1 while its summary follows its rows' updates (see moveInSummary). */
   private summaryLive = new Int8Array(0);
+  /** Per block: 1 when some class's best sum is unknown (blockTop STALE) until its next read. */
+  private summaryStale = new Int8Array(0);
   /** Per block: the table's blockVersion its rows were last checked at (-1: never). */
   private rowsVersion = new Float64Array(0);
   /** Per row: the table's rowVersion the row was last updated at (-1: never). */
@@ -190,6 +198,10 @@ export class ResourceView {
       if (this.summaryLive[b] !== 1) {
         this.summarize(b);
         this.summaryLive[b] = 1;
+        this.summaryStale[b] = 0;
+      } else if (this.summaryStale[b] === 1) {
+        this.recount(t, b);
+        this.summaryStale[b] = 0;
       }
       this.summaryVersion[b] = version;
     }
@@ -200,12 +212,23 @@ export class ResourceView {
   currentRows(t: NodeTable, b: number): void {
     if (this.blockStride === 0) this.allocateBlocks();
     const version = t.blockVersion[b]!;
-    if (this.rowsVersion[b] === version) return;
+    const checked = this.rowsVersion[b]!;
+    if (checked === version) return;
+    this.rowsVersion[b] = version;
+    // Walk the block's recent refreshes newest first (node-table.ts blockRecentRow): when the
+    // version this view last checked is among them, those rows are all that moved.
+    const base = b * RECENT_REFRESHES;
+    const pos = t.blockRecentPos[b]!;
+    for (let i = 0; i < RECENT_REFRESHES; i++) {
+      const at = base + ((pos - i) & (RECENT_REFRESHES - 1));
+      const row = t.blockRecentRow[at]!;
+      if (this.rowVersion[row] !== t.rowVersion[row]) this.update(t, row);
+      if (t.blockRecentPrev[at] === checked) return;
+    }
     const lo = b << this.blockShift;
     const hi = Math.min(t.size, lo + (1 << this.blockShift));
     const rows = t.rowVersion;
     for (let row = lo; row < hi; row++) if (this.rowVersion[row] !== rows[row]) this.update(t, row);
-    this.rowsVersion[b] = version;
   }
 
   private allocateBlocks(): void {
@@ -218,14 +241,15 @@ export class ResourceView {
     this.summaryVersion = new Float64Array(blocks).fill(-1);
     this.rowsVersion = new Float64Array(blocks).fill(-1);
     this.summaryLive = new Int8Array(blocks);
+    this.summaryStale = new Int8Array(blocks);
   }
 
   /**
    * A row of live block `b` moved from class `old` with sum `oldSum` (old -1: it did not
    * fit) to class `c` with sum `v` (c -1: it does not fit): the block's figures follow, as
    * summarize would count them. When the class's last row at its best sum leaves and rows
-   * remain, the new best is unknown: the block stops being live and is summarized at its next
-   * read.
+   * remain, the new best is unknown: that class's best is marked STALE (its fitting rows stay
+   * counted) and recounted from its own rows at the block's next read (recount).
    */
   private moveInSummary(b: number, old: number, oldSum: number, c: number, v: number): void {
     const base = b * this.blockStride;
@@ -237,20 +261,53 @@ export class ResourceView {
       fit[at]!--;
       if (oldSum >= 0 && oldSum === top[at] && --topCount[at]! === 0) {
         if (fit[at]! > 0) {
-          this.summaryLive[b] = 0;
-          return;
-        }
-        top[at] = -1;
+          top[at] = STALE;
+          this.summaryStale[b] = 1;
+        } else top[at] = -1;
       }
     }
     if (c >= 0) {
       const at = base + c;
       fit[at]!++;
-      if (v < 0) return; // out of range: counted as fitting, never as a best sum
+      // Out of range: counted as fitting, never as a best sum; a STALE best waits for recount.
+      if (v < 0 || top[at] === STALE) return;
       if (v > top[at]!) {
         top[at] = v;
         topCount[at] = 1;
       } else if (v === top[at]) topCount[at]!++;
+    }
+  }
+
+  /**
+   * Block `b`'s STALE bests recounted from the rows of those classes in the block (the
+   * table's sorted rows per class: a few rows each, not the block's every row). The block's
+   * rows are current (currentRows ran), so a row of class c fits exactly when cls[row] === c.
+   */
+  private recount(t: NodeTable, b: number): void {
+    const base = b * this.blockStride;
+    const top = this.blockTop;
+    const topCount = this.blockTopCount;
+    const lo = b << this.blockShift;
+    const hi = Math.min(this.fits.length, lo + (1 << this.blockShift));
+    const classRows = t.classes.rows;
+    for (let c = 0; c < this.blockStride; c++) {
+      if (top[base + c] !== STALE) continue;
+      let best = -1;
+      let at = 0;
+      const rows = classRows[c] ?? [];
+      for (let y = lowerBound(rows, lo); y < rows.length; y++) {
+        const row = rows[y]!;
+        if (row >= hi) break;
+        if (this.cls[row] !== c) continue;
+        const v = this.sum[row]!;
+        if (v < 0) continue; // out of range: never a best sum (summarize's rule)
+        if (v > best) {
+          best = v;
+          at = 1;
+        } else if (v === best) at++;
+      }
+      top[base + c] = best;
+      topCount[base + c] = at;
     }
   }
 

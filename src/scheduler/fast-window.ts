@@ -70,6 +70,8 @@ class WindowScratch {
   topCount = new Int32Array(0);
   /** Per class: equals tieStamp when the class is among the tied entries. */
   tiedClass = new Int32Array(0);
+  /** pickHost's tied classes (a class appears once: one entry per class). */
+  tiedList = new Int32Array(0);
   /** Per block: equals blockStamp when it holds a feasible special row of the window. */
   blockMark = new Int32Array(0);
   /** Per row: equals tieStamp when it is a tied special row. */
@@ -89,6 +91,7 @@ class WindowScratch {
       this.top = new Int32Array(size);
       this.topCount = new Int32Array(size);
       this.tiedClass = new Int32Array(size);
+      this.tiedList = new Int32Array(size);
     }
     if (this.blockMark.length < blocks) this.blockMark = new Int32Array(blocks * 2);
     if (this.tiedRow.length < rows) this.tiedRow = new Int32Array(rows);
@@ -104,16 +107,21 @@ class WindowScratch {
     }
   }
 
-  /** Adds a whole block's figures (from its offset `at` in the view) for every passing class. */
-  addBlock(view: ResourceView, at: number): void {
+  /**
+   * Adds a whole block's figures (from its offset `at` in the view) for every passing class;
+   * returns how many of its rows are feasible.
+   */
+  addBlock(view: ResourceView, at: number): number {
     const { count, top, topCount, passList, passCount } = this;
     const bFit = view.blockFit;
     const bTop = view.blockTop;
     const bTopCount = view.blockTopCount;
+    let feasible = 0;
     for (let x = 0; x < passCount; x++) {
       const c = passList[x]!;
       const f = bFit[at + c]!;
       if (f === 0) continue;
+      feasible += f;
       count[c]! += f;
       const v = bTop[at + c]!;
       if (v > top[c]!) {
@@ -121,6 +129,7 @@ class WindowScratch {
         topCount[c] = bTopCount[at + c]!;
       } else if (v === top[c]) topCount[c]! += bTopCount[at + c]!;
     }
+    return feasible;
   }
 
   /** Adds one feasible row of class `c` whose allocation sum is `v`. */
@@ -224,7 +233,6 @@ function findWindow(w: WindowScratch, t: NodeTable, view: ResourceView, start: n
   const shift = view.blockShift;
   const size = 1 << shift;
   const mask = size - 1;
-  const cls = t.classes.bucketOf;
   let found = 0;
   let processed = 0;
   w.start = start;
@@ -234,6 +242,13 @@ function findWindow(w: WindowScratch, t: NodeTable, view: ResourceView, start: n
     while (row < hi) {
       if ((row & mask) === 0 && row + size <= hi) {
         const at = view.blockOffset(t, row >> shift);
+        if (found + size < want) {
+          // Even if every row fits, the block ends before the want-th: one pass adds and counts.
+          found += w.addBlock(view, at);
+          processed += size;
+          row += size;
+          continue;
+        }
         const bFit = view.blockFit;
         let f = 0;
         for (let x = 0; x < passCount; x++) f += bFit[at + passList[x]!]!;
@@ -248,20 +263,21 @@ function findWindow(w: WindowScratch, t: NodeTable, view: ResourceView, start: n
       }
       // Row by row up to the next block boundary (or the end of the range).
       view.currentRows(t, row >> shift);
-      const fits = view.fits;
+      // The view's class per row is the row's class when it fits, -1 when not: one read for both.
+      const fitCls = view.cls;
       const sum = view.sum;
       const end = Math.min(hi, (row | mask) + 1);
+      const from = row;
       for (; row < end; row++) {
-        processed++;
-        if (fits[row] !== 1) continue;
-        const c = cls[row]!;
-        if (pass[c] !== 1) continue;
+        const c = fitCls[row]!;
+        if (c < 0 || pass[c] !== 1) continue;
         w.addRow(c, sum[row]!);
         if (++found === want) {
-          w.processed = processed;
+          w.processed = processed + (row - from) + 1;
           return found;
         }
       }
+      processed += end - from;
     }
   }
   w.processed = processed;
@@ -423,7 +439,8 @@ function pickHost(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch
   }
   const tie = w.nextTieStamp();
   let count = 0;
-  const tiedClasses: number[] = [];
+  const tiedClasses = w.tiedList;
+  let tiedCount = 0;
   for (let e = 0; e < entries; e++) {
     if (totals[e] !== max) continue;
     const c = s.entryBucket[e]!;
@@ -432,7 +449,7 @@ function pickHost(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch
       count++;
     } else {
       w.tiedClass[c] = tie;
-      tiedClasses.push(c);
+      tiedClasses[tiedCount++] = c;
       count += w.topCount[c]!;
     }
   }
@@ -456,7 +473,10 @@ function pickHost(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch
         // A whole block without special rows: skip it when the draw falls past its tied rows.
         const at = view.blockOffset(t, row >> shift);
         let inBlock = 0;
-        for (const c of tiedClasses) if (view.blockTop[at + c] === w.top[c]) inBlock += view.blockTopCount[at + c]!;
+        for (let y = 0; y < tiedCount; y++) {
+          const c = tiedClasses[y]!;
+          if (view.blockTop[at + c] === w.top[c]) inBlock += view.blockTopCount[at + c]!;
+        }
         if (r >= inBlock) {
           r -= inBlock;
           row += size;

@@ -107,7 +107,8 @@ export class NodeBuckets {
   }
 }
 
-function lowerBound(list: readonly number[], x: number): number {
+/** The first index of sorted `list` whose value is ≥ x. */
+export function lowerBound(list: readonly number[], x: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

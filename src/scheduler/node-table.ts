@@ -32,6 +32,9 @@ import { NodeBuckets } from './node-buckets.js';
 
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
+/** How many of a block's latest refreshes the table remembers (a power of two). */
+export const RECENT_REFRESHES = 4;
+
 /** The group signature: labels but the hostname, taints in order, unschedulable. */
 function groupSignature(info: CachedNodeInfo): string {
   const node = info.node;
@@ -89,6 +92,16 @@ export class NodeTable {
   /** Per row / per block: the version of its (its rows') latest refresh; versions only grow. */
   rowVersion = new Float64Array(0);
   blockVersion = new Float64Array(0);
+  /**
+   * Per block, its last RECENT_REFRESHES refreshes as a ring (slot b * RECENT_REFRESHES + i,
+   * the newest at blockRecentPos[b]): the row refreshed and the block's version just before.
+   * A view that last checked a block at one of those versions updates just the rows refreshed
+   * since instead of comparing every row's version (fast-view.ts currentRows): between two
+   * reads of a block by one pod shape, a bind or two usually landed in it.
+   */
+  blockRecentRow = new Int32Array(0);
+  blockRecentPrev = new Float64Array(0);
+  blockRecentPos = new Uint8Array(0);
   private versionClock = 0;
   private readonly groups = new Map<string, number>();
   private readonly imageGroups = new Map<string, number>();
@@ -155,6 +168,11 @@ export class NodeTable {
     this.blockShift = Math.max(2, Math.round(Math.log2(Math.max(n, 1)) / 2));
     this.rowVersion = new Float64Array(n);
     this.blockVersion = new Float64Array((n >> this.blockShift) + 1);
+    // -2: no refresh recorded (a view's "never checked" is -1, a real version is ≥ 0).
+    this.blockRecentRow = new Int32Array(this.blockVersion.length * RECENT_REFRESHES);
+    for (let at = 0; at < this.blockRecentRow.length; at++) this.blockRecentRow[at] = Math.max(0, Math.min(n - 1, (at / RECENT_REFRESHES) << this.blockShift));
+    this.blockRecentPrev = new Float64Array(this.blockVersion.length * RECENT_REFRESHES).fill(-2);
+    this.blockRecentPos = new Uint8Array(this.blockVersion.length);
     this.infos = infos.slice();
     this.allocCpu = new Float64Array(n);
     this.allocMem = new Float64Array(n);
@@ -219,7 +237,12 @@ export class NodeTable {
     this.changes.push(row);
     const version = ++this.versionClock;
     this.rowVersion[row] = version;
-    this.blockVersion[row >> this.blockShift] = version;
+    const b = row >> this.blockShift;
+    const pos = (this.blockRecentPos[b]! + 1) & (RECENT_REFRESHES - 1);
+    this.blockRecentPos[b] = pos;
+    this.blockRecentRow[b * RECENT_REFRESHES + pos] = row;
+    this.blockRecentPrev[b * RECENT_REFRESHES + pos] = this.blockVersion[b]!;
+    this.blockVersion[b] = version;
     if (classMoved) this.classes.place(row, `${this.group[row]},${this.imageGroup[row]}`);
     if (this.pendingMark[row] === 0) {
       this.pendingMark[row] = 1;

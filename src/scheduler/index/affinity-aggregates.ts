@@ -123,6 +123,15 @@ export class AffinityAggregates {
     return this.antiGroups.values();
   }
 
+  /** How many affinityGroups / antiAffinityGroups there are (0: no existing pod has such terms). */
+  get affinityGroupCount(): number {
+    return this.groups.size;
+  }
+
+  get antiAffinityGroupCount(): number {
+    return this.antiGroups.size;
+  }
+
   /** `pi` now counts on a node with `labels`. */
   add(pi: PodInfo, labels: Labels): void {
     this.update(pi.pod, labels, 1);

@@ -64,9 +64,14 @@ function weighted(pod: Pod, ts: readonly WeightedPodAffinityTerm[] | undefined):
   return (ts ?? []).map((w) => ({ term: newAffinityTerm(pod, w.podAffinityTerm), weight: w.weight }));
 }
 
+/** The terms of a pod without any: shared, never written. */
+const EMPTY: PodAffinityTerms = Object.freeze({ requiredAffinity: [], requiredAntiAffinity: [], preferredAffinity: [], preferredAntiAffinity: [] });
+
 /** All four term lists of `pod`; throws when a selector is invalid. */
 export function parsePodAffinityTerms(pod: Pod): PodAffinityTerms {
   const a = pod.spec?.affinity;
+  // Most pods have no pod (anti-)affinity: share one empty answer instead of four arrays a call.
+  if (a == null || (a.podAffinity == null && a.podAntiAffinity == null)) return EMPTY;
   return {
     requiredAffinity: (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => newAffinityTerm(pod, t)),
     requiredAntiAffinity: (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => newAffinityTerm(pod, t)),
@@ -75,7 +80,6 @@ export function parsePodAffinityTerms(pod: Pod): PodAffinityTerms {
   };
 }
 
-const EMPTY: PodAffinityTerms = Object.freeze({ requiredAffinity: [], requiredAntiAffinity: [], preferredAffinity: [], preferredAntiAffinity: [] });
 const cache = new WeakMap<Pod, PodAffinityTerms>();
 
 /**

@@ -95,10 +95,15 @@ export function preFilter(
   } catch (e) {
     return { status: status('UnschedulableAndUnresolvable', `parsing pod: ${(e as Error).message}`) };
   }
+  const aggregates = affinityAggregatesOf(snapshot);
+  // No required term of its own and no existing pod with required anti-affinity: every count
+  // stays empty, so Skip without building them (most pods of most workloads).
+  if (aggregates !== undefined && aggregates.antiAffinityGroupCount === 0 && terms.requiredAffinity.length === 0 && terms.requiredAntiAffinity.length === 0) {
+    return { status: SKIP };
+  }
   const nsLabels = memoNamespaceLabels(namespaceLabels);
   const incomingNsLabels = incomingNamespaceLabels(namespaceLabels, pod.metadata?.namespace ?? '');
   const existingAntiAffinityCounts: TopologyCounts = new Map();
-  const aggregates = affinityAggregatesOf(snapshot);
   if (aggregates !== undefined) {
     // Pods with identical terms in one namespace match alike: one check per group.
     for (const g of aggregates.antiAffinityGroups) {

@@ -126,6 +126,9 @@ export function preScore(
   } catch (e) {
     return status('Error', `failed to parse pod: ${(e as Error).message}`);
   }
+  const aggregates = affinityAggregatesOf(snapshot);
+  // Without preferred terms of its own and no existing pod with affinity, nothing contributes.
+  if (!hasConstraints && aggregates !== undefined && aggregates.affinityGroupCount === 0) return SKIP;
   const ctx: Ctx = {
     incoming: pod,
     terms,
@@ -135,7 +138,6 @@ export function preScore(
   };
   // Without preferred terms of its own, only pods that have (anti-)affinity can contribute.
   const topologyScore: TopologyCounts = new Map();
-  const aggregates = affinityAggregatesOf(snapshot);
   if (aggregates !== undefined) {
     aggregatedPreScore(topologyScore, ctx, aggregates, snapshot, hasConstraints);
   } else {
