@@ -18,13 +18,15 @@ export class TraceWriter {
   pos = 0;
 
   constructor(private readonly capacity = 1 << 17) {
-    this.buf = Buffer.alloc(capacity);
+    // Not zero-filled: only the bytes before `pos`, all written here, are ever read, and a
+    // cluster (each has a Trace) should not pay for clearing 128 KiB it may never use.
+    this.buf = Buffer.allocUnsafe(capacity);
   }
 
   /** Room for `n` more bytes; the written bytes keep their positions. */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.pos + n));
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
   }
@@ -89,7 +91,7 @@ export class TraceWriter {
   /** Empties the buffer, going back to the first capacity if a large write grew it. */
   reset(): void {
     this.pos = 0;
-    if (this.buf.length > this.capacity) this.buf = Buffer.alloc(this.capacity);
+    if (this.buf.length > this.capacity) this.buf = Buffer.allocUnsafe(this.capacity);
   }
 
   /** A non-negative integer in decimal (array indices and lengths). */
