@@ -253,6 +253,26 @@ export class EventRecorder {
     return this.prefix + HEX2[(lo >>> 8) & 0xff]! + HEX2[lo & 0xff]!;
   }
 
+  /** A new Event's fields, in the order the API server writes them. */
+  private event(metadata: object, involvedObject: object, message: string, e: EventRecord, now: string): KubeObject {
+    return {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata,
+      involvedObject,
+      reason: e.reason,
+      message,
+      source: this.source(e.source, e.host),
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type: e.type,
+      eventTime: null,
+      reportingComponent: e.source,
+      reportingInstance: e.host ?? '',
+    } as KubeObject;
+  }
+
   record(batch: StoreBatch, e: EventRecord, ctx: WriteContext): void {
     const involved = e.involvedObject;
     if (involved === null || typeof involved !== 'object') {
@@ -303,41 +323,10 @@ export class EventRecorder {
       // Built from checked parts (see isWellFormed): the write path's bookkeeping only. The
       // metadata has all its keys, in createObject's order, from the start (uid and
       // resourceVersion are filled in by the write), so the object never changes shape.
-      const event: RecordedEvent = {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name, namespace, creationTimestamp: now, uid: '', resourceVersion: '' },
-        involvedObject: involvedCopy(involved),
-        reason: e.reason,
-        message: this.message(e.message, involved.name),
-        source: this.source(e.source, e.host),
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-        type: e.type,
-        eventTime: null,
-        reportingComponent: e.source,
-        reportingInstance: e.host ?? '',
-      };
-      createRecordedEvent(batch, event, ctx);
+      const metadata = { name, namespace, creationTimestamp: now, uid: '', resourceVersion: '' };
+      createRecordedEvent(batch, this.event(metadata, involvedCopy(involved), this.message(e.message, involved.name), e, now) as RecordedEvent, ctx);
     } else {
-      const event: KubeObject = {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name, namespace },
-        involvedObject: copyFields(involved),
-        reason: e.reason,
-        message: e.message,
-        source: this.source(e.source, e.host),
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-        type: e.type,
-        eventTime: null,
-        reportingComponent: e.source,
-        reportingInstance: e.host ?? '',
-      };
-      createObject(batch, event, ctx);
+      createObject(batch, this.event({ name, namespace }, copyFields(involved), e.message, e, now), ctx);
     }
     this.names.add(k, name);
     if (this.names.size > EVENT_CACHE_ENTRIES) this.names.evictOldest();
