@@ -122,3 +122,25 @@ export function shapedPod(i: number, p: PodShape, image: string): Pod {
   if (p.app) metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `rs-${p.app}`, uid: `rs-${p.app}`, controller: true }];
   return Object.freeze({ apiVersion: 'v1', kind: 'Pod', metadata, spec }) as unknown as Pod;
 }
+
+/**
+ * Pods bound during an equivalence run, each with the step at which it is deleted. `bind`
+ * stores the decision in the cache (a frozen bound copy, as the store makes it); `expire`
+ * deletes the pods due at step `i`.
+ */
+export class BoundPods {
+  private readonly bound: { pod: Pod; at: number }[] = [];
+  constructor(private readonly cache: SchedulerCache) {}
+
+  bind(pod: Pod, nodeName: string | null, deleteAt: number): void {
+    if (nodeName === null) return;
+    const boundPod = Object.freeze({ ...pod, spec: { ...pod.spec, nodeName } }) as Pod;
+    this.cache.updatePod(undefined, boundPod);
+    this.bound.push({ pod: boundPod, at: deleteAt });
+  }
+
+  expire(i: number): void {
+    for (const x of this.bound.filter((x) => x.at === i)) this.cache.updatePod(x.pod, undefined);
+  }
+}
+

@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { expectSameDecision, profileFor, replicaSetListers } from './equivalence-support.js';
+import { BoundPods, expectSameDecision, profileFor, replicaSetListers } from './equivalence-support.js';
 import type { Node, Pod } from '../../src/model/types.js';
 import { Rng } from '../../src/clock/rng.js';
 import { SchedulerCache } from '../../src/scheduler/cache.js';
@@ -220,7 +220,7 @@ describe('indexed scheduling cycle', () => {
         const scanFast: ScanState = { nextStartNodeIndex: 0 };
         const scanPlain: ScanState = { nextStartNodeIndex: 0 };
         const position = (name: string) => cache.nodes.findIndex((n) => n.name === name);
-        const bound: { pod: Pod; at: number }[] = [];
+        const bound = new BoundPods(cache);
         pods.forEach((spec, i) => {
           const pod = makePod(i, spec);
           const common = { profile, pod, snapshot: cache, percentageOfNodesToScore: config.percentageOfNodesToScore };
@@ -230,12 +230,8 @@ describe('indexed scheduling cycle', () => {
           const a = fast ?? schedulePod({ ...common, rng: rngFast, scan: scanFast }, position);
           const b = schedulePod({ ...common, rng: rngPlain, scan: scanPlain }, position);
           expectSameDecision(a, b, scanFast, scanPlain, `pod ${i}`);
-          if (a.nodeName !== null) {
-            const boundPod = Object.freeze({ ...pod, spec: { ...pod.spec, nodeName: a.nodeName } }) as Pod;
-            cache.updatePod(undefined, boundPod);
-            bound.push({ pod: boundPod, at: i + spec.deleteAfter });
-          }
-          for (const x of bound.filter((x) => x.at === i)) cache.updatePod(x.pod, undefined);
+          bound.bind(pod, a.nodeName, i + spec.deleteAfter);
+          bound.expire(i);
           const victim = i % nodeSpecs.length;
           if (spec.event === 1) {
             nodeSpecs[victim] = { ...nodeSpecs[victim]!, cordoned: !nodeSpecs[victim]!.cordoned };

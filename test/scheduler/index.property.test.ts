@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { plainView, profileFor, replicaSetListers } from './equivalence-support.js';
+import { BoundPods, plainView, profileFor, replicaSetListers } from './equivalence-support.js';
 import type { Node, Pod } from '../../src/model/types.js';
 import { Rng } from '../../src/clock/rng.js';
 import { SchedulerCache } from '../../src/scheduler/cache.js';
@@ -131,7 +131,7 @@ describe('scheduler indexes', () => {
         const scanIndexed: ScanState = { nextStartNodeIndex: 0 };
         const scanPlain: ScanState = { nextStartNodeIndex: 0 };
         const position = (name: string) => cache.nodes.findIndex((n) => n.name === name);
-        const bound: { pod: Pod; at: number }[] = [];
+        const bound = new BoundPods(cache);
         pods.forEach((spec, i) => {
           const pod = makePod(i, spec);
           const common = { profile, pod, percentageOfNodesToScore: config.percentageOfNodesToScore };
@@ -140,12 +140,8 @@ describe('scheduler indexes', () => {
           expect(a.nodeName, `pod ${i}`).toBe(b.nodeName);
           expect(a.error).toBe(b.error);
           expect(scanIndexed.nextStartNodeIndex).toBe(scanPlain.nextStartNodeIndex);
-          if (a.nodeName !== null) {
-            const boundPod = Object.freeze({ ...pod, spec: { ...pod.spec, nodeName: a.nodeName } }) as Pod;
-            cache.updatePod(undefined, boundPod);
-            bound.push({ pod: boundPod, at: i + spec.deleteAfter });
-          }
-          for (const x of bound.filter((x) => x.at === i)) cache.updatePod(x.pod, undefined);
+          bound.bind(pod, a.nodeName, i + spec.deleteAfter);
+          bound.expire(i);
         });
       }),
       { numRuns: 80, seed: 20251122 },

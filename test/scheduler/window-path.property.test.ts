@@ -15,7 +15,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { expectSameDecision, profileFor, replicaSetListers, shapedNode, shapedPod } from './equivalence-support.js';
+import { BoundPods, expectSameDecision, profileFor, replicaSetListers, shapedNode, shapedPod } from './equivalence-support.js';
 import type { Node, Pod } from '../../src/model/types.js';
 import { Rng } from '../../src/clock/rng.js';
 import { SchedulerCache } from '../../src/scheduler/cache.js';
@@ -117,7 +117,7 @@ function compare(which: keyof typeof CONFIGS, clusterArb: fc.Arbitrary<ClusterIn
       const scanFast: ScanState = { nextStartNodeIndex: seed % nodes.length };
       const scanPlain: ScanState = { nextStartNodeIndex: seed % nodes.length };
       const position = (name: string) => cache.nodes.findIndex((n) => n.name === name);
-      const bound: { pod: Pod; at: number }[] = [];
+      const bound = new BoundPods(cache);
       pods.forEach((spec, i) => {
         const pod = makePod(i, spec);
         const percentage = which === 'mixed' && i % 3 === 0 ? 100 : config.percentageOfNodesToScore;
@@ -127,12 +127,8 @@ function compare(which: keyof typeof CONFIGS, clusterArb: fc.Arbitrary<ClusterIn
         const a = fast ?? schedulePod({ ...common, rng: rngFast, scan: scanFast }, position);
         const b = schedulePod({ ...common, rng: rngPlain, scan: scanPlain }, position);
         expectSameDecision(a, b, scanFast, scanPlain, `pod ${i}`);
-        if (a.nodeName !== null) {
-          const boundPod = Object.freeze({ ...pod, spec: { ...pod.spec, nodeName: a.nodeName } }) as Pod;
-          cache.updatePod(undefined, boundPod);
-          bound.push({ pod: boundPod, at: i + spec.deleteAfter });
-        }
-        for (const x of bound.filter((x) => x.at === i)) cache.updatePod(x.pod, undefined);
+        bound.bind(pod, a.nodeName, i + spec.deleteAfter);
+        bound.expire(i);
         const victim = (i * 7) % nodes.length;
         if (spec.event === 1) nodes[victim]!.cordoned = !nodes[victim]!.cordoned;
         else if (spec.event === 2) nodes[victim]!.disk = nodes[victim]!.disk === 'hdd' ? 'ssd' : 'hdd';
