@@ -27,7 +27,12 @@
  * which rebuilds the exact per-node statuses for the FailedScheduling message (plugins are
  * pure, and nothing draws from the rng before selectHost, so the rerun decides the same).
  * It also returns undefined for what it does not model (a plugin without a hint, a PreFilter
- * that narrows the node set or rejects, a pod naming its node).
+ * that narrows the node set or rejects, a pod naming its node, pods nominated to nodes).
+ *
+ * A nominated pod (status.nominatedNodeName) has its node judged first by the plain
+ * evaluateNominatedNode: when it fits, that is the decision (no scan, no draw); when it does
+ * not, its failure counts as upstream counts it (one more processed node unless the scan
+ * looked at it again), both in evaluatedNodes and in nextStartNodeIndex.
  */
 import { fastHintOf } from './fast-hints.js';
 import { bucketCycle, ROWS } from './fast-buckets.js';
@@ -38,7 +43,9 @@ import { scoreFeasible } from './fast-score.js';
 import { CycleState, type NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import {
+  activeFilters,
   decided,
+  evaluateNominatedNode,
   numFeasibleNodesToFind,
   runPreFilters,
   type CycleResult,
@@ -89,7 +96,8 @@ function findFeasible(plan: Plan, t: NodeTable, s: Scratch, steps: FilterSteps, 
  * node-list positions, so `_position` (the caller's node → position) is not consulted.
  */
 export function fastSchedulePod(o: ScheduleOptions, table: NodeTable, _position?: (name: string) => number): CycleResult | undefined {
-  if (o.snapshot !== table.cache) return undefined;
+  // Nominated pods on the scanned nodes are not modelled: the caller runs the plain cycle.
+  if (o.snapshot !== table.cache || o.nominatedPodsForNode !== undefined) return undefined;
   const plan = planFor(o.profile);
   if (plan === null) return undefined;
   const pod = o.pod;
@@ -101,6 +109,21 @@ export function fastSchedulePod(o: ScheduleOptions, table: NodeTable, _position?
   const cycle = new CycleState();
   const pre = runPreFilters(o.profile, cycle, pod, o.snapshot);
   if (pre.status || pre.nodes) return undefined;
+  const nominated = pod.status?.nominatedNodeName ? evaluateNominatedNode(o, cycle, activeFilters(o.profile, cycle)) : undefined;
+  if (nominated === undefined) return decide(o, plan, table, cycle, n);
+  if (nominated.status === undefined) return { nodeName: nominated.node.name, evaluatedNodes: 1, feasibleNodes: 1, cycle };
+  const start = o.scan.nextStartNodeIndex % n;
+  const r = decide(o, plan, table, cycle, n);
+  if (r === undefined) return undefined;
+  const row = table.rowOfName(nominated.node.name);
+  if (row >= 0 && (row - start + n) % n < r.evaluatedNodes) return r;
+  o.scan.nextStartNodeIndex = (o.scan.nextStartNodeIndex + 1) % n;
+  return { ...r, evaluatedNodes: r.evaluatedNodes + 1 };
+}
+
+/** The cycle after PreFilter (and a failed nominated node): filter, score, pick. */
+function decide(o: ScheduleOptions, plan: Plan, table: NodeTable, cycle: CycleState, n: number): CycleResult | undefined {
+  const pod = o.pod;
   const s = scratchFor(table);
   s.ensure(n, table.groupCount);
   const percentage = o.profile.percentageOfNodesToScore ?? o.percentageOfNodesToScore;

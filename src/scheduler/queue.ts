@@ -176,6 +176,12 @@ export class SchedulingQueue {
     if (info.where === 'unschedulable') this.moveToActiveOrBackoff(info, nowMs);
   }
 
+  /** The pod object changed in a way that needs no retry (its status): keep it current. */
+  refresh(key: string, pod: Pod): void {
+    const info = this.pods.get(key);
+    if (info) info.pod = pod;
+  }
+
   delete(key: string): void {
     const info = this.pods.get(key);
     if (!info) return;

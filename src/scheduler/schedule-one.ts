@@ -10,6 +10,12 @@
  * Every node has the same chance as upstream; the rule is what lets the indexed hot loop
  * reproduce the plain algorithm's choice draw for draw.
  *
+ * A pod with status.nominatedNodeName (set by an earlier preemption) first tries that node
+ * alone (evaluateNominatedNode): if it passes every Filter it is the only feasible node, so
+ * the pod goes there with no scan, no scoring, no draw, and nextStartNodeIndex stays put.
+ * Otherwise the normal scan runs, and the nominated node's failure stays in the diagnosis,
+ * where upstream counts it among the processed nodes even when the scan stops before it.
+ *
  * @see kubernetes/kubernetes pkg/scheduler/schedule_one.go
  */
 import type { Pod } from '../model/types.js';
@@ -155,6 +161,46 @@ function hasAddRemovePod(pl: object): boolean {
   return typeof x.addPod === 'function' && typeof x.removePod === 'function';
 }
 
+/** The Filter plugins PreFilter did not skip, resolved once per cycle rather than per node. */
+export function activeFilters(profile: Profile, cycle: CycleState): FilterPlugin[] {
+  return profile.filter.filter((pl) => !cycle.skipFilterPlugins.has(pl.name));
+}
+
+/**
+ * How the pod's nominated node fared (upstream evaluateNominatedNode): `status` undefined when
+ * it passed every Filter, else its first failing status.
+ */
+export interface NominatedVerdict {
+  readonly node: NodeInfo;
+  readonly status?: Status;
+}
+
+/**
+ * evaluateNominatedNode, run after PreFilter succeeded: the pod's status.nominatedNodeName
+ * filtered alone (with the pods nominated there, as the scan would). undefined when the pod
+ * has no nomination, the node is gone, or a plugin answered Error: upstream only logs those
+ * and goes on with the full scan, recording nothing for the node.
+ */
+export function evaluateNominatedNode(o: ScheduleOptions, cycle: CycleState, filters: readonly FilterPlugin[]): NominatedVerdict | undefined {
+  const name = o.pod.status?.nominatedNodeName;
+  if (!name) return undefined;
+  const node = o.snapshot.get(name);
+  if (node === undefined) return undefined;
+  const s = o.nominatedPodsForNode ? runFiltersWithNominatedPods(o, filters, cycle, node) : runFilters(filters, cycle, o.pod, node);
+  if (s === undefined) return { node };
+  return s.code === 'Error' ? undefined : { node, status: s };
+}
+
+/**
+ * Upstream advances nextStartNodeIndex by feasible + recorded statuses: a failed nominated
+ * node adds one unless the scan (`processed` nodes of `nodes` from `start`) looked at it again.
+ */
+function nominatedExtra(failed: NodeInfo | undefined, nodes: readonly NodeInfo[], start: number, processed: number): number {
+  if (failed === undefined) return 0;
+  const k = nodes.findIndex((n) => n.name === failed.name);
+  return k >= 0 && (k - start + nodes.length) % nodes.length < processed ? 0 : 1;
+}
+
 export interface PreFilterOutcome {
   readonly nodes?: readonly NodeInfo[];
   /** The plugins whose node sets narrowed `nodes`, for the absent nodes' reason. */
@@ -193,8 +239,12 @@ export interface ScheduleOptions {
   readonly nominatedPodsForNode?: (nodeName: string) => readonly Pod[];
 }
 
-/** Runs PreFilter and Filter; returns feasible nodes and the diagnosis. */
-export function findNodesThatFit(o: ScheduleOptions, cycle: CycleState): {
+/**
+ * Runs PreFilter and Filter; returns feasible nodes and the diagnosis. `preferNominated`
+ * false skips evaluateNominatedNode (explain filters every node and judges the nominated
+ * node itself).
+ */
+export function findNodesThatFit(o: ScheduleOptions, cycle: CycleState, preferNominated = true): {
   feasible: NodeInfo[];
   nodeToStatus: Map<string, Status>;
   preFilterMsg?: string;
@@ -208,23 +258,34 @@ export function findNodesThatFit(o: ScheduleOptions, cycle: CycleState): {
     for (const n of all) nodeToStatus.set(n.name, pre.status);
     return { feasible: [], nodeToStatus, preFilterMsg: pre.status.reasons.join(', ') };
   }
+  const filters = activeFilters(o.profile, cycle);
+  // The nominated node first, whatever PreFilter's node set says (as upstream).
+  let nominatedFailed: NodeInfo | undefined;
+  const verdict = preferNominated ? evaluateNominatedNode(o, cycle, filters) : undefined;
+  if (verdict !== undefined) {
+    if (verdict.status === undefined) return { feasible: [verdict.node], nodeToStatus };
+    nodeToStatus.set(verdict.node.name, verdict.status);
+    nominatedFailed = verdict.node;
+  }
   const nodes = pre.nodes ?? all;
   if (pre.nodes) {
-    // Nodes ruled out by a PreFilter's node set (SetAbsentNodesStatus).
+    // Nodes ruled out by a PreFilter's node set (SetAbsentNodesStatus: the default for nodes
+    // without a status of their own, so not for a nominated node already judged).
     const inSet = new Set(pre.nodes.map((n) => n.name));
     const absent: Status = {
       code: 'UnschedulableAndUnresolvable',
       reasons: [`node(s) didn't satisfy plugin(s) [${pre.narrowedBy!.join(' ')}]`],
     };
-    for (const n of all) if (!inSet.has(n.name)) nodeToStatus.set(n.name, absent);
+    for (const n of all) if (!inSet.has(n.name) && !nodeToStatus.has(n.name)) nodeToStatus.set(n.name, absent);
   }
   const feasible: NodeInfo[] = [];
-  if (nodes.length === 0) return { feasible, nodeToStatus };
+  if (nodes.length === 0) {
+    if (nominatedFailed !== undefined) o.scan.nextStartNodeIndex = (o.scan.nextStartNodeIndex + 1) % all.length;
+    return { feasible, nodeToStatus };
+  }
   const percentage = o.profile.percentageOfNodesToScore ?? o.percentageOfNodesToScore;
   const want = numFeasibleNodesToFind(percentage, nodes.length);
   const start = o.scan.nextStartNodeIndex % nodes.length;
-  // The plugins PreFilter did not skip, resolved once rather than per node.
-  const filters = o.profile.filter.filter((pl) => !cycle.skipFilterPlugins.has(pl.name));
   let processed = 0;
   for (let i = 0, j = start; i < nodes.length && feasible.length < want; i++, j = j + 1 === nodes.length ? 0 : j + 1) {
     const node = nodes[j]!;
@@ -234,7 +295,8 @@ export function findNodesThatFit(o: ScheduleOptions, cycle: CycleState): {
     else if (s.code === 'Error') return { feasible: [], nodeToStatus, error: s.reasons.join(', ') };
     else nodeToStatus.set(node.name, s);
   }
-  o.scan.nextStartNodeIndex = (o.scan.nextStartNodeIndex + processed) % all.length;
+  const extra = nominatedExtra(nominatedFailed, nodes, start, processed);
+  o.scan.nextStartNodeIndex = (o.scan.nextStartNodeIndex + processed + extra) % all.length;
   return { feasible, nodeToStatus };
 }
 

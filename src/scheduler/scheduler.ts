@@ -139,6 +139,10 @@ export class Scheduler {
     if (pending && this.profiles.has(pod.spec?.schedulerName ?? 'default-scheduler')) {
       if (!wasAssumed && this.queue.has(key)) {
         if (oldPod && podSchedulingChanged(oldPod, pod)) this.queue.update(key, pod, nowMs);
+        // A new nomination (or its removal) must reach the next cycle's evaluateNominatedNode:
+        // keep the queued object current without moving the pod (upstream's queue always
+        // stores the updated pod).
+        else if ((oldPod?.status?.nominatedNodeName ?? '') !== (pod.status?.nominatedNodeName ?? '')) this.queue.refresh(key, pod);
       } else this.enqueue(key, pod, nowMs);
     } else if (!wasAssumed) {
       this.queue.delete(key);
@@ -352,12 +356,13 @@ export class Scheduler {
     const name = profileName ?? pod.spec?.schedulerName ?? 'default-scheduler';
     const profile = this.profiles.get(name);
     if (!profile) throw new BadRequestError(`scheduler.explain: no profile named "${name}" (profiles: ${this.profileNames().join(', ')})`);
-    if (!pod.spec?.nodeName) return explainPod(profile, this.cache, pod, this.forkForExplain(), (n) => this.position(n));
+    const nominated = (n: string) => this.nominator.podsForNode(n);
+    if (!pod.spec?.nodeName) return explainPod(profile, this.cache, pod, this.forkForExplain(), (n) => this.position(n), nominated);
     // A bound pod is explained as if it were pending again: not on its node, no nodeName.
     const pending = { ...pod, spec: { ...pod.spec, nodeName: undefined } } as Pod;
     this.cache.updatePod(pod, undefined);
     try {
-      return explainPod(profile, this.cache, pending, this.forkForExplain(), (n) => this.position(n));
+      return explainPod(profile, this.cache, pending, this.forkForExplain(), (n) => this.position(n), nominated);
     } finally {
       this.cache.updatePod(undefined, pod);
     }

@@ -4,7 +4,8 @@
  * taints, cordoned nodes, images; sometimes over 100 nodes so percentageOfNodesToScore cuts the
  * scan short) and random pods (requests, nodeSelectors incl. the hostname label, required and
  * preferred node affinity, tolerations, images, host ports, ReplicaSet owners for the system
- * default spreading, topology spread, pod (anti-)affinity, pods too big for any node), every
+ * default spreading, topology spread, pod (anti-)affinity, pods too big for any node, a
+ * nominated node that may or may not fit or exist), every
  * pod is scheduled twice against the same cache with equal random streams and scan positions:
  * once as the Scheduler does (indexed cycle, plain cycle when it declines) and once plainly.
  * Node, nextStartNodeIndex, error and FailedScheduling message must be equal every time.
@@ -72,6 +73,11 @@ const podArb = fc.record({
     { nil: undefined },
   ),
   affinity: fc.option(fc.record({ kind: fc.constantFrom('reqAff', 'reqAnti', 'prefAff', 'prefAnti'), term: termArb }), { nil: undefined }),
+  /**
+   * status.nominatedNodeName (left by a preemption): the k-th node from the end of the list
+   * (where a short scan stops before it), or with k = 10 a node that is gone.
+   */
+  nominate: fc.option(fc.integer({ min: 0, max: 10 }), { freq: 3, nil: undefined }),
   deleteAfter: fc.integer({ min: 0, max: 12 }),
   /** Something happens to a node after this pod: 0 nothing, 1 cordon/uncordon, 2 relabel, 3 add a node. */
   event: fc.constantFrom(0, 0, 0, 0, 1, 2, 3),
@@ -126,7 +132,7 @@ function nodeAffinity(p: PodIn): object | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function makePod(i: number, p: PodIn): Pod {
+function makePod(i: number, p: PodIn, nodeCount: number): Pod {
   const requests: Record<string, string> = {};
   if (p.cpu > 0) requests.cpu = `${p.cpu}m`;
   if (p.memMi > 0) requests.memory = `${p.memMi}Mi`;
@@ -157,7 +163,9 @@ function makePod(i: number, p: PodIn): Pod {
   if (Object.keys(affinity).length > 0) spec.affinity = affinity;
   const metadata: Record<string, unknown> = { name: `p${i}`, namespace: p.ns, uid: `uid-${i}`, labels: { app: p.app } };
   if (p.owned) metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `rs-${p.app}`, uid: `rs-${p.app}`, controller: true }];
-  return Object.freeze({ apiVersion: 'v1', kind: 'Pod', metadata, spec }) as unknown as Pod;
+  const pod: Record<string, unknown> = { apiVersion: 'v1', kind: 'Pod', metadata, spec };
+  if (p.nominate !== undefined) pod.status = { nominatedNodeName: p.nominate === 10 ? 'gone' : `n${Math.max(0, nodeCount - 1 - p.nominate)}` };
+  return Object.freeze(pod) as unknown as Pod;
 }
 
 const CONFIGS = {
@@ -222,7 +230,7 @@ describe('indexed scheduling cycle', () => {
         const position = (name: string) => cache.nodes.findIndex((n) => n.name === name);
         const bound = new BoundPods(cache);
         pods.forEach((spec, i) => {
-          const pod = makePod(i, spec);
+          const pod = makePod(i, spec, nodeSpecs.length);
           const common = { profile, pod, snapshot: cache, percentageOfNodesToScore: config.percentageOfNodesToScore };
           const fast = fastSchedulePod({ ...common, rng: rngFast, scan: scanFast }, table, position);
           total++;

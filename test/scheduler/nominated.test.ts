@@ -34,6 +34,23 @@ describe('nominated pods', () => {
     expect(nodeOf(c.get('pod', 'sneaky'))).toBeUndefined();
   });
 
+  it('count in explain(): the scheduler and explain agree that the room is held', () => {
+    const c = createCluster({ nodes: [{ name: 'only', cpu: '2' }], controllers: ['deployment-controller', 'replicaset-controller'] });
+    c.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
+    c.create([pod('low-1', '1'), pod('low-2', '1')]);
+    c.create(pod('vip', '1', { priorityClassName: 'high' }));
+    const victim = c.get('pods').find((p) => p.metadata.deletionTimestamp)!;
+    c.delete('pod', victim.metadata.name, { gracePeriodSeconds: 0 });
+    c.create(pod('sneaky', '500m'));
+    const sneaky = c.scheduler.explain('sneaky');
+    expect(sneaky.selected).toBeNull();
+    expect(sneaky.nodes['only']!.filter).toEqual({ plugin: 'NodeResourcesFit', code: 'Unschedulable', reasons: ['Insufficient cpu'] });
+    // vip itself: its nominated node fits (its own nomination does not count against it).
+    const vip = c.scheduler.explain('vip');
+    expect(vip.nominated).toEqual({ node: 'only', feasible: true });
+    expect(vip.selected).toBe('only');
+  });
+
   it('do not hold room against a pod of higher priority', () => {
     const c = createCluster({ nodes: [{ name: 'only', cpu: '2' }], controllers: ['deployment-controller', 'replicaset-controller'] });
     c.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
@@ -44,5 +61,52 @@ describe('nominated pods', () => {
     c.delete('pod', victim.metadata.name, { gracePeriodSeconds: 0 });
     c.create(pod('boss', '500m', { priorityClassName: 'top' }));
     expect(nodeOf(c.get('pod', 'boss'))).toBe('only');
+  });
+
+  // The preemptor's next cycle tries its nominated node first (upstream evaluateNominatedNode in
+  // pkg/scheduler/schedule_one.go): once the victim is gone it binds there, even though another
+  // node emptied meanwhile and would tie with it on every score.
+  it.each([1, 2, 3, 4, 5, 6])('bring the preemptor back to its nominated node when another node became as good (seed %i)', (seed) => {
+    const c = createCluster({ seed, nodes: [{ name: 'a', cpu: '2' }, { name: 'b', cpu: '2' }], images: { nginx: { terminationTime: '300ms' } } });
+    c.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
+    c.create([pod('low-1', '2'), pod('low-2', '2')]);
+    c.advance('60s');
+    c.create(pod('vip', '2', { priorityClassName: 'high' }));
+    const nominated = (c.get('pod', 'vip').status as { nominatedNodeName?: string }).nominatedNodeName!;
+    expect(['a', 'b']).toContain(nominated);
+    // The victim is gone while vip backs off (1s); then the other node empties too.
+    c.advance('800ms');
+    expect(c.get('pods').filter((p) => nodeOf(p) === nominated)).toEqual([]);
+    const other = c.get('pods').find((p) => p.metadata.name !== 'vip' && nodeOf(p) !== undefined)!;
+    c.delete('pod', other.metadata.name, { gracePeriodSeconds: 0 });
+    const ex = c.scheduler.explain('vip');
+    expect(ex.nominated).toEqual({ node: nominated, feasible: true });
+    expect(ex.selected).toBe(nominated);
+    // Both nodes are empty and score alike, yet the scheduler does not draw between them.
+    expect(ex.nodes['a']!.total).toBe(ex.nodes['b']!.total);
+    c.advance('2s');
+    expect(nodeOf(c.get('pod', 'vip'))).toBe(nominated);
+  });
+
+  // The queued preemptor carries its nomination into the next cycle, so DefaultPreemption's
+  // PodEligibleToPreemptOthers sees it (pkg/scheduler/framework/plugins/defaultpreemption).
+  it('do not preempt again while the victims on the nominated node are terminating', () => {
+    const c = createCluster({ nodes: [{ name: 'a', cpu: '2' }, { name: 'b', cpu: '2' }], images: { nginx: { terminationTime: '5s' } } });
+    const events: { reason: string; message: string }[] = [];
+    c.on('event', (e) => events.push({ reason: String(e.reason ?? ''), message: String(e.message ?? '') }));
+    c.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 });
+    c.create([pod('low-1', '2'), pod('low-2', '2')]);
+    c.advance('60s');
+    c.create(pod('vip', '2', { priorityClassName: 'high' }));
+    const nominated = (c.get('pod', 'vip').status as { nominatedNodeName?: string }).nominatedNodeName;
+    // A node that does not fit vip joins: vip retries while its victim is still terminating.
+    c.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'tiny' }, status: { allocatable: { cpu: '1', memory: '1Gi', pods: '10' } } });
+    c.advance('3s');
+    expect(events.filter((e) => e.reason === 'Preempted')).toHaveLength(1);
+    expect(events.filter((e) => e.reason === 'FailedScheduling').at(-1)!.message).toBe(
+      '0/3 nodes are available: 3 Insufficient cpu. preemption: not eligible due to a terminating pod on the nominated node.',
+    );
+    c.advance('10s');
+    expect(nodeOf(c.get('pod', 'vip'))).toBe(nominated);
   });
 });
