@@ -42,6 +42,12 @@ interface ChildResult {
   readonly workerCpuMs: readonly number[];
   /** V8 GC/compiler helpers, libuv and other threads that existed before the pool. */
   readonly otherCpuMs: number;
+  /**
+   * CPU per seed over the second half of the sweep (from the first chunk that brings the count
+   * of finished seeds to half or more, to the end): the warm-up of each worker's JIT mostly
+   * falls in the first half, so this is the steady cost a longer sweep pays per seed.
+   */
+  readonly steady: { readonly seeds: number; readonly workerMsPerSeed: number; readonly otherMsPerSeed: number };
   readonly aggregateHash: string;
   readonly loadavg1: number;
 }
@@ -67,6 +73,14 @@ function threadCpu(): Map<number, number> {
   return out;
 }
 
+/** Process user+sys ms from /proc/self/stat (every thread, live or exited); 0 off Linux. */
+function processCpu(): number {
+  if (!existsSync('/proc/self/stat')) return 0;
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
+
 async function runChild(spec: ChildSpec): Promise<ChildResult> {
   const before = threadCpu();
   const last = new Map(before);
@@ -75,11 +89,18 @@ async function runChild(spec: ChildSpec): Promise<ChildResult> {
   const sample = () => {
     for (const [tid, ms] of threadCpu()) last.set(tid, ms);
   };
+  // Pool threads' CPU so far (threads that did not exist before the sweep, the main thread aside).
+  const poolCpu = () => [...last.keys()].filter((tid) => !before.has(tid)).reduce((a, tid) => a + (last.get(tid) ?? 0), 0);
+  let half: { done: number; pool: number; proc: number } | undefined;
   const timer = setInterval(sample, 500);
   const seeds = parseSeeds(spec.seeds);
+  const onProgress = (done: number) => {
+    sample();
+    if (half === undefined && done * 2 >= seeds.length) half = { done, pool: poolCpu(), proc: processCpu() - (last.get(process.pid) ?? 0) };
+  };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = await runSweep({ file: spec.scenario, seeds, workers: spec.workers, metrics: parseMetrics(undefined), onProgress: sample });
+  const result = await runSweep({ file: spec.scenario, seeds, workers: spec.workers, metrics: parseMetrics(undefined), onProgress });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   clearInterval(timer);
@@ -92,6 +113,11 @@ async function runChild(spec: ChildSpec): Promise<ChildResult> {
     .slice(0, spec.workers);
   const mainCpuMs = delta(process.pid);
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  // Second half: pool threads' CPU and the rest of the process (main thread excluded) since `half`.
+  const steadySeeds = seeds.length - (half?.done ?? 0);
+  const steadyPool = poolCpu() - (half?.pool ?? 0);
+  const steadyOther = processCpu() - (last.get(process.pid) ?? 0) - (half?.proc ?? 0) - steadyPool;
+  const perSeed = (ms: number) => (steadySeeds > 0 ? Math.round((10 * ms) / steadySeeds) / 10 : 0);
   return {
     workers: spec.workers,
     seeds: seeds.length,
@@ -100,6 +126,7 @@ async function runChild(spec: ChildSpec): Promise<ChildResult> {
     mainCpuMs,
     workerCpuMs,
     otherCpuMs: Math.max(0, cpuMs - mainCpuMs - workerCpuMs.reduce((a, b) => a + b, 0)),
+    steady: { seeds: steadySeeds, workerMsPerSeed: perSeed(steadyPool), otherMsPerSeed: perSeed(steadyOther) },
     aggregateHash: result.aggregateHash,
     loadavg1: Number(loadavg()[0]!.toFixed(2)),
   };
@@ -160,12 +187,14 @@ async function main(): Promise<void> {
       mainCpuMs: median(rs.map((r) => r.mainCpuMs)),
       workerCpuMs: median(rs.map((r) => r.workerCpuMs.reduce((a, b) => a + b, 0))),
       otherCpuMs: median(rs.map((r) => r.otherCpuMs)),
+      steadyWorkerMsPerSeed: median(rs.map((r) => r.steady.workerMsPerSeed)),
+      steadyOtherMsPerSeed: median(rs.map((r) => r.steady.otherMsPerSeed)),
       loadavg1: median(rs.map((r) => r.loadavg1)),
     };
   });
   const summary = { bench: 'sweep', scenario: args.get('scenario') ?? 'examples/bad-rollout-undo/scenario.yaml', identicalAggregate: hashes.size === 1, rows };
   process.stdout.write(`${JSON.stringify(summary)}\n\n`);
-  process.stdout.write(`${markdownTable(rows, ['workers', 'seeds', 'runs', 'wallMs', 'speedup', 'cpuMs', 'cpuPerSeedMs', 'mainCpuMs', 'workerCpuMs', 'otherCpuMs', 'loadavg1'])}\n`);
+  process.stdout.write(`${markdownTable(rows, ['workers', 'seeds', 'runs', 'wallMs', 'speedup', 'cpuMs', 'cpuPerSeedMs', 'mainCpuMs', 'workerCpuMs', 'otherCpuMs', 'steadyWorkerMsPerSeed', 'steadyOtherMsPerSeed', 'loadavg1'])}\n`);
   process.stdout.write(`aggregate identical for every worker count: ${hashes.size === 1 ? 'yes' : 'NO'}\n`);
 }
 

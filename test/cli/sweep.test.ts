@@ -99,16 +99,36 @@ describe('shards', () => {
 describe('chunkSeeds', () => {
   it.each`
     seeds     | threads | size | chunks | why
-    ${200}    | ${2}    | ${6} | ${34}  | ${'⌊200 / (2 × 16)⌋ = 6; 33 chunks of 6 and one of 2'}
+    ${200}    | ${2}    | ${6} | ${39}  | ${'⌊200 / (2 × 16)⌋ = 6; 30 chunks of 6, then 5, 4, 3, 2, 2, 1, 1, 1, 1'}
     ${200}    | ${1}    | ${8} | ${25}  | ${'⌊200 / 16⌋ = 12, capped at MAX_CHUNK'}
     ${20}     | ${2}    | ${1} | ${20}  | ${'a short sweep keeps one seed per task'}
     ${1}      | ${4}    | ${1} | ${1}   | ${'never an empty chunk'}
-    ${10_000} | ${64}   | ${8} | ${1250} | ${'⌊10000 / 1024⌋ = 9, capped'}
+    ${10_000} | ${64}   | ${8} | ${1469} | ${'⌊10000 / 1024⌋ = 9, capped; smaller once fewer than 1,024 are left'}
   `('$seeds seeds on $threads threads: chunks of $size ($why)', ({ seeds, threads, size, chunks }: { seeds: number; threads: number; size: number; chunks: number }) => {
     const got = chunkSeeds(Array.from({ length: seeds }, (_, i) => i + 1), threads);
     expect(got).toHaveLength(chunks);
     expect(got[0]).toHaveLength(size);
     expect(size).toBeLessThanOrEqual(MAX_CHUNK);
+  });
+
+  it('ends a multi-thread sweep on one-seed chunks, sizes never growing, so threads finish together', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 2, max: 16 }), (n, threads) => {
+        const sizes = chunkSeeds(Array.from({ length: n }, (_, i) => i), threads).map((c) => c.length);
+        expect(sizes.at(-1)).toBe(1);
+        for (let i = 1; i < sizes.length; i++) expect(sizes[i]).toBeLessThanOrEqual(sizes[i - 1]!);
+        // Every chunk is at most half of one thread's share of what was left when it was cut.
+        let left = n;
+        for (const s of sizes) {
+          expect(s).toBeLessThanOrEqual(Math.max(1, Math.ceil(left / (threads * 2))));
+          left -= s;
+        }
+      }),
+    );
+  });
+
+  it('keeps equal chunks on one thread (no one waits for it)', () => {
+    expect(chunkSeeds(Array.from({ length: 200 }, (_, i) => i), 1).map((c) => c.length)).toEqual([...Array<number>(25).fill(8)]);
   });
 
   it('keeps every seed exactly once, in order', () => {

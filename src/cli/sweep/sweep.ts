@@ -12,7 +12,9 @@
  * worker is its own V8 isolate and JIT-compiles the simulator by itself, and a short scenario
  * needs on the order of a hundred seeds before its code is optimized. On 1 worker that
  * compilation runs on V8's helper threads, on the otherwise idle second core; on 2 workers it
- * is paid twice and competes with the runs.
+ * is paid twice and competes with the runs. Even after warm-up the helpers keep ~20% of a
+ * worker's CPU busy (functions that get hot late, re-compiles after deoptimizations, GC); V8 flags only move that work
+ * onto the workers, so the pool does not set any.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -43,16 +45,26 @@ export interface SweepOptions {
 export const MAX_CHUNK = 8;
 
 /**
- * Splits sorted seeds into consecutive chunks of equal size (the last may be shorter): about
- * 16 chunks per thread, so the last chunks to finish are small and no thread waits long at
- * the end, and at most MAX_CHUNK seeds each, so progress moves often. One message per chunk
- * instead of one per seed keeps the main thread out of the way.
- * Example: 200 seeds, 2 threads → ⌊200 / 32⌋ = 6 seeds per chunk, 34 chunks.
+ * Splits sorted seeds into consecutive chunks: about 16 chunks per thread, so no thread waits
+ * long at the end, and at most MAX_CHUNK seeds each, so progress moves often. One message per
+ * chunk instead of one per seed keeps the main thread out of the way.
+ * Example: 200 seeds, 2 threads → ⌊200 / 32⌋ = 6 seeds per chunk.
+ *
+ * With more than one thread the last chunks get smaller (guided self-scheduling): a chunk
+ * holds at most half of one thread's share of the seeds not yet handed out, so the sweep
+ * ends on one-seed chunks and the threads finish within about one seed of each other instead
+ * of one whole chunk, while every core is busy (200 seeds on 2 threads: 30 chunks of 6, then
+ * 5, 4, 3, 2, 2, 1, 1, 1, 1). One thread has no one to wait for, so its chunks stay equal.
  */
 export function chunkSeeds(seeds: readonly number[], threads: number): number[][] {
   const size = Math.max(1, Math.min(MAX_CHUNK, Math.trunc(seeds.length / (threads * 16))));
   const chunks: number[][] = [];
-  for (let i = 0; i < seeds.length; i += size) chunks.push(seeds.slice(i, i + size));
+  for (let i = 0; i < seeds.length; ) {
+    const left = seeds.length - i;
+    const n = threads > 1 ? Math.min(size, Math.ceil(left / (threads * 2))) : size;
+    chunks.push(seeds.slice(i, i + n));
+    i += n;
+  }
   return chunks;
 }
 
