@@ -139,10 +139,11 @@ export class Scheduler {
     if (pending && this.profiles.has(pod.spec?.schedulerName ?? 'default-scheduler')) {
       if (!wasAssumed && this.queue.has(key)) {
         if (oldPod && podSchedulingChanged(oldPod, pod)) this.queue.update(key, pod, nowMs);
-        // A new nomination (or its removal) must reach the next cycle's evaluateNominatedNode:
-        // keep the queued object current without moving the pod (upstream's queue always
-        // stores the updated pod).
-        else if ((oldPod?.status?.nominatedNodeName ?? '') !== (pod.status?.nominatedNodeName ?? '')) this.queue.refresh(key, pod);
+        // Any other change (a nomination for evaluateNominatedNode, the PodScheduled condition
+        // the last failure wrote) is kept without moving the pod, as upstream's queue always
+        // stores the updated pod: the next failure then compares against the condition as
+        // written and leaves an unchanged one (and its lastTransitionTime) alone.
+        else this.queue.refresh(key, pod);
       } else this.enqueue(key, pod, nowMs);
     } else if (!wasAssumed) {
       this.queue.delete(key);

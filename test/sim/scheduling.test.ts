@@ -72,6 +72,21 @@ describe('scheduling in the cluster', () => {
     expect(e!.count).toBe(2);
   });
 
+  it('keeps PodScheduled=False as written: retries leave an unchanged condition alone and a new message keeps lastTransitionTime', () => {
+    // Upstream's queue holds the updated pod, and updatePod writes only when UpdatePodCondition
+    // changed something (pkg/scheduler/schedule_one.go, handleSchedulingFailure).
+    const c = createCluster({ nodes: [{ name: 'small', cpu: '1' }] });
+    c.create(pod('big', '2'));
+    const first = c.get('pod', 'big');
+    c.advance('6m'); // the leftover flush retried it, with the same verdict
+    expect(c.get('pod', 'big').metadata.resourceVersion).toBe(first.metadata.resourceVersion);
+    c.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'small-2' }, status: { allocatable: { cpu: '1', memory: '8Gi', pods: '110' } } });
+    c.advance('2s');
+    const cond = (c.get('pod', 'big').status as { conditions: { type: string; message: string; lastTransitionTime: string }[] }).conditions.find((x) => x.type === 'PodScheduled')!;
+    expect(cond.message).toMatch(/^0\/2 nodes are available: 2 Insufficient cpu\./);
+    expect(cond.lastTransitionTime).toBe('2025-01-01T00:00:00Z');
+  });
+
   it('honours scheduling gates until they are removed', () => {
     const c = createCluster({ nodes: 1 });
     c.create(pod('gated', '100m', { schedulingGates: [{ name: 'example.com/wait' }] }));
