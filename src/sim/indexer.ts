@@ -75,9 +75,20 @@ export class Indexer implements ObjectIndex {
   private readonly data = new Map<string, Map<IndexName, Map<string, SortedBucket>>>();
   /** kind → namespace ('' for cluster-scoped) → labels */
   private readonly labels = new Map<string, Map<string, LabelSpace>>();
+  /**
+   * kind → key → every bucket (named or label) holding the key. Most writes (status updates)
+   * keep an object's namespace, owner references, labels and node: the key then stays in the
+   * same buckets and only the object they hold changes, patched through this list.
+   */
+  private readonly holders = new Map<string, Map<string, SortedBucket[]>>();
 
   apply(change: Change): void {
     if (this.state !== undefined && !this.active.has(change.kind)) return;
+    const { oldObject, object } = change;
+    if (oldObject !== undefined && object !== undefined && this.patchInPlace(change.kind, oldObject, object)) return;
+    let kindHolders = this.holders.get(change.kind);
+    if (!kindHolders) this.holders.set(change.kind, (kindHolders = new Map()));
+    const held: SortedBucket[] = [];
     let kindIdx = this.data.get(change.kind);
     if (!kindIdx) {
       kindIdx = new Map();
@@ -111,12 +122,32 @@ export class Indexer implements ObjectIndex {
         let b = idx.get(v);
         if (!b) idx.set(v, (b = new SortedBucket()));
         b.set(newKey, change.object!);
+        held.push(b);
       }
     }
-    this.applyLabels(change, oldKey, newKey);
+    this.applyLabels(change, oldKey, newKey, held);
+    if (oldObject !== undefined) kindHolders.delete(oldKey);
+    if (object !== undefined) kindHolders.set(newKey, held);
   }
 
-  private applyLabels(change: Change, oldKey: string, newKey: string): void {
+  /**
+   * A modification that leaves every index value as it was (same key, the same owner
+   * references and labels objects — unchanged parts of a written object are shared — and the
+   * same node): patches the new version into the buckets holding the key. False otherwise.
+   */
+  private patchInPlace(kind: string, old: StoredObject, obj: StoredObject): boolean {
+    const om = old.metadata;
+    const nm = obj.metadata;
+    if (om.name !== nm.name || om.namespace !== nm.namespace || om.ownerReferences !== nm.ownerReferences || om.labels !== nm.labels) return false;
+    if (old.spec !== obj.spec && (old.spec as { nodeName?: unknown } | undefined)?.nodeName !== (obj.spec as { nodeName?: unknown } | undefined)?.nodeName) return false;
+    const key = keyOf(obj);
+    const buckets = this.holders.get(kind)?.get(key);
+    if (buckets === undefined) return false;
+    for (const b of buckets) b.set(key, obj);
+    return true;
+  }
+
+  private applyLabels(change: Change, oldKey: string, newKey: string, held: SortedBucket[]): void {
     let kindSpaces = this.labels.get(change.kind);
     if (!kindSpaces) this.labels.set(change.kind, (kindSpaces = new Map()));
     const old = change.oldObject;
@@ -146,13 +177,17 @@ export class Indexer implements ObjectIndex {
       const ns = obj.metadata.namespace ?? '';
       let space = kindSpaces.get(ns);
       if (!space) kindSpaces.set(ns, (space = { all: new SortedBucket(), byKey: new Map() }));
-      if (ns === '') space.all.set(newKey, obj);
+      if (ns === '') {
+        space.all.set(newKey, obj);
+        held.push(space.all);
+      }
       for (const k of Object.keys(newLabels)) {
         let values = space.byKey.get(k);
         if (!values) space.byKey.set(k, (values = new Map()));
         let b = values.get(newLabels[k]!);
         if (!b) values.set(newLabels[k]!, (b = new SortedBucket()));
         b.set(newKey, obj);
+        held.push(b);
       }
     }
   }

@@ -21,6 +21,7 @@ import {
 import { defaultImages } from './arbitraries.js';
 import { faultsOf, hasFaults, initialModel, operations, recoverAll, type OperationOptions, type SimCommand, type SimModel, type SimReal, type StepOptions } from './commands.js';
 import { builtinInvariants, formatMs, type Invariant, type InvariantContext } from './invariants.js';
+import { kindsReadBy } from './define-invariant.js';
 import { formatTimeline, recordTimeline, type TimelineEntry } from './timeline.js';
 
 export interface CheckControllerOptions {
@@ -48,7 +49,11 @@ export interface CheckControllerOptions {
   readonly replayPath?: string;
   /** Longest operation list (default 15). */
   readonly maxCommands?: number;
-  /** Check `always` invariants after every committed write, not just every operation (default true). */
+  /**
+   * Check `always` invariants after every committed write, not just every operation (default
+   * true). Invariants that declared the kinds they read (the built-in ones do) are skipped
+   * after writes that changed none of those kinds.
+   */
   readonly checkEveryStep?: boolean;
   readonly verbose?: boolean;
   /** Where verbose lines go (default console.log). */
@@ -116,6 +121,11 @@ class Harness implements SimReal {
   /** Which step `lastChecked` was checked in: within one step the context does not change. */
   private lastCheckedStep = -1;
   private stepNo = 0;
+  /**
+   * The kinds the `always` invariants read, when every one of them declared its kinds
+   * (declareKindsRead); undefined when any did not, and then every write is checked.
+   */
+  private readonly kindsRead: ReadonlySet<string> | undefined;
   model: SimModel | undefined;
 
   constructor(
@@ -125,15 +135,20 @@ class Harness implements SimReal {
     everyStep: boolean,
   ) {
     this.before = cluster.state;
-    if (everyStep) cluster.on('watch', () => this.onWrite());
+    this.kindsRead = unionOfKindsRead(invariants.filter((inv) => inv.scope === 'always'));
+    if (everyStep) cluster.on('watch', (e) => this.onWrite(e.kind));
   }
 
   private context(): InvariantContext {
     return { before: this.before, baseline: this.baseline, disruptedSinceBaseline: this.disrupted, faultsActive: this.model ? hasFaults(this.model) : false };
   }
 
-  /** Runs the `always` invariants once per committed state (a batch emits several writes). */
-  private onWrite(): void {
+  /**
+   * Runs the `always` invariants once per committed state (a batch emits several writes) that
+   * changed a kind they read: after a write of other kinds only, they would answer as they did.
+   */
+  private onWrite(kind: string): void {
+    if (this.kindsRead !== undefined && !this.kindsRead.has(kind)) return;
     if (this.stepViolation !== undefined || this.cluster.state === this.lastChecked) return;
     this.lastChecked = this.cluster.state;
     this.lastCheckedStep = this.stepNo;
@@ -166,7 +181,10 @@ class Harness implements SimReal {
     }
     this.raise(this.stepViolation);
     // The last write of this step was checked already, with this step's context: no need again.
-    if (this.cluster.state !== this.lastChecked || this.lastCheckedStep !== this.stepNo) this.raise(this.violations('always'));
+    // With declared kinds, writes since that check changed none the invariants read (and the
+    // clock moving on can only clear violations), so that check still answers.
+    const upToDate = this.kindsRead !== undefined || this.cluster.state === this.lastChecked;
+    if (!upToDate || this.lastCheckedStep !== this.stepNo) this.raise(this.violations('always'));
   }
 
   settle(final = false): void {
@@ -192,6 +210,17 @@ class Harness implements SimReal {
   private raise(message: string | undefined): void {
     if (message !== undefined) throw new InvariantViolation(message);
   }
+}
+
+/** The kinds `invariants` read between them, or undefined if any did not declare its kinds. */
+function unionOfKindsRead(invariants: readonly Invariant[]): ReadonlySet<string> | undefined {
+  const union = new Set<string>();
+  for (const inv of invariants) {
+    const kinds = kindsReadBy(inv);
+    if (kinds === undefined) return undefined;
+    for (const k of kinds) union.add(k);
+  }
+  return union;
 }
 
 function reconcilersOf(opts: CheckControllerOptions): Reconciler[] {

@@ -113,6 +113,24 @@ export function defineIncrementalInvariant(name: string, make: IncrementalFactor
   return inv;
 }
 
+const kindsRead = new WeakMap<Invariant, ReadonlySet<string>>();
+
+/**
+ * Declares that `inv` reads nothing but objects of `kinds`, its context and the clock, and that
+ * the clock moving on alone can only clear its violations, never add one. The harness may then
+ * skip checking it after a write that changed none of those kinds (an Event, a Lease, an
+ * Endpoints update): the answer would be the one it just gave. Returns `inv`.
+ */
+export function declareKindsRead(inv: Invariant, kinds: readonly string[]): Invariant {
+  kindsRead.set(inv, new Set(kinds));
+  return inv;
+}
+
+/** The kinds `inv` was declared to read (declareKindsRead), if it was. */
+export function kindsReadBy(inv: Invariant): ReadonlySet<string> | undefined {
+  return kindsRead.get(inv);
+}
+
 /**
  * Runs `inv` as if it had never seen `cluster`: derived from the current state alone. For tests
  * that compare an incremental invariant with a full recomputation; other invariants run as usual.

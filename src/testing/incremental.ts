@@ -7,35 +7,38 @@
 import type { ClusterState, StoredObject } from '../index.js';
 import { forEachChangedObject } from '../model/store.js';
 
-export type ObjectChange = readonly [before: StoredObject | undefined, after: StoredObject | undefined];
-
 /**
  * The last diffs per kind, for one state: the built-in invariants are checked one after another
  * on the same state, so the second and third asking for Pods get the first's list. One state at
  * a time (a new state drops the old one's diffs): a WeakMap keyed by every committed state cost
  * more to keep than the diffs it saved, and two clusters checked in turn merely diff again.
+ * Each list is flat, before and after side by side (`[before0, after0, before1, after1, ...]`):
+ * walking tuples with a destructuring for-of was most of what a check with nothing to do cost.
  */
 let memoState: ClusterState | undefined;
-let memo = new Map<string, { readonly prev: ClusterState | undefined; readonly changes: readonly ObjectChange[] }>();
+let memo = new Map<string, { readonly prev: ClusterState | undefined; readonly changes: readonly (StoredObject | undefined)[] }>();
 
-/** The objects of `kind` added, removed or replaced from `prev` to `next` (all of `next` if no `prev`). */
-export function changedObjects(prev: ClusterState | undefined, next: ClusterState, kind: string): readonly ObjectChange[] {
-  if (prev === next) return [];
+const NO_CHANGES: readonly (StoredObject | undefined)[] = Object.freeze([]);
+
+/** The objects of `kind` added, removed or replaced from `prev` to `next`, as flat pairs (see memo). */
+function changedPairs(prev: ClusterState | undefined, next: ClusterState, kind: string): readonly (StoredObject | undefined)[] {
+  if (prev === next) return NO_CHANGES;
   if (memoState !== next) {
     memoState = next;
     memo = new Map();
   }
   const hit = memo.get(kind);
   if (hit && hit.prev === prev) return hit.changes;
-  const changes: ObjectChange[] = [];
-  forEachChangedObject(prev, next, kind, (before, after) => void changes.push([before, after]));
+  const changes: (StoredObject | undefined)[] = [];
+  forEachChangedObject(prev, next, kind, (before, after) => void changes.push(before, after));
   memo.set(kind, { prev, changes });
   return changes;
 }
 
-/** Calls `fn` for each change `changedObjects` lists. */
+/** Calls `fn(before, after)` for each object of `kind` added, removed or replaced from `prev` to `next` (all of `next` if no `prev`). */
 export function diffKind(prev: ClusterState | undefined, next: ClusterState, kind: string, fn: (before: StoredObject | undefined, after: StoredObject | undefined) => void): void {
-  for (const [before, after] of changedObjects(prev, next, kind)) fn(before, after);
+  const changes = changedPairs(prev, next, kind);
+  for (let i = 0; i < changes.length; i += 2) fn(changes[i], changes[i + 1]);
 }
 
 /**
@@ -72,6 +75,19 @@ export class Groups {
   /** One object of a group by key. */
   get(group: string, key: string): StoredObject | undefined {
     return this.groups.get(group)?.get(key);
+  }
+
+  /** Whether `test` holds for some object of the group (any order; stops at the first). */
+  some(group: string, test: (obj: StoredObject) => unknown): boolean {
+    const g = this.groups.get(group);
+    if (g) for (const obj of g.values()) if (test(obj)) return true;
+    return false;
+  }
+
+  /** Calls `fn` for each object of the group (any order). */
+  each(group: string, fn: (obj: StoredObject) => void): void {
+    const g = this.groups.get(group);
+    if (g) for (const obj of g.values()) fn(obj);
   }
 
   /** The group's keys sorted. */

@@ -7,11 +7,14 @@
 import { getObject, type Cluster, type ClusterState, type StoredObject } from '../index.js';
 import { jsonEqual } from '../model/json.js';
 import { parseRFC3339 } from '../model/time.js';
-import { defineIncrementalInvariant, type InvariantContext } from './define-invariant.js';
+import { declareKindsRead, defineIncrementalInvariant, type InvariantContext } from './define-invariant.js';
 import { controllerRef, isAvailable, isTerminal, isTerminating, keyOf, overcommitted, podIP, podSpec, scaledIntOrPercent } from './objects.js';
 import { diffKind, Groups } from './incremental.js';
 
 const nowEpochMs = (c: Cluster): number => parseRFC3339(c.nowTimestamp);
+
+/** What a check with nothing to report returns (shared: callers only read it). */
+const NONE: readonly string[] = Object.freeze([]);
 
 const allocatableField = (node: StoredObject): unknown => (node.status as { allocatable?: unknown } | undefined)?.allocatable;
 
@@ -31,9 +34,10 @@ export const noNodeOvercommitted = defineIncrementalInvariant('noNodeOvercommitt
   const nodes = new Map<string, StoredObject>();
   const podsOn = new Groups();
   const lines = new Map<string, string[]>();
+  const dirty = new Set<string>();
   return {
     check(c) {
-      const dirty = new Set<string>();
+      dirty.clear();
       // Most writes are heartbeats and status steps: a node whose allocatable stayed, or a pod
       // on the same node with the same spec (so the same requests), changes no sum; only the
       // index entry is refreshed.
@@ -60,6 +64,7 @@ export const noNodeOvercommitted = defineIncrementalInvariant('noNodeOvercommitt
         if (found.length === 0) lines.delete(name);
         else lines.set(name, found.map((line) => `node ${name}: ${line} (pods ${pods.map(keyOf).join(', ')})`));
       }
+      if (lines.size === 0) return NONE;
       return [...lines.keys()].sort().flatMap((name) => lines.get(name)!);
     },
   };
@@ -96,7 +101,8 @@ class IPTable {
    * "first and other" for every later holder of a shared IP, in key order of the later holder
    * (the order a scan of the sorted listing finds them).
    */
-  lines(what: string, field: string): string[] {
+  lines(what: string, field: string): readonly string[] {
+    if (this.shared.size === 0) return NONE;
     const pairs: [string, string][] = [];
     for (const ip of this.shared) {
       const [first, ...others] = this.holders.keys(ip);
@@ -116,7 +122,9 @@ export const noDuplicateIPs = defineIncrementalInvariant('noDuplicateIPs', () =>
       diffKind(last, c.state, 'Pod', (before, after) => pods.update(ownedPodIP(before), ownedPodIP(after), keyOf((after ?? before)!), after));
       diffKind(last, c.state, 'Service', (before, after) => services.update(clusterIPOf(before), clusterIPOf(after), keyOf((after ?? before)!), after));
       last = c.state;
-      return [...pods.lines('pods', 'IP'), ...services.lines('services', 'ClusterIP')];
+      const podLines = pods.lines('pods', 'IP');
+      const serviceLines = services.lines('services', 'ClusterIP');
+      return serviceLines.length === 0 ? podLines : [...podLines, ...serviceLines];
     },
   };
 });
@@ -249,24 +257,34 @@ export const rolloutBoundsHeld = defineIncrementalInvariant('rolloutBoundsHeld',
     const key = keyOf(d);
     // Availability depends on the clock only when minReadySeconds is set.
     const nowKey = (dspec(d).minReadySeconds ?? 0) > 0 ? now : 0;
-    const rsUids = replicaSetsOf.keys(d.metadata.uid).map((k) => replicaSetsOf.get(d.metadata.uid, k)!.metadata.uid);
+    const uid = d.metadata.uid;
     const hit = computed.get(key);
-    if (hit && hit.d === d && hit.baseline === baseline && hit.nowKey === nowKey && !touched.has(d.metadata.uid) && !rsUids.some((u) => touched.has(u))) {
+    if (hit && hit.d === d && hit.baseline === baseline && hit.nowKey === nowKey && !touched.has(uid) && !replicaSetsOf.some(uid, (rs) => touched.has(rs.metadata.uid))) {
       return hit.lines;
     }
     const lines = checkRollout(d, baseline, now, index);
-    touched.delete(d.metadata.uid);
-    for (const u of rsUids) touched.delete(u);
+    touched.delete(uid);
+    replicaSetsOf.each(uid, (rs) => void touched.delete(rs.metadata.uid));
     computed.set(key, { d, baseline, nowKey, lines });
     return lines;
   };
+  /** The Deployments' keys in order; undefined after one was added or deleted. */
+  let sortedKeys: string[] | undefined;
   let lastNowMs = -1;
   let lastEpochMs = 0;
   const sync = (state: ClusterState) => {
     diffKind(last, state, 'Deployment', (before, after) => {
       if (before && after) noteChange(before, after);
-      if (after) deployments.set(keyOf(after), after);
-      else deployments.delete(keyOf(before!));
+      if (after) {
+        const key = keyOf(after);
+        if (!deployments.has(key)) sortedKeys = undefined;
+        deployments.set(key, after);
+      } else {
+        const key = keyOf(before!);
+        deployments.delete(key);
+        computed.delete(key);
+        sortedKeys = undefined;
+      }
     });
     diffKind(last, state, 'ReplicaSet', byOwner(replicaSetsOf));
     diffKind(last, state, 'Pod', byOwner(podsOf));
@@ -276,7 +294,7 @@ export const rolloutBoundsHeld = defineIncrementalInvariant('rolloutBoundsHeld',
     check(c, ctx: InvariantContext) {
       sync(c.state);
       const baseline = ctx.baseline;
-      if (!baseline || ctx.disruptedSinceBaseline || ctx.faultsActive) return [];
+      if (!baseline || ctx.disruptedSinceBaseline || ctx.faultsActive) return NONE;
       // The instant as epoch ms, worked out again only when the clock moved (a check runs
       // after every write, and most writes happen at the same instant as the one before).
       if (c.now !== lastNowMs) {
@@ -284,8 +302,18 @@ export const rolloutBoundsHeld = defineIncrementalInvariant('rolloutBoundsHeld',
         lastEpochMs = nowEpochMs(c);
       }
       const now = lastEpochMs;
-      for (const key of computed.keys()) if (!deployments.has(key)) computed.delete(key);
-      return [...deployments.keys()].sort().flatMap((key) => linesOf(deployments.get(key)!, baseline, now));
+      let out: string[] | undefined;
+      for (const key of (sortedKeys ??= [...deployments.keys()].sort())) {
+        const lines = linesOf(deployments.get(key)!, baseline, now);
+        if (lines.length > 0) (out ??= []).push(...lines);
+      }
+      return out ?? NONE;
     },
   };
 });
+
+// What each reads, so the harness can skip them after writes of other kinds only. The rollout
+// bounds also read the clock, but only through availability, which time can only add to.
+declareKindsRead(noNodeOvercommitted, ['Node', 'Pod']);
+declareKindsRead(noDuplicateIPs, ['Pod', 'Service']);
+declareKindsRead(rolloutBoundsHeld, ['Deployment', 'ReplicaSet', 'Pod']);

@@ -6,28 +6,54 @@
 import { defineInvariant } from './define-invariant.js';
 import { dspec, dstatus } from './invariants-always.js';
 import { getObject, listObjects, type ClusterState, type StoredObject } from '../index.js';
+import { forEachObject } from '../model/store.js';
 import { condition, controllerRef, isReady, isTerminal, isTerminating, keyOf, podIP, podSpec, resolveOwner } from './objects.js';
 
-type Lister = (kind: string, namespace?: string) => StoredObject[];
+/**
+ * The objects of a kind by namespace, in no particular order, read once per check: a sorted
+ * listing builds and sorts a key per object, and most of what the checks read is filtered out.
+ * Whatever they report is sorted by name first (byName), so messages come in listing order.
+ */
+type Grouper = (kind: string, namespace: string | undefined) => readonly StoredObject[];
 
-/** listObjects with each (kind, namespace) listed once per check: several objects share a listing. */
-function lister(state: ClusterState): Lister {
-  const cache = new Map<string, StoredObject[]>();
+function grouper(state: ClusterState): Grouper {
+  const cache = new Map<string, Map<string, StoredObject[]>>();
   return (kind, namespace) => {
-    const key = `${kind}/${namespace ?? ''}`;
-    let list = cache.get(key);
-    if (!list) cache.set(key, (list = listObjects(state, kind, namespace)));
-    return list;
+    let groups = cache.get(kind);
+    if (!groups) {
+      const made = new Map<string, StoredObject[]>();
+      forEachObject(state, kind, (o) => {
+        const ns = o.metadata.namespace ?? '';
+        const list = made.get(ns);
+        if (list) list.push(o);
+        else made.set(ns, [o]);
+      });
+      cache.set(kind, (groups = made));
+    }
+    return groups.get(namespace ?? '') ?? [];
   };
 }
 
-/** The ReplicaSets a Deployment controls (by uid), and the live pods they control. */
-function deploymentParts(list: Lister, d: StoredObject): { replicaSets: StoredObject[]; pods: StoredObject[] } {
+/** Objects of one namespace sorted by name: the order a listing gives them. */
+function byName(objects: StoredObject[]): StoredObject[] {
+  return objects.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
+/** The ReplicaSets a Deployment controls (by uid), and the live pods they control, each sorted by name. */
+function deploymentParts(group: Grouper, d: StoredObject): { replicaSets: StoredObject[]; pods: StoredObject[] } {
   const ns = d.metadata.namespace;
-  const replicaSets = list('ReplicaSet', ns).filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
+  const replicaSets = byName(group('ReplicaSet', ns).filter((rs) => controllerRef(rs)?.uid === d.metadata.uid));
   const uids = new Set(replicaSets.map((rs) => rs.metadata.uid));
-  const pods = list('Pod', ns).filter((p) => uids.has(controllerRef(p)?.uid ?? '') && !isTerminating(p) && !isTerminal(p));
+  const pods = byName(group('Pod', ns).filter((p) => uids.has(controllerRef(p)?.uid ?? '') && !isTerminating(p) && !isTerminal(p)));
   return { replicaSets, pods };
+}
+
+/** Objects sorted by storage key (namespace, then name), as listObjects returns them. */
+function sortedByKey(objects: StoredObject[]): StoredObject[] {
+  if (objects.length < 2) return objects;
+  const keyed = objects.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o] as const);
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return keyed.map((e) => e[1]);
 }
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -42,14 +68,14 @@ export const deploymentsConverged = defineInvariant(
   'deploymentsConverged',
   (c) => {
     const out: string[] = [];
-    const list = lister(c.state);
-    for (const d of list('Deployment')) {
+    const group = grouper(c.state);
+    for (const d of listObjects(c.state, 'Deployment')) {
       if (dspec(d).paused || isTerminating(d)) continue;
       const name = `deployment ${keyOf(d)}`;
       const want = dspec(d).replicas ?? 1;
       const s = dstatus(d);
       if ((s.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) out.push(`${name}: observedGeneration ${s.observedGeneration ?? 0} < generation ${d.metadata.generation}`);
-      const { replicaSets, pods } = deploymentParts(list, d);
+      const { replicaSets, pods } = deploymentParts(group, d);
       const revision = d.metadata.annotations?.[REVISION];
       const current = replicaSets.find((rs) => rs.metadata.annotations?.[REVISION] === revision);
       if (!current) {
@@ -109,8 +135,8 @@ export const endpointsExact = defineInvariant(
   'endpointsExact',
   (c) => {
     const out: string[] = [];
-    const list = lister(c.state);
-    for (const svc of list('Service')) {
+    const group = grouper(c.state);
+    for (const svc of listObjects(c.state, 'Service')) {
       const spec = (svc.spec ?? {}) as { selector?: Record<string, string> | null; type?: string; ports?: ServicePortLike[]; clusterIP?: string; publishNotReadyAddresses?: boolean };
       if (!spec.selector || spec.type === 'ExternalName') continue;
       const ns = svc.metadata.namespace;
@@ -121,7 +147,8 @@ export const endpointsExact = defineInvariant(
       const ports = spec.ports ?? [];
       const ready: string[] = [];
       const notReady: string[] = [];
-      for (const pod of list('Pod', ns)) {
+      // Any order: the IPs are sorted below.
+      for (const pod of group('Pod', ns)) {
         const labels = pod.metadata.labels ?? {};
         if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
         const ip = podIP(pod);
@@ -158,10 +185,15 @@ export const noOrphanedPods = defineInvariant(
   (c) => {
     const out: string[] = [];
     for (const kind of ['ReplicaSet', 'Pod']) {
-      for (const obj of listObjects(c.state, kind)) {
+      // Scanned in any order (nearly every object passes); the few orphans are sorted as a listing would be.
+      const orphans: StoredObject[] = [];
+      forEachObject(c.state, kind, (obj) => {
         const ref = controllerRef(obj);
-        if (!ref || isTerminating(obj)) continue;
-        if (!resolveOwner(c.state, obj.metadata.namespace, ref)) out.push(`${kind.toLowerCase()} ${keyOf(obj)}: its controller ${ref.kind} ${ref.name} (uid ${ref.uid}) no longer exists`);
+        if (ref && !isTerminating(obj) && !resolveOwner(c.state, obj.metadata.namespace, ref)) orphans.push(obj);
+      });
+      for (const obj of sortedByKey(orphans)) {
+        const ref = controllerRef(obj)!;
+        out.push(`${kind.toLowerCase()} ${keyOf(obj)}: its controller ${ref.kind} ${ref.name} (uid ${ref.uid}) no longer exists`);
       }
     }
     return out;
@@ -178,12 +210,17 @@ export const pendingPodsHaveFailedScheduling = defineInvariant(
   'pendingPodsHaveFailedScheduling',
   (c) => {
     const out: string[] = [];
-    const list = lister(c.state);
-    for (const pod of list('Pod')) {
+    const group = grouper(c.state);
+    // Most pods are bound: scanned in any order, the pending ones sorted as a listing would be.
+    const pending: StoredObject[] = [];
+    forEachObject(c.state, 'Pod', (pod) => {
       const spec = podSpec(pod) as ReturnType<typeof podSpec> & { schedulingGates?: unknown[] };
-      if (spec.nodeName || isTerminating(pod) || isTerminal(pod) || (spec.schedulingGates ?? []).length > 0) continue;
-      if ((spec.schedulerName ?? 'default-scheduler') !== 'default-scheduler') continue;
-      const events = list('Event', pod.metadata.namespace).filter((e) => {
+      if (spec.nodeName || isTerminating(pod) || isTerminal(pod) || (spec.schedulingGates ?? []).length > 0) return;
+      if ((spec.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
+      pending.push(pod);
+    });
+    for (const pod of sortedByKey(pending)) {
+      const events = group('Event', pod.metadata.namespace).filter((e) => {
         const io = (e as { involvedObject?: { name?: string; uid?: string } }).involvedObject;
         return (e as { reason?: string }).reason === 'FailedScheduling' && io?.name === pod.metadata.name && (io.uid === undefined || io.uid === pod.metadata.uid);
       });

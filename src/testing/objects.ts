@@ -80,7 +80,10 @@ export const keyOf = (obj: StoredObject): string => (obj.metadata.namespace ? `$
 
 /** The ownerReference with controller: true, if any. */
 export function controllerRef(obj: StoredObject): { kind: string; name: string; uid: string } | undefined {
-  return obj.metadata.ownerReferences?.find((r) => r.controller === true);
+  // A plain loop: the invariants ask this for every changed pod and ReplicaSet.
+  const refs = obj.metadata.ownerReferences;
+  if (refs) for (const r of refs) if (r.controller === true) return r;
+  return undefined;
 }
 
 /** The object `ref` names in `namespace`, if it exists with the same uid. */

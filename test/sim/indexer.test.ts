@@ -156,3 +156,71 @@ describe('Indexer with a state (as the Cluster runs it)', () => {
     expect(names(idx.list('Namespace', 'namespace', 'default'))).toEqual([]);
   });
 });
+
+describe('Indexer: writes that keep labels, owners and node (status updates)', () => {
+  /** A new version of `o` sharing its labels and owner references, as the write path shares unchanged parts. */
+  const withStatus = (o: StoredObject, phase: string, nodeName?: string): StoredObject =>
+    ({
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: String(++rv) },
+      spec: nodeName === undefined ? o.spec : { ...(o.spec ?? {}), nodeName },
+      status: { phase },
+    }) as StoredObject;
+
+  it('returns the newest version from every index and label lookup', () => {
+    const live = new Live();
+    const owner = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-uid', controller: true }];
+    const a = live.put({ ...obj('Pod', 'a', { app: 'web' }), metadata: { ...obj('Pod', 'a', { app: 'web' }).metadata, ownerReferences: owner } } as StoredObject);
+    live.put(obj('Pod', 'b', { app: 'web' }));
+    const lookups = () => [
+      live.idx.select('Pod', 'default', { app: 'web' })[0],
+      live.idx.list('Pod', 'namespace', 'default')[0],
+      live.idx.list('Pod', 'controller', 'rs-uid')[0],
+      live.idx.list('Pod', 'owner', 'rs-uid')[0],
+    ];
+    expect(lookups()).toEqual([a, a, a, a]);
+    const running = live.put(withStatus(a, 'Running'));
+    expect(lookups().every((o) => o === running)).toBe(true);
+    // A bind keeps labels and owners but moves the pod into a node's bucket.
+    const bound = live.put(withStatus(running, 'Running', 'node-1'));
+    expect(live.idx.list('Pod', 'nodeName', 'node-1')).toEqual([bound]);
+    const moved = live.put(withStatus(bound, 'Running', 'node-2'));
+    expect(live.idx.list('Pod', 'nodeName', 'node-1')).toEqual([]);
+    expect(live.idx.list('Pod', 'nodeName', 'node-2')).toEqual([moved]);
+    const done = live.put(withStatus(moved, 'Succeeded'));
+    expect(lookups().every((o) => o === done)).toBe(true);
+    expect(live.idx.list('Pod', 'nodeName', 'node-2')).toEqual([done]);
+    live.remove(done);
+    expect(live.idx.list('Pod', 'controller', 'rs-uid')).toEqual([]);
+    expect(live.idx.list('Pod', 'nodeName', 'node-2')).toEqual([]);
+    expect(names(live.idx.select('Pod', 'default', { app: 'web' }))).toEqual(['b']);
+  });
+
+  it('property: status updates mixed with relabels, binds and deletions match a sorted scan', () => {
+    type Op = { op: 'put'; name: number; app: number } | { op: 'status'; name: number; node: number } | { op: 'del'; name: number };
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ op: fc.constant('put' as const), name: fc.nat(6), app: fc.nat(2) }),
+      fc.record({ op: fc.constant('status' as const), name: fc.nat(6), node: fc.nat(3) }),
+      fc.record({ op: fc.constant('del' as const), name: fc.nat(6) }),
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 5, maxLength: 120 }), (ops) => {
+        const live = new Live();
+        for (const o of ops) {
+          const name = `p${o.name}`;
+          const cur = live.objects.get(`Pod:default/${name}`);
+          if (o.op === 'put') live.put(obj('Pod', name, { app: `a${o.app}` }));
+          else if (o.op === 'del' && cur) live.remove(cur);
+          else if (o.op === 'status' && cur) live.put(withStatus(cur, 'Running', o.node === 0 ? undefined : `n${o.node}`));
+          const pods = [...live.objects.values()].sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1));
+          for (const app of ['a0', 'a1', 'a2']) expect(live.idx.select('Pod', 'default', { app })).toEqual(pods.filter((p) => p.metadata.labels?.app === app));
+          for (const node of ['n1', 'n2', 'n3']) {
+            expect(live.idx.list('Pod', 'nodeName', node)).toEqual(pods.filter((p) => (p.spec as { nodeName?: string } | undefined)?.nodeName === node));
+          }
+          expect(live.idx.list('Pod', 'namespace', 'default')).toEqual(pods);
+        }
+      }),
+      { seed: 20261122, numRuns: 150 },
+    );
+  });
+});
