@@ -422,9 +422,21 @@ export function claimObjects<T extends StoredObject>(
   const actions: Action[] = [];
   const uid = controller.metadata.uid;
   const deleting = controller.metadata.deletionTimestamp != null;
+  // The pods of one controller share their (interned) labels and ownerReferences objects, so
+  // the last verdict is reused for the same object: nothing changes them during the loop.
+  let lastLabels: unknown = candidates;
+  let matches = false;
+  let lastRefs: unknown = candidates;
+  let ref: OwnerReference | undefined;
   for (const obj of candidates) {
-    const ref = getControllerOf(obj);
-    const matches = selector.matches(obj.metadata.labels);
+    if (obj.metadata.ownerReferences !== lastRefs) {
+      lastRefs = obj.metadata.ownerReferences;
+      ref = getControllerOf(obj);
+    }
+    if (obj.metadata.labels !== lastLabels) {
+      lastLabels = obj.metadata.labels;
+      matches = selector.matches(obj.metadata.labels);
+    }
     if (ref) {
       if (ref.uid !== uid) continue;
       if (matches) claimed.push(obj);

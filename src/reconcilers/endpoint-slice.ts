@@ -23,7 +23,11 @@
  * with the pods that changed since (patchGroups), keyed by the Nodes' zones rather than the
  * Node table; comparisons with stored slices go by identity once an element has been proven
  * equal (endpoints-equal.ts), packing looks endpoints up in a per-group index, and a stored
- * list known sorted (what this controller wrote) is not checked again.
+ * list known sorted (what this controller wrote) is not checked again. Each Service's last
+ * sync leaves a plan (endpoint-slice-memo.ts, one per controller instance): a sync whose slices
+ * are exactly that plan writes nothing when its groups are unchanged — the controller is woken
+ * by its own slice writes — and only moves what changed when its group is the planned one
+ * patched (endpoint-slice-packing.ts).
  *
  * @see kubernetes/kubernetes pkg/controller/endpointslice/endpointslice_controller.go
  * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/reconciler.go, utils.go
@@ -33,6 +37,18 @@ import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../m
 import { forEachObject, getObject, objectKey, splitObjectKey, type ClusterState, type KindTable } from '../model/store.js';
 import type { StoredObject } from '../model/types.js';
 import { isPodReady, newControllerRef } from './controller-utils.js';
+import { EndpointSliceMemo, type PlannedSlice, type SliceObject } from './endpoint-slice-memo.js';
+import {
+  compareEndpoints,
+  deltaFromPlan,
+  isSorted,
+  MAX_ENDPOINTS_PER_SLICE,
+  packFromDelta,
+  packGroup,
+  sliceKey,
+  type Group,
+  type GroupDelta,
+} from './endpoint-slice-packing.js';
 import { LastBuiltByPod, sameAddressList } from './endpoints-equal.js';
 import {
   findPort,
@@ -51,8 +67,7 @@ import {
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 export const ENDPOINTSLICE_CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
-/** --max-endpoints-per-slice default. */
-export const MAX_ENDPOINTS_PER_SLICE = 100;
+export { MAX_ENDPOINTS_PER_SLICE };
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
 export interface SliceEndpoint {
@@ -70,8 +85,6 @@ export interface SlicePort {
   protocol: string;
   appProtocol?: string;
 }
-
-type SliceObject = StoredObject & { addressType?: string; endpoints?: SliceEndpoint[] | null; ports?: SlicePort[] | null };
 
 /** podToEndpoint (IPv4). */
 export function podToEndpoint(pod: PodObject, svc: ServiceObject, node: StoredObject | undefined): SliceEndpoint {
@@ -120,8 +133,10 @@ function sharedEndpoint(pod: PodObject, svc: ServiceObject, node: StoredObject):
 const lastEndpoint = [new LastBuiltByPod<SliceEndpoint>(), new LastBuiltByPod<SliceEndpoint>()] as const;
 
 function sameAsBefore(pod: PodObject, slot: 0 | 1, ep: SliceEndpoint): SliceEndpoint {
-  deepFreezeEndpoint(ep);
-  return pod.spec ? lastEndpoint[slot].reuse(pod.spec, pod.metadata.uid, ep) : ep;
+  const kept = pod.spec ? lastEndpoint[slot].reuse(pod.spec, pod.metadata.uid, ep) : ep;
+  // Only a new endpoint needs freezing and marking: a reused one was when it was new.
+  if (kept === ep) deepFreezeEndpoint(ep);
+  return kept;
 }
 
 /** Frozen and shareable: the write path stores this very object in every slice listing it. */
@@ -150,23 +165,6 @@ function sliceLabels(svc: ServiceObject): Record<string, string> {
   labels[MANAGED_BY_LABEL] = ENDPOINTSLICE_CONTROLLER_NAME;
   if (!isServiceIPSet(svc)) labels[HEADLESS_SERVICE_LABEL] = '';
   return labels;
-}
-
-/** By address then by the target's uid (the order the slices list endpoints in). */
-function compareEndpoints(a: SliceEndpoint, b: SliceEndpoint): number {
-  const ia = a.addresses[0]!;
-  const ib = b.addresses[0]!;
-  if (ia !== ib) return ia < ib ? -1 : 1;
-  const ua = a.targetRef.uid;
-  const ub = b.targetRef.uid;
-  return ua < ub ? -1 : ua > ub ? 1 : 0;
-}
-
-interface Group {
-  /** JSON of `ports`: how existing slices are matched to the group. */
-  readonly key: string;
-  readonly ports: SlicePort[];
-  readonly endpoints: SliceEndpoint[];
 }
 
 /** A pod's resolved port numbers ('-' for a port it lacks): equal signatures, equal port lists. */
@@ -199,9 +197,10 @@ function computeGroups(state: ClusterState, svc: ServiceObject, pods: readonly P
     let g = groups.get(signature);
     if (!g) {
       const ports = endpointPorts(svc, pod);
-      groups.set(signature, (g = { key: JSON.stringify(ports), ports, endpoints: [] }));
+      groups.set(signature, (g = { key: JSON.stringify(ports), ports, endpoints: [], pods: [] }));
     }
     g.endpoints.push(sharedEndpoint(pod, svc, node));
+    g.pods.push(pod);
   }
   return { groups, perService };
 }
@@ -216,18 +215,20 @@ interface NodeZones {
   readonly byName: ReadonlyMap<string, string | undefined>;
 }
 const zonesByTable = new WeakMap<KindTable, NodeZones>();
-let lastZones: NodeZones | undefined;
 
-function nodeZones(state: ClusterState): NodeZones | undefined {
+type SliceMemo = EndpointSliceMemo<NodeZones, Map<string, Group>>;
+
+function nodeZones(state: ClusterState, memo: SliceMemo): NodeZones | undefined {
   const table = Object.hasOwn(state.kinds, 'Node') ? state.kinds.Node : undefined;
   if (!table) return undefined;
   let zones = zonesByTable.get(table);
   if (zones) return zones;
   const byName = new Map<string, string | undefined>();
   forEachObject(state, 'Node', (node) => byName.set(node.metadata.name, node.metadata.labels?.[ZONE_LABEL]));
-  zones = lastZones && sameZones(lastZones.byName, byName) ? lastZones : { byName };
+  const last = memo.lastZones;
+  zones = last && sameZones(last.byName, byName) ? last : { byName };
   zonesByTable.set(table, zones);
-  lastZones = zones;
+  memo.lastZones = zones;
   return zones;
 }
 
@@ -254,19 +255,19 @@ const MAX_SHARED_VARIANTS = 8;
 /** No pods, no groups: what every selector matching nothing gets (never mutated by callers). */
 const NO_GROUPS: Map<string, Group> = new Map();
 
-function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext): Map<string, Group> {
+function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext, memo: SliceMemo): Map<string, Group> {
   const pods = podsForService(svc, ctx);
   // The empty pod array is one frozen array shared by every cluster: an entry under it would
   // live as long as the process, so it gets none (it needs none: its groups are always empty).
   if (pods.length === 0) return NO_GROUPS;
-  const nodes = nodeZones(state);
+  const nodes = nodeZones(state, memo);
   const portsJson = JSON.stringify(svc.spec?.ports ?? []);
   const publish = svc.spec?.publishNotReadyAddresses === true;
   const shared = groupsByPods.get(pods);
   const hit = shared?.find((g) => g.nodes === nodes && g.portsJson === portsJson && g.publish === publish);
   if (hit) return hit.groups;
   const serviceKey = `${svc.metadata.namespace ?? ''}/${svc.metadata.name}`;
-  const before = lastPodsOf.get(serviceKey);
+  const before = memo.lastPods(serviceKey);
   const prior = before && before !== pods ? groupsByPods.get(before)?.find((g) => g.nodes === nodes && g.portsJson === portsJson && g.publish === publish) : undefined;
   const patched = prior && patchGroups(state, svc, before!, prior.groups, pods);
   const { groups, perService } = patched ? { groups: patched, perService: false } : computeGroups(state, svc, pods);
@@ -276,27 +277,17 @@ function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileCo
     const live = (shared ?? []).filter((g) => g.nodes === nodes).slice(-(MAX_SHARED_VARIANTS - 1));
     live.push({ nodes, portsJson, publish, groups });
     groupsByPods.set(pods, live);
-    if (lastPodsOf.size >= MAX_REMEMBERED_SERVICES) lastPodsOf.clear();
-    lastPodsOf.set(serviceKey, pods);
+    memo.rememberPods(serviceKey, pods);
   }
   return groups;
 }
 
 /**
- * The pod array each Service's groups were last built from: a sync usually follows one pod's
- * change, so the groups of the previous array (same Node table, ports and publish) are patched
- * — unchanged pods keep their endpoint, looked up by position — instead of rebuilt pod by pod.
- * A hint keyed by Service name (any earlier array gives the same result, just slower), cleared
- * when it grows past a bound.
- */
-const lastPodsOf = new Map<string, readonly PodObject[]>();
-const MAX_REMEMBERED_SERVICES = 8192;
-
-/**
  * computeGroups(after) from the groups of `before`, for Services whose ports are all numeric
  * (one group, endpoints in pod order). The walk pairs the pods of both arrays as diffByName
  * does; `prior`'s endpoints follow `before`'s included pods in order, so the next one belongs
- * to the current `before` pod exactly when its uid is that pod's. An unchanged pod object under
+ * to the current `before` pod exactly when it was taken for that very object (Group.pods), a
+ * test that reads neither the pod nor the endpoint. An unchanged pod object under
  * unchanged Node zones has the same endpoint. Undefined when the Service has named ports or an
  * added pod sets hostname and subdomain (computeGroups handles those).
  */
@@ -305,135 +296,79 @@ function patchGroups(state: ClusterState, svc: ServiceObject, before: readonly P
   const old = prior.get('');
   if (prior.size !== (old ? 1 : 0)) return undefined;
   const was = old?.endpoints ?? [];
+  // `from[k]` is the `before` pod of was[k]: matching by identity reads no unchanged pod.
+  const from = old?.pods ?? [];
   const endpoints: SliceEndpoint[] = [];
+  const pods: PodObject[] = [];
+  const changed = new Map<SliceEndpoint, SliceEndpoint | null>();
+  const added: SliceEndpoint[] = [];
   let ports = old?.ports;
   let k = 0;
   let i = 0;
   let j = 0;
-  const skip = (pod: PodObject): void => {
-    if (k < was.length && was[k]!.targetRef.uid === pod.metadata.uid) k += 1;
-  };
+  // The endpoint `a` had, if any: consumed from `was` and returned.
+  const leave = (a: PodObject): SliceEndpoint | undefined => (from[k] === a ? was[k++] : undefined);
   // What computeGroups does for one pod; false when the pod's endpoint could depend on the Service.
-  const add = (pod: PodObject): boolean => {
-    if (!shouldPodBeInEndpoints(pod, true)) return true;
-    const podNode = pod.spec?.nodeName;
-    if (!podNode) return true;
-    const node = getObject(state, 'Node', undefined, podNode);
-    if (!node) return true;
-    if (pod.spec?.hostname && pod.spec.subdomain) return false;
-    ports ??= endpointPorts(svc, pod);
-    endpoints.push(sharedEndpoint(pod, svc, node));
+  const add = (pod: PodObject, left: SliceEndpoint | undefined): boolean => {
+    let ep: SliceEndpoint | undefined;
+    if (shouldPodBeInEndpoints(pod, true) && pod.spec?.nodeName) {
+      const node = getObject(state, 'Node', undefined, pod.spec.nodeName);
+      if (node) {
+        if (pod.spec.hostname && pod.spec.subdomain) return false;
+        ports ??= endpointPorts(svc, pod);
+        ep = sharedEndpoint(pod, svc, node);
+        endpoints.push(ep);
+        pods.push(pod);
+      }
+    }
+    // The same pod (uid) listed before and now: its endpoint is replaced where it stands.
+    if (left !== undefined && ep !== undefined && left.targetRef.uid === pod.metadata.uid) changed.set(left, ep);
+    else {
+      if (left !== undefined) changed.set(left, null);
+      if (ep !== undefined) added.push(ep);
+    }
     return true;
   };
   while (i < before.length && j < after.length) {
     const a = before[i]!;
     const b = after[j]!;
     if (a === b) {
-      if (k < was.length && was[k]!.targetRef.uid === a.metadata.uid) endpoints.push(was[k++]!);
+      if (from[k] === a) {
+        endpoints.push(was[k++]!);
+        pods.push(a);
+      }
       i += 1;
       j += 1;
     } else if (a.metadata.name < b.metadata.name) {
-      skip(a);
+      const left = leave(a);
+      if (left !== undefined) changed.set(left, null);
       i += 1;
     } else if (a.metadata.name > b.metadata.name) {
-      if (!add(b)) return undefined;
+      if (!add(b, undefined)) return undefined;
       j += 1;
     } else if (samePodEndpoint(a, b)) {
       // A new version of the pod with the same endpoint inputs: the old endpoint is equal.
-      if (k < was.length && was[k]!.targetRef.uid === a.metadata.uid) endpoints.push(was[k++]!);
+      if (from[k] === a) {
+        endpoints.push(was[k++]!);
+        pods.push(b);
+      }
       i += 1;
       j += 1;
     } else {
-      skip(a);
-      if (!add(b)) return undefined;
+      if (!add(b, leave(a))) return undefined;
       i += 1;
       j += 1;
     }
   }
-  while (j < after.length) if (!add(after[j++]!)) return undefined;
+  while (j < after.length) if (!add(after[j++]!, undefined)) return undefined;
+  // The `before` pods after the last of `after` are gone, with their endpoints.
+  while (k < was.length) changed.set(was[k++]!, null);
   const groups = new Map<string, Group>();
-  if (endpoints.length > 0) groups.set('', { key: old?.key ?? JSON.stringify(ports), ports: ports!, endpoints });
+  if (endpoints.length > 0) {
+    const delta: GroupDelta | undefined = old ? { from: was, changed, added } : undefined;
+    groups.set('', { key: old?.key ?? JSON.stringify(ports), ports: ports!, endpoints, pods, ...(delta ? { delta } : {}) });
+  }
   return groups;
-}
-
-/**
- * A group's endpoint positions by pod uid, built once per group: groups are shared between the
- * Services over one pod set and between their syncs until a pod changes, while packing looks
- * every stored endpoint up in it.
- */
-const positionsOfGroup = new WeakMap<Group, Map<string, number>>();
-
-function positionsByUid(group: Group): Map<string, number> {
-  let byUid = positionsOfGroup.get(group);
-  if (!byUid) {
-    byUid = new Map();
-    for (let i = 0; i < group.endpoints.length; i++) byUid.set(group.endpoints[i]!.targetRef.uid, i);
-    positionsOfGroup.set(group, byUid);
-  }
-  return byUid;
-}
-
-/** Distributes a group's endpoints over its existing slices and new ones (see the header). */
-function packGroup(group: Group, slices: SliceObject[]): { kept: Map<SliceObject, SliceEndpoint[]>; fresh: SliceEndpoint[][]; inOrder: Set<SliceEndpoint[]> } {
-  const { endpoints } = group;
-  const byUid = positionsByUid(group);
-  // placed[i]: the group's i-th endpoint has its slice already.
-  const placed = new Uint8Array(endpoints.length);
-  let placedCount = 0;
-  const kept = new Map<SliceObject, SliceEndpoint[]>();
-  // The stays known to be sorted: a subsequence of a sorted stored list whose endpoints kept
-  // their sort keys (address; the uid is the same pod's) is sorted, so updateSlice skips the check.
-  const inOrder = new Set<SliceEndpoint[]>();
-  for (const slice of slices) {
-    const stay: SliceEndpoint[] = [];
-    const stored = slice.endpoints ?? [];
-    let sorted = storedSorted(slice, stored);
-    for (const e of stored) {
-      const at = byUid.get(e.targetRef?.uid);
-      if (at !== undefined && placed[at] === 0 && stay.length < MAX_ENDPOINTS_PER_SLICE) {
-        const ep = endpoints[at]!;
-        if (sorted && ep !== e && ep.addresses[0] !== e.addresses[0]) sorted = false;
-        stay.push(ep);
-        placed[at] = 1;
-        placedCount += 1;
-      }
-    }
-    kept.set(slice, stay);
-    if (sorted) inOrder.add(stay);
-  }
-  // The endpoints not placed yet, in the group's order.
-  const rest = placedCount === 0 ? endpoints : endpoints.filter((_, i) => placed[i] === 0);
-  let next = 0;
-  for (const stay of kept.values()) {
-    if (stay.length < MAX_ENDPOINTS_PER_SLICE && next < rest.length) inOrder.delete(stay);
-    while (stay.length < MAX_ENDPOINTS_PER_SLICE && next < rest.length) stay.push(rest[next++]!);
-  }
-  const fresh: SliceEndpoint[][] = [];
-  for (let i = next; i < rest.length; i += MAX_ENDPOINTS_PER_SLICE) fresh.push(rest.slice(i, i + MAX_ENDPOINTS_PER_SLICE));
-  return { kept, fresh, inOrder };
-}
-
-/**
- * Whether a stored slice's endpoints are well-formed enough to compare and in compareEndpoints
- * order: slices this controller wrote always are. Once per stored list (stored lists are frozen
- * and replaced on every write), not once per sync.
- */
-const sortedStored = new WeakMap<readonly unknown[], boolean>();
-
-function storedSorted(slice: SliceObject, stored: readonly SliceEndpoint[]): boolean {
-  let sorted = sortedStored.get(stored);
-  if (sorted === undefined) {
-    const written = lastWritten.get(sliceKey(slice));
-    // The list this controller last wrote into the slice, element for element: sorted.
-    if (written !== undefined && sameElements(written, stored)) {
-      if (Object.isFrozen(stored)) sortedStored.set(stored, true);
-      return true;
-    }
-    const wellFormed = stored.every((e) => typeof e?.addresses?.[0] === 'string' && typeof e.targetRef?.uid === 'string');
-    sorted = wellFormed && isSorted(stored);
-    if (Object.isFrozen(stored)) sortedStored.set(stored, sorted);
-  }
-  return sorted;
 }
 
 function newSlice(svc: ServiceObject, ports: SlicePort[], endpoints: SliceEndpoint[]): Action {
@@ -454,67 +389,62 @@ function newSlice(svc: ServiceObject, ports: SlicePort[], endpoints: SliceEndpoi
 }
 
 /**
- * The sorted list last written into each slice (by namespace/name): the store copies the list
- * but keeps its endpoint objects, so a stored list holding the same objects in the same order
- * is known sorted without comparing addresses. A hint only, cleared past a bound.
+ * The update that makes `slice` hold `endpoints` (sorted), `ports` and `labels`, if it does not
+ * already; `planned` is that sorted list (the group's own endpoint objects).
  */
-const lastWritten = new Map<string, readonly SliceEndpoint[]>();
-const MAX_REMEMBERED_SLICES = 16384;
-
-function sliceKey(slice: SliceObject): string {
-  return `${slice.metadata.namespace ?? ''}/${slice.metadata.name}`;
-}
-
-function rememberWritten(slice: SliceObject, sorted: readonly SliceEndpoint[]): void {
-  if (lastWritten.size >= MAX_REMEMBERED_SLICES) lastWritten.clear();
-  lastWritten.set(sliceKey(slice), sorted.slice());
-}
-
-function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function isSorted(endpoints: readonly SliceEndpoint[]): boolean {
-  for (let i = 1; i < endpoints.length; i++) if (compareEndpoints(endpoints[i - 1]!, endpoints[i]!) > 0) return false;
-  return true;
-}
-
-function updateSlice(svc: ServiceObject, slice: SliceObject, ports: SlicePort[], endpoints: SliceEndpoint[], inOrder = false): Action[] {
+function updateSlice(
+  slice: SliceObject,
+  ports: SlicePort[],
+  endpoints: SliceEndpoint[],
+  labels: Record<string, string>,
+  memo: SliceMemo,
+  inOrder = false,
+): { actions: Action[]; planned: readonly SliceEndpoint[] } {
   // Endpoints that stay keep their slice's (sorted) order, so sorting is usually not needed.
   const sorted = inOrder || isSorted(endpoints) ? endpoints : [...endpoints].sort(compareEndpoints);
-  const labels = sliceLabels(svc);
-  if (sameAddressList(slice.endpoints ?? [], sorted) && jsonEqual(slice.ports ?? [], ports) && jsonEqual(slice.metadata.labels, labels)) return [];
-  rememberWritten(slice, sorted);
+  const stored = slice.endpoints ?? [];
+  if (sameAddressList(stored, sorted) && jsonEqual(slice.ports ?? [], ports) && jsonEqual(slice.metadata.labels, labels)) return { actions: [], planned: sorted };
+  memo.rememberWritten(sliceKey(slice), sorted);
   const object = { ...slice, metadata: { ...slice.metadata, labels }, endpoints: sorted, ports };
-  return [{ verb: 'update', object }];
+  return { actions: [{ verb: 'update', object }], planned: sorted };
 }
 
-function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext): Action[] {
+function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext, memo: SliceMemo): Action[] {
   const owned = (ctx.index.list('EndpointSlice', 'controller', svc.metadata.uid) as SliceObject[]).filter(
     (s) => s.metadata.labels?.[MANAGED_BY_LABEL] === ENDPOINTSLICE_CONTROLLER_NAME && s.addressType === 'IPv4',
   );
-  const groups = desiredGroups(state, svc, ctx);
+  const groups = desiredGroups(state, svc, ctx, memo);
+  const serviceKey = `${svc.metadata.namespace ?? ''}/${svc.metadata.name}`;
+  const plan0 = memo.planMatching(serviceKey, svc, owned);
+  if (plan0 !== undefined && plan0.groups === groups) return [];
+  const delta = plan0 !== undefined ? deltaFromPlan(plan0.groups, groups) : undefined;
+  const labels = sliceLabels(svc);
   const actions: Action[] = [];
   const used = new Set<SliceObject>();
+  // What the slices hold once the actions are applied, unless a new slice (name unknown yet) is made.
+  let plan: Map<string, PlannedSlice> | undefined = new Map();
   const ownedKeys = new Map(owned.map((s) => [s, JSON.stringify(s.ports ?? [])]));
   for (const group of groups.values()) {
     const slices = owned.filter((s) => ownedKeys.get(s) === group.key);
-    const { kept, fresh, inOrder } = packGroup(group, slices);
+    // Every slice must be this group's for the delta to describe them all.
+    const { kept, fresh, inOrder } = delta && slices.length === owned.length ? packFromDelta(delta, slices, memo) : packGroup(group, slices, memo);
     for (const [slice, endpoints] of kept) {
       if (endpoints.length === 0) continue;
       used.add(slice);
-      actions.push(...updateSlice(svc, slice, group.ports, endpoints, inOrder.has(endpoints)));
+      const update = updateSlice(slice, group.ports, endpoints, labels, memo, inOrder.has(endpoints));
+      actions.push(...update.actions);
+      plan?.set(slice.metadata.name, { endpoints: update.planned, ports: group.ports, labels });
     }
     for (const endpoints of fresh) actions.push(newSlice(svc, group.ports, endpoints));
+    if (fresh.length > 0) plan = undefined;
   }
   if (groups.size === 0) {
+    plan = undefined;
     // placeholderSliceCompare: a Service without endpoints keeps one empty slice.
     const placeholder = owned.find((s) => (s.endpoints ?? []).length === 0 && (s.ports ?? []).length === 0) ?? owned[0];
     if (placeholder) {
       used.add(placeholder);
-      actions.push(...updateSlice(svc, placeholder, [], []));
+      actions.push(...updateSlice(placeholder, [], [], labels, memo).actions);
     } else {
       actions.push(newSlice(svc, [], []));
     }
@@ -522,19 +452,24 @@ function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileCont
   for (const slice of owned) {
     if (!used.has(slice)) actions.push({ verb: 'delete', kind: 'EndpointSlice', key: objectKey(slice.metadata.namespace, slice.metadata.name) });
   }
+  // Two groups with one port list would share slices: the plan's check does not cover that.
+  if (plan && new Set([...groups.values()].map((g) => g.key)).size !== groups.size) plan = undefined;
+  memo.rememberPlan(serviceKey, plan && { svc, groups, slices: plan });
   return actions;
 }
 
-function reconcile(state: ClusterState, key: string, ctx: ReconcileContext): ReconcileResult {
+function reconcile(state: ClusterState, key: string, ctx: ReconcileContext, memo: SliceMemo): ReconcileResult {
   const { namespace, name } = splitObjectKey(key);
   const svc = getObject(state, 'Service', namespace, name) as ServiceObject | undefined;
+  if (!svc) memo.forget(`${namespace ?? ''}/${name}`);
   // A deleted Service's slices go with the garbage collector (ownerReference).
   if (!svc || svc.spec?.type === 'ExternalName' || !serviceSelector(svc)) return { actions: [] };
-  return { actions: syncService(state, svc, ctx) };
+  return { actions: syncService(state, svc, ctx, memo) };
 }
 
 /** 'endpointslice-controller', as kube-controller-manager names it. */
 export function endpointSliceController(): Reconciler {
+  const memo: SliceMemo = new EndpointSliceMemo<NodeZones, Map<string, Group>>();
   return {
     name: 'endpointslice-controller',
     watches: {
@@ -548,6 +483,6 @@ export function endpointSliceController(): Reconciler {
         return [objectKey(slice.metadata.namespace, svcName)];
       },
     },
-    reconcile,
+    reconcile: (state, key, ctx) => reconcile(state, key, ctx, memo),
   };
 }

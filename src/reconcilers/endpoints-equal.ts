@@ -24,6 +24,8 @@ function sameByIdentity(a: readonly object[], b: readonly object[]): boolean {
 /** jsonEqual(stored, wanted) for lists of JSON objects; `undefined` only equals `undefined`. */
 export function sameAddressList(stored: unknown, wanted: readonly object[] | undefined): boolean {
   if (wanted === undefined) return stored === undefined;
+  // The very list (a shareable one the store kept): equal, and its elements are JSON.
+  if (stored === wanted) return true;
   if (!Array.isArray(stored) || stored.length !== wanted.length) return false;
   const prior = provenList.get(stored);
   if (prior && sameByIdentity(prior, wanted)) return true;

@@ -168,9 +168,12 @@ function endpointAddress(pod: PodObject, svc: StoredObject): EndpointAddress {
 const lastAddress = new LastBuiltByPod<EndpointAddress>();
 
 function sameAsBefore(pod: PodObject, addr: EndpointAddress): EndpointAddress {
+  const kept = pod.spec ? lastAddress.reuse(pod.spec, pod.metadata.uid, addr) : addr;
   // Frozen and shareable: the write path stores this very object, in every Endpoints listing it.
-  shareableJson(addr);
-  return pod.spec ? lastAddress.reuse(pod.spec, pod.metadata.uid, addr) : addr;
+  // Only a new one needs marking (a reused one was marked when it was new): marking costs a
+  // WeakSet insertion, and most pod versions get their last address back.
+  if (kept === addr) shareableJson(addr);
+  return kept;
 }
 
 /** helper.IsServiceIPSet: a clusterIP that is neither empty nor "None". */
@@ -289,22 +292,41 @@ interface AddressLists {
  */
 const listsByPods = new WeakMap<readonly PodObject[], [AddressLists | undefined, AddressLists | undefined]>();
 
+const MAX_REMEMBERED_SERVICES = 8192;
+
 /**
  * The pod array each Service's lists were last built from, per publishNotReadyAddresses: a
  * sync usually follows one pod's change, so its lists are the last ones patched — the changed
  * pods' addresses taken out and put back in order — rather than rebuilt and sorted from every
- * pod. Keyed by Service name; a hint only (any earlier array gives the same result, just
- * slower), so it is simply cleared when it grows past a bound.
+ * pod. One per controller instance (so per cluster), keyed by Service; a hint only (any
+ * earlier array gives the same result, just slower), so it is simply cleared when it grows
+ * past a bound.
  */
-const lastPodsOf = new Map<string, readonly PodObject[]>();
-const MAX_REMEMBERED_SERVICES = 8192;
+export class EndpointsMemo {
+  private readonly lastPodsOf = new Map<string, readonly PodObject[]>();
 
-function addressLists(svc: ServiceObject, pods: readonly PodObject[], tolerate: boolean): AddressLists {
+  last(serviceKey: string): readonly PodObject[] | undefined {
+    return this.lastPodsOf.get(serviceKey);
+  }
+
+  remember(serviceKey: string, pods: readonly PodObject[]): void {
+    if (this.lastPodsOf.size >= MAX_REMEMBERED_SERVICES) this.lastPodsOf.clear();
+    this.lastPodsOf.set(serviceKey, pods);
+  }
+
+  /** Drops both slots of the Service `key` (it is gone). */
+  forget(key: string): void {
+    this.lastPodsOf.delete(`0${key}`);
+    this.lastPodsOf.delete(`1${key}`);
+  }
+}
+
+function addressLists(svc: ServiceObject, pods: readonly PodObject[], tolerate: boolean, memo: EndpointsMemo | undefined): AddressLists {
   const slot = tolerate ? 1 : 0;
   const known = listsByPods.get(pods)?.[slot];
   if (known) return known;
   const serviceKey = `${slot}${svc.metadata.namespace ?? ''}/${svc.metadata.name}`;
-  const before = lastPodsOf.get(serviceKey);
+  const before = memo?.last(serviceKey);
   const prior = before && listsByPods.get(before)?.[slot];
   const patched = prior && patchLists(svc, before, prior, pods, tolerate);
   const { lists, perService } = patched ? { lists: patched, perService: false } : buildLists(svc, pods, tolerate);
@@ -312,8 +334,7 @@ function addressLists(svc: ServiceObject, pods: readonly PodObject[], tolerate: 
     let entry = listsByPods.get(pods);
     if (!entry) listsByPods.set(pods, (entry = [undefined, undefined]));
     entry[slot] = lists;
-    if (lastPodsOf.size >= MAX_REMEMBERED_SERVICES) lastPodsOf.clear();
-    lastPodsOf.set(serviceKey, pods);
+    memo?.remember(serviceKey, pods);
   }
   return lists;
 }
@@ -328,7 +349,7 @@ function buildLists(svc: ServiceObject, pods: readonly PodObject[], tolerate: bo
     if (mayNeedHostname(pod)) perService = true;
     (tolerate || isPodReady(pod) ? ready : notReady).push(endpointAddress(pod, svc));
   }
-  return { lists: { ready: shareableJson(ready.sort(compareAddresses)), notReady: shareableJson(notReady.sort(compareAddresses)) }, perService };
+  return { lists: { ready: shareableList(ready.sort(compareAddresses)), notReady: shareableList(notReady.sort(compareAddresses)) }, perService };
 }
 
 /**
@@ -369,11 +390,19 @@ export function samePodEndpoint(a: PodObject, b: PodObject): boolean {
   return !podChanged && !labelsChanged;
 }
 
+/**
+ * A list of addresses made shareable. Its elements are shareable (so deep-frozen) already:
+ * freezing the list first spares deepFreeze a visit to each of them.
+ */
+function shareableList(list: EndpointAddress[]): readonly EndpointAddress[] {
+  return shareableJson(Object.freeze(list));
+}
+
 /** A sorted, frozen list without the addresses of `drop`'s uids and with `add` merged in; the list itself if unchanged. */
 function patchList(list: readonly EndpointAddress[], drop: ReadonlySet<string>, add: EndpointAddress[]): readonly EndpointAddress[] {
   if (drop.size === 0 && add.length === 0) return list;
   const kept = drop.size === 0 ? list : list.filter((a) => !drop.has(a.targetRef!.uid));
-  if (add.length === 0) return shareableJson(kept as EndpointAddress[]);
+  if (add.length === 0) return shareableList(kept as EndpointAddress[]);
   add.sort(compareAddresses);
   const out: EndpointAddress[] = new Array<EndpointAddress>(kept.length + add.length);
   let i = 0;
@@ -382,7 +411,7 @@ function patchList(list: readonly EndpointAddress[], drop: ReadonlySet<string>, 
   while (i < kept.length && j < add.length) out[n++] = compareAddresses(kept[i]!, add[j]!) <= 0 ? kept[i++]! : add[j++]!;
   while (i < kept.length) out[n++] = kept[i++]!;
   while (j < add.length) out[n++] = add[j++]!;
-  return shareableJson(out);
+  return shareableList(out);
 }
 
 /** A numeric (or absent) targetPort resolves the same on every pod: FindPort needs no pod. */
@@ -392,19 +421,20 @@ function fixedTarget(sp: ServicePort): number | undefined {
 }
 
 /**
- * The subsets syncService computes for a Service, repacked. When every port resolves without
+ * The subsets syncService computes for a Service, repacked. `memo` (the controller's) lets a
+ * Service's lists be patched from its previous sync's. When every port resolves without
  * looking at the pod — always for headless Services without ports, and for numeric
  * targetPorts — every address maps to every port, so RepackSubsets would yield one subset with
  * all the ports: it is built directly. Named targetPorts go through RepackSubsets.
  */
-export function desiredSubsets(svc: ServiceObject, pods: readonly PodObject[]): EndpointSubset[] {
+export function desiredSubsets(svc: ServiceObject, pods: readonly PodObject[], memo?: EndpointsMemo): EndpointSubset[] {
   const spec = svc.spec ?? {};
   const tolerate = spec.publishNotReadyAddresses === true;
   const svcPorts = spec.ports ?? [];
   // Only a headless Service may have no ports; its addresses then carry none.
   if (svcPorts.length === 0 && spec.clusterIP !== 'None') return [];
   if (svcPorts.every((sp) => fixedTarget(sp) !== undefined)) {
-    const { ready, notReady } = addressLists(svc, pods, tolerate);
+    const { ready, notReady } = addressLists(svc, pods, tolerate, memo);
     if (ready.length === 0 && notReady.length === 0) return [];
     const ss: EndpointSubset = {};
     if (ready.length > 0) ss.addresses = ready as EndpointAddress[];
@@ -459,9 +489,9 @@ function withoutHeadlessLabel(labels: Readonly<Record<string, string>> | undefin
   return out;
 }
 
-function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext): Action[] {
+function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext, memo: EndpointsMemo): Action[] {
   const { namespace, name } = svc.metadata;
-  const subsets = desiredSubsets(svc, podsForService(svc, ctx));
+  const subsets = desiredSubsets(svc, podsForService(svc, ctx), memo);
   const current = getObject(state, 'Endpoints', namespace, name);
   const svcLabels = svc.metadata.labels ?? {};
   if (current) {
@@ -490,20 +520,22 @@ function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileCont
   return [{ verb: current ? 'update' : 'create', object }];
 }
 
-function reconcile(state: ClusterState, key: string, ctx: ReconcileContext): ReconcileResult {
+function reconcile(state: ClusterState, key: string, ctx: ReconcileContext, memo: EndpointsMemo): ReconcileResult {
   const { namespace, name } = splitObjectKey(key);
   const svc = getObject(state, 'Service', namespace, name) as ServiceObject | undefined;
   if (!svc) {
+    memo.forget(`${namespace ?? ''}/${name}`);
     // The Service is gone: so are its Endpoints (a hand-made Endpoints without a Service too).
     const ep = getObject(state, 'Endpoints', namespace, name);
     return { actions: ep ? [{ verb: 'delete', kind: 'Endpoints', key }] : [] };
   }
   if (svc.spec?.type === 'ExternalName' || !serviceSelector(svc)) return { actions: [] };
-  return { actions: syncService(state, svc, ctx) };
+  return { actions: syncService(state, svc, ctx, memo) };
 }
 
 /** 'endpoint-controller', as kube-controller-manager names it. */
 export function endpointsController(): Reconciler {
+  const memo = new EndpointsMemo();
   return {
     name: 'endpoint-controller',
     watches: {
@@ -512,6 +544,6 @@ export function endpointsController(): Reconciler {
       // onEndpointsDelete: an Endpoints deleted by hand is recreated.
       Endpoints: (change) => (change.object ? [] : [objectKey(change.oldObject!.metadata.namespace, change.oldObject!.metadata.name)]),
     },
-    reconcile,
+    reconcile: (state, key, ctx) => reconcile(state, key, ctx, memo),
   };
 }

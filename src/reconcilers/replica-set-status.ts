@@ -113,48 +113,63 @@ interface CountedPods {
 
 type NamedPod = Pod & { readonly metadata: { readonly name: string } };
 
-/**
- * The counts of each controller's last sync, by a key naming the controller: a sync usually
- * follows one pod's change, so the last counts are patched with the pods that left and arrived
- * (diffByName) instead of recounted over every pod. Counts are sums over pods and a frozen pod
- * object's labels and readiness never change, so the patch is exact. A hint only, cleared when
- * it grows past a bound.
- */
-const lastCounted = new Map<string, CountedPods>();
-const MAX_REMEMBERED_CONTROLLERS = 8192;
-
 /** Two versions of a pod that count the same: the same labels object and readiness. */
 function sameCounts(a: NamedPod, b: NamedPod): boolean {
   return a.metadata.labels === b.metadata.labels && isPodReady(a) === isPodReady(b);
 }
 
-/** countPods(pods) for the controller `key`, patched from its previous sync's when it can be. */
-export function podCountsFor(key: string, rs: ReplicaSetLike, pods: readonly NamedPod[]): PodCounts {
-  const templateLabels = (rs.spec as SpecView | undefined)?.template?.metadata?.labels;
-  const prior = lastCounted.get(key);
-  if (prior && prior.pods === pods && prior.templateLabels === templateLabels) return prior.counts;
-  let counts: PodCounts;
-  if (prior && (prior.templateLabels === templateLabels || jsonEqual(prior.templateLabels, templateLabels))) {
-    const removed: NamedPod[] = [];
-    const added: NamedPod[] = [];
-    diffByName(prior.pods, pods, removed, added, sameCounts);
-    const gone = countPods(removed, templateLabels);
-    const come = countPods(added, templateLabels);
-    counts = {
-      fullyLabeled: prior.counts.fullyLabeled - gone.fullyLabeled + come.fullyLabeled,
-      ready: prior.counts.ready - gone.ready + come.ready,
-    };
-  } else {
-    counts = countPods(pods, templateLabels);
+const MAX_REMEMBERED_CONTROLLERS = 8192;
+
+/**
+ * The counts of each controller's last sync, by a key naming the controller: a sync usually
+ * follows one pod's change, so the last counts are patched with the pods that left and arrived
+ * (diffByName) instead of recounted over every pod. Counts are sums over pods and a frozen pod
+ * object's labels and readiness never change, so the patch is exact. One per controller
+ * instance (so per cluster: a dead cluster's pods go with it); a hint only, cleared when it
+ * grows past a bound.
+ */
+export class PodCountsMemo {
+  private readonly last = new Map<string, CountedPods>();
+
+  /** countPods(pods) for the controller `key`, patched from its previous sync's when it can be. */
+  countsFor(key: string, rs: ReplicaSetLike, pods: readonly NamedPod[]): PodCounts {
+    const templateLabels = (rs.spec as SpecView | undefined)?.template?.metadata?.labels;
+    const prior = this.last.get(key);
+    if (prior && prior.pods === pods && prior.templateLabels === templateLabels) return prior.counts;
+    let counts: PodCounts;
+    let frozen: boolean;
+    if (prior && (prior.templateLabels === templateLabels || jsonEqual(prior.templateLabels, templateLabels))) {
+      const removed: NamedPod[] = [];
+      const added: NamedPod[] = [];
+      // A new version that counts the same is not reported, unless it is not frozen (then it is
+      // reported, so that the check below sees it).
+      diffByName(prior.pods, pods, removed, added, (a, b) => Object.isFrozen(b) && sameCounts(a, b));
+      const gone = countPods(removed, templateLabels);
+      const come = countPods(added, templateLabels);
+      counts = {
+        fullyLabeled: prior.counts.fullyLabeled - gone.fullyLabeled + come.fullyLabeled,
+        ready: prior.counts.ready - gone.ready + come.ready,
+      };
+      // The remembered pods are all frozen: the new list is iff every pod it gained is.
+      frozen = added.every((p) => Object.isFrozen(p));
+    } else {
+      counts = countPods(pods, templateLabels);
+      frozen = pods.every((p) => Object.isFrozen(p));
+    }
+    // Only frozen pods are known not to change under the same object.
+    if (frozen) {
+      if (this.last.size >= MAX_REMEMBERED_CONTROLLERS) this.last.clear();
+      this.last.set(key, { pods, templateLabels, counts });
+    } else {
+      this.last.delete(key);
+    }
+    return counts;
   }
-  // Only frozen pods are known not to change under the same object.
-  if (pods.every((p) => Object.isFrozen(p))) {
-    if (lastCounted.size >= MAX_REMEMBERED_CONTROLLERS) lastCounted.clear();
-    lastCounted.set(key, { pods, templateLabels, counts });
-  } else {
-    lastCounted.delete(key);
+
+  /** Drops what is remembered for `key` (its controller is gone). */
+  forget(key: string): void {
+    this.last.delete(key);
   }
-  return counts;
 }
 
 /**

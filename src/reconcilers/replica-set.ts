@@ -10,9 +10,10 @@
  * preferring pods early in their startup (getPodsToDelete), at most 500 either way per sync;
  * then write the status if it changed.
  *
- * Cost: a sync usually follows one pod's change, so the active candidates and the status
- * counts are patched from the controller's previous sync with the pods that changed since
- * (diffByName).
+ * Cost: a sync usually follows one pod's change (or the controller's own status write), so the
+ * active candidates, the claim and the status counts are patched from the controller's previous
+ * sync with the pods that changed since (replica-set-memo.ts; one memo per controller instance,
+ * so per cluster).
  *
  * Not modelled: the FailedCreate / FailedDelete Events and the ReplicaFailure condition. A
  * reconcile returns its API calls as data and never sees whether they failed (the sim retries
@@ -41,7 +42,6 @@ import type { LabelSelector, OwnerReference, Pod, PodTemplateSpec, StoredObject 
 import {
   activePodsWithRanksLess,
   BURST_REPLICAS,
-  claimObjects,
   comparatorOf,
   generatePodName,
   getControllerOf,
@@ -52,7 +52,8 @@ import {
   resolveControllerRef,
   type RankedPod,
 } from './controller-utils.js';
-import { calculateStatus, nextAvailabilityCheckMs, podCountsFor, statusToWrite } from './replica-set-status.js';
+import { activeIn, claimCandidates, ownedActive, ReplicaSetMemo, type ControllerMemo } from './replica-set-memo.js';
+import { calculateStatus, nextAvailabilityCheckMs, statusToWrite } from './replica-set-status.js';
 import { REPLICATION_CONTROLLER_KIND } from './replication-controller.js';
 
 /** What differs between the ReplicaSet and ReplicationController instantiations. */
@@ -75,7 +76,6 @@ interface Spec {
 }
 
 const specOf = (obj: StoredObject): Spec => (obj.spec ?? {}) as Spec;
-const asPods = (objs: readonly StoredObject[]): (StoredObject & Pod)[] => objs as (StoredObject & Pod)[];
 
 /**
  * getPodsToDelete: the `count` pods to delete first. Each pod is ranked by how many active
@@ -224,83 +224,13 @@ function layout(claims: readonly Action[], status: Action | undefined, m: Manage
   return { actions, batches };
 }
 
-/** The active pods of namespace `ns` in an index list, keeping its order (by key, so by name). */
-function activeIn(list: readonly StoredObject[], ns: string): (StoredObject & Pod)[] {
-  const out: (StoredObject & Pod)[] = [];
-  for (const p of asPods(list)) if (p.metadata.namespace === ns && isPodActive(p)) out.push(p);
-  return out;
-}
-
-/** A controller's owned pods at its last sync: the index list and its active pods. */
-interface OwnedActive {
-  readonly ns: string;
-  readonly list: readonly StoredObject[];
-  readonly active: readonly (StoredObject & Pod)[];
-}
-
-/**
- * By controller (kind and uid): a sync usually follows one pod's change, so the last sync's
- * active list is patched — unchanged pod objects keep their verdict, found by position —
- * rather than every pod tested again; an unchanged index list gives the same array back. A
- * hint only, cleared when it grows past a bound.
- */
-const lastOwned = new Map<string, OwnedActive>();
-const MAX_REMEMBERED_CONTROLLERS = 8192;
-
-function ownedActive(memoKey: string, list: readonly StoredObject[], ns: string): readonly (StoredObject & Pod)[] {
-  const prior = lastOwned.get(memoKey);
-  if (prior && prior.ns === ns && prior.list === list) return prior.active;
-  const active = prior && prior.ns === ns ? patchActive(prior.list, prior.active, list, ns) : activeIn(list, ns);
-  if (lastOwned.size >= MAX_REMEMBERED_CONTROLLERS) lastOwned.clear();
-  lastOwned.set(memoKey, { ns, list, active });
-  return active;
-}
-
-/**
- * activeIn(after) from activeIn(before) = `prior`, walking both lists as diffByName does:
- * `prior` holds `before`'s active pods in order, so its next entry is the current `before`
- * pod exactly when it is that object. Index lists hold frozen stored objects, whose verdict
- * (namespace, phase, deletion) never changes.
- */
-function patchActive(before: readonly StoredObject[], prior: readonly (StoredObject & Pod)[], after: readonly StoredObject[], ns: string): (StoredObject & Pod)[] {
-  const out: (StoredObject & Pod)[] = [];
-  const add = (p: StoredObject & Pod): void => {
-    if (p.metadata.namespace === ns && isPodActive(p)) out.push(p);
-  };
-  let k = 0;
-  let i = 0;
-  let j = 0;
-  while (i < before.length && j < after.length) {
-    const a = before[i]!;
-    const b = after[j]!;
-    if (a === b) {
-      if (prior[k] === a) out.push(prior[k++]!);
-      i += 1;
-      j += 1;
-    } else if (a.metadata.name < b.metadata.name) {
-      if (prior[k] === a) k += 1;
-      i += 1;
-    } else if (a.metadata.name > b.metadata.name) {
-      add(b as StoredObject & Pod);
-      j += 1;
-    } else {
-      if (prior[k] === a) k += 1;
-      add(b as StoredObject & Pod);
-      i += 1;
-      j += 1;
-    }
-  }
-  while (j < after.length) add(after[j++] as StoredObject & Pod);
-  return out;
-}
-
 /**
  * The claim candidates, in name order: the active pods the controller owns and the active
  * orphans of its namespace. Both index lists come sorted by key, which within one namespace is
  * name order, so the two are merged rather than concatenated and sorted again.
  */
-function activeCandidates(ctx: ReconcileContext, memoKey: string, uid: string, ns: string): readonly (StoredObject & Pod)[] {
-  const owned = ownedActive(memoKey, ctx.index.list('Pod', 'controller', uid), ns);
+function activeCandidates(ctx: ReconcileContext, memo: ControllerMemo, uid: string, ns: string): readonly (StoredObject & Pod)[] {
+  const owned = ownedActive(memo, ctx.index.list('Pod', 'controller', uid), ns);
   const orphans = activeIn(ctx.index.list('Pod', 'orphan', ns), ns);
   if (orphans.length === 0) return owned;
   if (owned.length === 0) return orphans;
@@ -313,20 +243,23 @@ function activeCandidates(ctx: ReconcileContext, memoKey: string, uid: string, n
   return out;
 }
 
-/** syncReplicaSet for one key. */
-export function syncReplicaSet(k: ReplicaSetKind, state: ClusterState, key: string, ctx: ReconcileContext): ReconcileResult {
+/** syncReplicaSet for one key; `memo` is the controller instance's (see ReplicaSetMemo). */
+export function syncReplicaSet(k: ReplicaSetKind, state: ClusterState, key: string, ctx: ReconcileContext, memo: ReplicaSetMemo = new ReplicaSetMemo()): ReconcileResult {
   const { namespace, name } = splitObjectKey(key);
   const rs = getObject(state, k.kind, namespace, name);
-  if (!rs) return { actions: [] };
+  if (!rs) {
+    memo.forget(key);
+    return { actions: [] };
+  }
   const selector = k.selectorOf(rs);
   if (!selector) return { actions: [] };
   const ns = rs.metadata.namespace ?? 'default';
-  const memoKey = `${k.kind}/${rs.metadata.uid}`;
-  const candidates = activeCandidates(ctx, memoKey, rs.metadata.uid, ns);
-  const { claimed, actions: claims } = claimObjects(rs, selector, candidates, newControllerRef(rs, k.apiVersion, k.kind));
+  const entry = memo.entry(key, rs.metadata.uid);
+  const candidates = activeCandidates(ctx, entry, rs.metadata.uid, ns);
+  const { claimed, actions: claims } = claimCandidates(entry, rs, selector, candidates, () => newControllerRef(rs, k.apiVersion, k.kind));
   const nowEpochMs = parseRFC3339(ctx.now);
   const managed = rs.metadata.deletionTimestamp ? { creates: [], deletes: [] } : manageReplicas(k, state, rs, claimed, ctx, nowEpochMs);
-  const status = statusToWrite(rs, calculateStatus(rs, claimed, nowEpochMs, podCountsFor(memoKey, rs, claimed)));
+  const status = statusToWrite(rs, calculateStatus(rs, claimed, nowEpochMs, memo.counts.countsFor(key, rs, claimed)));
   const statusAction: Action | undefined = status && { verb: 'updateStatus', object: { ...rs, status } };
   const { actions, batches } = layout(claims, statusAction, managed);
   const requeueAfterMs = nextAvailabilityCheckMs(claimed, specOf(rs).minReadySeconds ?? 0, nowEpochMs);
@@ -406,10 +339,11 @@ function syncInputsChanged(old: Pod, cur: Pod): boolean {
 /** Builds the reconciler for one kind: watches the kind itself and the pods. */
 export function replicaSetKindController(k: ReplicaSetKind): Reconciler {
   const podMapper: WatchMapper = (change, state) => podToControllerKeys(k, change, state);
+  const memo = new ReplicaSetMemo();
   return {
     name: k.controllerName,
     watches: { [k.kind]: 'self', Pod: podMapper },
-    reconcile: (state, key, ctx) => syncReplicaSet(k, state, key, ctx),
+    reconcile: (state, key, ctx) => syncReplicaSet(k, state, key, ctx, memo),
   };
 }
 

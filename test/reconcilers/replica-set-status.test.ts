@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { calculateStatus, podCountsFor, statusToWrite } from '../../src/reconcilers/replica-set-status.js';
+import { calculateStatus, PodCountsMemo, statusToWrite } from '../../src/reconcilers/replica-set-status.js';
 import { stripUndefined } from '../../src/reconcilers/deployment/sync.js';
 import type { Pod } from '../../src/model/types.js';
 
@@ -62,10 +62,10 @@ describe('Deployment status: stripUndefined', () => {
   });
 });
 
-// podCountsFor patches the previous sync's counts with the pods that changed; after any
+// PodCountsMemo patches the previous sync's counts with the pods that changed; after any
 // sequence of pod lists (pods replaced by new versions, relabelled, turning ready or not,
 // added, removed) it must give what counting every pod gives.
-describe('podCountsFor', () => {
+describe('PodCountsMemo', () => {
   it('property: patched counts equal a full count after any sequence of pod lists', () => {
     let run = 0;
     const version = fc.record({ present: fc.boolean(), ready: fc.boolean(), full: fc.boolean(), fresh: fc.boolean() });
@@ -76,6 +76,7 @@ describe('podCountsFor', () => {
         const labelsPart = Object.freeze({ app: 'web' });
         const current = new Map<number, Pod & { metadata: { name: string } }>();
         const key = `test/${(run += 1)}`;
+        const memo = new PodCountsMemo();
         for (const step of steps) {
           step.forEach((v, i) => {
             if (!v.present) return void current.delete(i);
@@ -87,7 +88,7 @@ describe('podCountsFor', () => {
           });
           const pods = [...current.keys()].sort((a, b) => a - b).map((i) => current.get(i)!);
           const full = calculateStatus(rs, pods, 0);
-          const counts = podCountsFor(key, rs, pods);
+          const counts = memo.countsFor(key, rs, pods);
           expect(counts.ready).toBe(full.readyReplicas ?? 0);
           expect(counts.fullyLabeled).toBe(full.fullyLabeledReplicas ?? 0);
         }

@@ -1,0 +1,100 @@
+/**
+ * What one EndpointSlice controller instance remembers between syncs (so per cluster: a dead
+ * cluster's pods and slices go with it). Everything here is a hint — a miss only costs the
+ * full computation — and each name-keyed map is cleared when it grows past a bound.
+ *
+ * - the pod array each Service's groups were last built from (patchGroups starts from it);
+ * - the sorted endpoint list last written into each slice (a stored list holding the same
+ *   objects in the same order is known sorted);
+ * - the last Node-zone view (a new Node table with the same zones gets the same view back);
+ * - each Service's last plan: the slices a sync left behind, with their endpoints, ports and
+ *   labels. The controller watches its own slices, so every write it makes wakes the Service
+ *   again (upstream's endpointSliceTracker skips those; kubesim re-syncs, as it always has);
+ *   when the Service, its groups and its slices are exactly what the plan says, that sync would
+ *   pack every stored endpoint back where it is and write nothing, so it is answered at once.
+ */
+import { jsonEqual } from '../model/json.js';
+import type { StoredObject } from '../model/types.js';
+import type { SliceEndpoint, SlicePort } from './endpoint-slice.js';
+import type { PodObject, ServiceObject } from './service-pods.js';
+
+const MAX_REMEMBERED_SERVICES = 8192;
+const MAX_REMEMBERED_SLICES = 16384;
+
+/** A slice as this controller reads it. */
+export type SliceObject = StoredObject & { addressType?: string; endpoints?: SliceEndpoint[] | null; ports?: SlicePort[] | null };
+
+/** One slice as a sync left it: its endpoints (sorted, the group's objects), ports and labels. */
+export interface PlannedSlice {
+  readonly endpoints: readonly SliceEndpoint[];
+  readonly ports: readonly SlicePort[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A sync's outcome for one Service: what its slices hold once its writes are applied. */
+export interface SyncPlan<Groups> {
+  readonly svc: ServiceObject;
+  /** The endpoint groups the sync packed. */
+  readonly groups: Groups;
+  /** By slice name: every slice the Service owns after the sync's writes. */
+  readonly slices: ReadonlyMap<string, PlannedSlice>;
+}
+
+export class EndpointSliceMemo<Zones, Groups> {
+  private readonly lastPodsOf = new Map<string, readonly PodObject[]>();
+  private readonly lastWritten = new Map<string, readonly SliceEndpoint[]>();
+  private readonly plans = new Map<string, SyncPlan<Groups>>();
+  /** The last Node-zone view built (see nodeZones). */
+  lastZones: Zones | undefined;
+
+  lastPods(serviceKey: string): readonly PodObject[] | undefined {
+    return this.lastPodsOf.get(serviceKey);
+  }
+
+  rememberPods(serviceKey: string, pods: readonly PodObject[]): void {
+    if (this.lastPodsOf.size >= MAX_REMEMBERED_SERVICES) this.lastPodsOf.clear();
+    this.lastPodsOf.set(serviceKey, pods);
+  }
+
+  written(sliceKey: string): readonly SliceEndpoint[] | undefined {
+    return this.lastWritten.get(sliceKey);
+  }
+
+  rememberWritten(sliceKey: string, sorted: readonly SliceEndpoint[]): void {
+    if (this.lastWritten.size >= MAX_REMEMBERED_SLICES) this.lastWritten.clear();
+    this.lastWritten.set(sliceKey, sorted.slice());
+  }
+
+  rememberPlan(serviceKey: string, plan: SyncPlan<Groups> | undefined): void {
+    if (plan === undefined) {
+      this.plans.delete(serviceKey);
+      return;
+    }
+    if (this.plans.size >= MAX_REMEMBERED_SERVICES) this.plans.clear();
+    this.plans.set(serviceKey, plan);
+  }
+
+  /**
+   * The Service's last plan if `owned` (its managed slices) is exactly what that plan left, for
+   * this Service object: the same slice names, each holding the planned endpoint objects in
+   * order, with the planned ports and labels. Else undefined.
+   */
+  planMatching(serviceKey: string, svc: ServiceObject, owned: readonly SliceObject[]): SyncPlan<Groups> | undefined {
+    const plan = this.plans.get(serviceKey);
+    if (plan === undefined || plan.svc !== svc || plan.slices.size !== owned.length) return undefined;
+    for (const slice of owned) {
+      const want = plan.slices.get(slice.metadata.name);
+      const stored = slice.endpoints;
+      if (want === undefined || !stored || stored.length !== want.endpoints.length) return undefined;
+      for (let i = 0; i < stored.length; i++) if (stored[i] !== want.endpoints[i]) return undefined;
+      if (!jsonEqual(slice.ports ?? [], want.ports) || !jsonEqual(slice.metadata.labels, want.labels)) return undefined;
+    }
+    return plan;
+  }
+
+  /** Drops what is remembered of the Service `serviceKey` (namespace/name; it is gone). */
+  forget(serviceKey: string): void {
+    this.lastPodsOf.delete(serviceKey);
+    this.plans.delete(serviceKey);
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * How the EndpointSlice controller shares a Service's endpoint groups out over its slices (the
+ * packing described in endpoint-slice.ts): packGroup from scratch, looking each stored
+ * endpoint up by uid, and packFromDelta when the slices hold exactly what the last sync left
+ * and the group is that sync's group patched, which only moves what changed. Both give the
+ * same slices; a property test checks the controller after every change.
+ *
+ * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/reconciler.go
+ */
+import type { SliceObject } from './endpoint-slice-memo.js';
+import type { SliceEndpoint, SlicePort } from './endpoint-slice.js';
+import type { PodObject } from './service-pods.js';
+
+/** --max-endpoints-per-slice default. */
+export const MAX_ENDPOINTS_PER_SLICE = 100;
+
+/** What packing reads of the controller's memo: the list last written into a slice. */
+export interface WrittenLists {
+  written(sliceKey: string): readonly SliceEndpoint[] | undefined;
+}
+
+/** By address then by the target's uid (the order the slices list endpoints in). */
+export function compareEndpoints(a: SliceEndpoint, b: SliceEndpoint): number {
+  const ia = a.addresses[0]!;
+  const ib = b.addresses[0]!;
+  if (ia !== ib) return ia < ib ? -1 : 1;
+  const ua = a.targetRef.uid;
+  const ub = b.targetRef.uid;
+  return ua < ub ? -1 : ua > ub ? 1 : 0;
+}
+
+export interface Group {
+  /** JSON of `ports`: how existing slices are matched to the group. */
+  readonly key: string;
+  readonly ports: SlicePort[];
+  readonly endpoints: SliceEndpoint[];
+  /** `pods[i]` is the pod object `endpoints[i]` was taken for: patchGroups matches by identity. */
+  readonly pods: PodObject[];
+  /** How patchGroups made this group from an earlier one, when it did. */
+  readonly delta?: GroupDelta;
+}
+
+/**
+ * A group as the change from the group it was patched from (only that group's endpoint array
+ * is kept, so groups do not chain): which of its endpoints left (null) or were replaced by
+ * their pod's new endpoint (same uid), and the endpoints of the pods it did not list, in this
+ * group's order. Every other endpoint is in both, the very same object.
+ */
+export interface GroupDelta {
+  readonly from: readonly SliceEndpoint[];
+  readonly changed: ReadonlyMap<SliceEndpoint, SliceEndpoint | null>;
+  readonly added: readonly SliceEndpoint[];
+}
+
+/**
+ * A group's endpoint positions by pod uid, built once per group: groups are shared between the
+ * Services over one pod set and between their syncs until a pod changes, while packing looks
+ * every stored endpoint up in it.
+ */
+const positionsOfGroup = new WeakMap<Group, Map<string, number>>();
+
+function positionsByUid(group: Group): Map<string, number> {
+  let byUid = positionsOfGroup.get(group);
+  if (!byUid) {
+    byUid = new Map();
+    for (let i = 0; i < group.endpoints.length; i++) byUid.set(group.endpoints[i]!.targetRef.uid, i);
+    positionsOfGroup.set(group, byUid);
+  }
+  return byUid;
+}
+
+/** Distributes a group's endpoints over its existing slices and new ones (see the header). */
+export function packGroup(group: Group, slices: SliceObject[], memo: WrittenLists): Packing {
+  const { endpoints } = group;
+  const byUid = positionsByUid(group);
+  // placed[i]: the group's i-th endpoint has its slice already.
+  const placed = new Uint8Array(endpoints.length);
+  let placedCount = 0;
+  const kept = new Map<SliceObject, SliceEndpoint[]>();
+  // The stays known to be sorted: a subsequence of a sorted stored list whose endpoints kept
+  // their sort keys (address; the uid is the same pod's) is sorted, so updateSlice skips the check.
+  const inOrder = new Set<SliceEndpoint[]>();
+  for (const slice of slices) {
+    const stay: SliceEndpoint[] = [];
+    const stored = slice.endpoints ?? [];
+    let sorted = storedSorted(slice, stored, memo);
+    for (const e of stored) {
+      const at = byUid.get(e.targetRef?.uid);
+      if (at !== undefined && placed[at] === 0 && stay.length < MAX_ENDPOINTS_PER_SLICE) {
+        const ep = endpoints[at]!;
+        if (sorted && ep !== e && ep.addresses[0] !== e.addresses[0]) sorted = false;
+        stay.push(ep);
+        placed[at] = 1;
+        placedCount += 1;
+      }
+    }
+    kept.set(slice, stay);
+    if (sorted) inOrder.add(stay);
+  }
+  // The endpoints not placed yet, in the group's order.
+  const rest = placedCount === 0 ? endpoints : endpoints.filter((_, i) => placed[i] === 0);
+  return fill(kept, inOrder, rest);
+}
+
+export interface Packing {
+  readonly kept: Map<SliceObject, SliceEndpoint[]>;
+  readonly fresh: SliceEndpoint[][];
+  readonly inOrder: Set<SliceEndpoint[]>;
+}
+
+/** The endpoints without a slice go to the slices with room, in order, then to new slices. */
+function fill(kept: Map<SliceObject, SliceEndpoint[]>, inOrder: Set<SliceEndpoint[]>, rest: readonly SliceEndpoint[]): Packing {
+  let next = 0;
+  for (const stay of kept.values()) {
+    if (stay.length < MAX_ENDPOINTS_PER_SLICE && next < rest.length) inOrder.delete(stay);
+    while (stay.length < MAX_ENDPOINTS_PER_SLICE && next < rest.length) stay.push(rest[next++]!);
+  }
+  const fresh: SliceEndpoint[][] = [];
+  for (let i = next; i < rest.length; i += MAX_ENDPOINTS_PER_SLICE) fresh.push(rest.slice(i, i + MAX_ENDPOINTS_PER_SLICE));
+  return { kept, fresh, inOrder };
+}
+
+/**
+ * packGroup when the slices hold exactly what the last sync planned for the group `group` was
+ * patched from (its delta's `from`): those lists share out that group's endpoints, each once
+ * and at most 100 to a slice, so packGroup would keep every endpoint where it is, under its
+ * replacement if its pod's endpoint changed, drop the ones that left, and place only the
+ * added ones. That is done here without looking anything up by uid.
+ */
+export function packFromDelta(delta: GroupDelta, slices: readonly SliceObject[], memo: WrittenLists): Packing {
+  const kept = new Map<SliceObject, SliceEndpoint[]>();
+  const inOrder = new Set<SliceEndpoint[]>();
+  for (const slice of slices) {
+    const stored = slice.endpoints ?? [];
+    let sorted = storedSorted(slice, stored, memo);
+    const stay: SliceEndpoint[] = [];
+    for (const e of stored) {
+      const c = delta.changed.get(e);
+      if (c === null) continue;
+      if (c !== undefined && sorted && c.addresses[0] !== e.addresses[0]) sorted = false;
+      stay.push(c ?? e);
+    }
+    kept.set(slice, stay);
+    if (sorted) inOrder.add(stay);
+  }
+  return fill(kept, inOrder, delta.added);
+}
+
+/**
+ * Whether a stored slice's endpoints are well-formed enough to compare and in compareEndpoints
+ * order: slices this controller wrote always are. Once per stored list (stored lists are frozen
+ * and replaced on every write), not once per sync.
+ */
+const sortedStored = new WeakMap<readonly unknown[], boolean>();
+
+function storedSorted(slice: SliceObject, stored: readonly SliceEndpoint[], memo: WrittenLists): boolean {
+  let sorted = sortedStored.get(stored);
+  if (sorted === undefined) {
+    const written = memo.written(sliceKey(slice));
+    // The list this controller last wrote into the slice, element for element: sorted.
+    if (written !== undefined && sameElements(written, stored)) {
+      if (Object.isFrozen(stored)) sortedStored.set(stored, true);
+      return true;
+    }
+    const wellFormed = stored.every((e) => typeof e?.addresses?.[0] === 'string' && typeof e.targetRef?.uid === 'string');
+    sorted = wellFormed && isSorted(stored);
+    if (Object.isFrozen(stored)) sortedStored.set(stored, sorted);
+  }
+  return sorted;
+}
+
+/**
+ * A slice's key for the sorted list last written into it (EndpointSliceMemo.written): the store
+ * copies the list but keeps its endpoint objects, so a stored list holding the same objects in
+ * the same order is known sorted without comparing addresses.
+ */
+export function sliceKey(slice: SliceObject): string {
+  return `${slice.metadata.namespace ?? ''}/${slice.metadata.name}`;
+}
+
+function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function isSorted(endpoints: readonly SliceEndpoint[]): boolean {
+  for (let i = 1; i < endpoints.length; i++) if (compareEndpoints(endpoints[i - 1]!, endpoints[i]!) > 0) return false;
+  return true;
+}
+
+/**
+ * The delta of `groups` from the groups of the last plan, when the last sync had one group and
+ * these are that group patched (packFromDelta), else undefined.
+ */
+export function deltaFromPlan(planned: Map<string, Group>, groups: Map<string, Group>): GroupDelta | undefined {
+  if (planned.size !== 1 || groups.size !== 1) return undefined;
+  const before = planned.values().next().value!;
+  const group = groups.values().next().value!;
+  return group.delta !== undefined && group.delta.from === before.endpoints && group.key === before.key ? group.delta : undefined;
+}
