@@ -18,6 +18,7 @@
  * InternCache does the same for one field of new objects before they are validated (a pod's
  * whole spec, an object's labels), comparing a new value first with the few it returned last.
  */
+import { compactFields } from './json.js';
 
 /** Largest subtree (in hashed characters, ≈ its JSON size) worth a lookup; larger ones rarely repeat. */
 const MAX_SIZE = 320;
@@ -153,6 +154,7 @@ function walk(v: unknown, internThis: boolean, needHash: boolean): unknown {
   // -1 once this value cannot be interned (too large, or a part that cannot): from then on
   // its primitive parts are not hashed.
   let size = needHash || internThis ? 2 : -1;
+  let out: object = v;
   if (Array.isArray(v)) {
     h = 0x5b;
     for (let i = 0; i < v.length; i++) {
@@ -165,19 +167,23 @@ function walk(v: unknown, internThis: boolean, needHash: boolean): unknown {
   } else {
     h = 0x7b;
     const o = v as Record<string, unknown>;
+    let n = 0;
     for (const k in o) {
       if (!Object.hasOwn(o, k)) continue;
+      n++;
       const child = o[k];
       const c = walk(child, true, size >= 0);
       if (c !== child) o[k] = c;
       if (size >= 0) h = mix(mixString(mix(h, k.length), k), hashOut);
       size = size < 0 || sizeOut < 0 || size + sizeOut + k.length > limit ? -1 : size + sizeOut + k.length;
     }
+    // What is stored is kept long: all its fields in-object (see compactFields).
+    out = compactFields(o, n);
   }
-  Object.freeze(v);
+  Object.freeze(out);
   hashOut = h;
   sizeOut = size;
-  return size < 0 || !internThis ? v : intern(h, v);
+  return size < 0 || !internThis ? out : intern(h, out);
 }
 
 /**
@@ -188,13 +194,15 @@ function walk(v: unknown, internThis: boolean, needHash: boolean): unknown {
 export function freezeInterned<T extends object>(obj: T): T {
   if (Object.isFrozen(obj)) return obj;
   const o = obj as Record<string, unknown>;
+  let n = 0;
   for (const k in o) {
     if (!Object.hasOwn(o, k)) continue;
+    n++;
     const child = o[k];
     const c = walk(child, k !== 'metadata', false);
     if (c !== child) o[k] = c;
   }
-  return Object.freeze(obj);
+  return Object.freeze(compactFields(obj, n));
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   releaseOnRemoval,
   type NetworkAllocator,
 } from './admission/service-allocation.js';
-import { copyFields, copyJson, deepFreeze, jsonEqual } from './json.js';
+import { compactFields, copyFields, copyJson, deepFreeze, fieldCount, jsonEqual } from './json.js';
 import { freezeInterned, InternCache } from './intern.js';
 import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.js';
 import type { StoreBatch } from './store.js';
@@ -152,16 +152,8 @@ export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteCon
   const info = resolveKind(input);
   const obj = input as Mutable;
   obj.apiVersion = info.apiVersion;
-  const meta: Meta = (obj.metadata = copyFields(metadataOf(info, obj)));
+  const meta: Meta = (obj.metadata = metadataForCreate(metadataOf(info, obj), info.namespaced));
   if (info.namespaced) meta.namespace ??= 'default';
-  else delete meta.namespace;
-  // The server owns these fields; whatever the client sent is dropped (BeforeCreate).
-  delete meta.uid;
-  delete meta.resourceVersion;
-  delete meta.deletionTimestamp;
-  delete meta.deletionGracePeriodSeconds;
-  delete meta.generation;
-  delete meta.selfLink;
   meta.creationTimestamp = timestamp(ctx);
 
   const strategy = strategyFor(info.kind);
@@ -191,6 +183,35 @@ export function createObject(batch: StoreBatch, input: KubeObject, ctx: WriteCon
   const stored = freezeInterned(obj) as StoredObject;
   batch.replace(info.kind, stored, undefined);
   return stored;
+}
+
+/**
+ * A copy of the client's metadata without the fields the server owns (BeforeCreate drops
+ * whatever the client sent for them), nor a namespace on a cluster-scoped object; the rest in
+ * its order. Left out while copying rather than deleted after: see withoutUndefined.
+ */
+function metadataForCreate(m: Meta, namespaced: boolean): Meta {
+  const out: Record<string, unknown> = {};
+  for (const key in m) {
+    if (!Object.hasOwn(m, key)) continue;
+    if (isServerOwned(key) || (key === 'namespace' && !namespaced)) continue;
+    out[key] = m[key as keyof Meta];
+  }
+  return out as Meta;
+}
+
+function isServerOwned(key: string): boolean {
+  switch (key) {
+    case 'uid':
+    case 'resourceVersion':
+    case 'deletionTimestamp':
+    case 'deletionGracePeriodSeconds':
+    case 'generation':
+    case 'selfLink':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /**
@@ -355,7 +376,7 @@ export function updateObject(
     if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
   }
   obj.metadata.resourceVersion = old.metadata.resourceVersion;
-  stripUndefined(obj.metadata);
+  obj.metadata = withoutUndefined(obj.metadata);
 
   const strategy = strategyFor(info.kind);
   strategy.applyDefaults(obj);
@@ -385,8 +406,29 @@ export function updateObject(
   return stored;
 }
 
-function stripUndefined(meta: Meta): void {
-  for (const key in meta) if (Object.hasOwn(meta, key) && meta[key as keyof Meta] === undefined) delete meta[key as keyof Meta];
+/**
+ * `meta` without its undefined fields (JSON drops them; stored objects have none), in the same
+ * order: `meta` itself when it has none, else a copy that leaves them out. Not `delete`: deleting
+ * a field that is not the last one added sends V8's object to dictionary mode, where every
+ * stored EndpointSlice's and Endpoints' metadata kept ~800 bytes of hash table (and a hidden
+ * class of its own) for eight fields, and each read of its name was a hash lookup.
+ */
+function withoutUndefined(meta: Meta): Meta {
+  let found = false;
+  for (const key in meta) {
+    if (Object.hasOwn(meta, key) && meta[key as keyof Meta] === undefined) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return meta;
+  const out: Record<string, unknown> = {};
+  for (const key in meta) {
+    if (!Object.hasOwn(meta, key)) continue;
+    const v = meta[key as keyof Meta];
+    if (v !== undefined) out[key] = v;
+  }
+  return out as Meta;
 }
 
 /** Whether `a` has exactly `b`'s own fields, each holding the very same value (order aside). */
@@ -473,7 +515,7 @@ export function deleteObject(
   }
 
   const obj = copyJson(old) as Mutable;
-  const meta = obj.metadata;
+  let meta = obj.metadata;
   meta.finalizers = finalizers.length > 0 ? finalizers : undefined;
   if (kind === 'Pod') {
     const deadline = timestamp(ctx, grace * 1000);
@@ -488,7 +530,7 @@ export function deleteObject(
   }
   if (kind === 'Namespace') obj.status = { ...(obj.status as object), phase: 'Terminating' };
   if (GENERATION_KINDS.has(kind) && !old.metadata.deletionTimestamp) meta.generation = (meta.generation ?? 0) + 1;
-  stripUndefined(meta);
+  meta = obj.metadata = withoutUndefined(meta);
   if (jsonEqual(obj, old)) return { object: old, removed: false };
   meta.resourceVersion = batch.nextResourceVersion();
   const stored = deepFreeze(obj) as StoredObject;
@@ -518,10 +560,11 @@ function boundSpec(spec: unknown, nodeName: string): { nodeName?: string } {
   let byNode = boundSpecs.get(spec);
   const known = byNode?.get(nodeName);
   if (known !== undefined) return known;
-  const copy = copyFields(spec as { nodeName?: string });
-  copy.nodeName = nodeName;
-  // Its parts are the stored spec's, frozen already: this freezes the copy alone.
-  deepFreeze(copy);
+  const fields = copyFields(spec as { nodeName?: string });
+  fields.nodeName = nodeName;
+  // Nearly one per pod (a Deployment's few hundred pods over thousands of nodes): all fields
+  // in-object. Its parts are the stored spec's, frozen already: this freezes the copy alone.
+  const copy = Object.freeze(compactFields(fields, fieldCount(fields)));
   if (byNode === undefined) boundSpecs.set(spec, (byNode = new Map()));
   else if (byNode.size >= MAX_BOUND_SPECS) byNode.clear();
   byNode.set(nodeName, copy);
