@@ -31,10 +31,15 @@ const ALPHANUMS_PER_DRAW = Math.floor(32 / ALPHANUMS_IDX_BITS);
 const HEX = '0123456789abcdef';
 
 export class Rng {
-  private readonly prng: seedrandom.PRNG;
+  // Seeded at the first draw: a cluster forks a stream per reconciler and scheduler plugin,
+  // and most never draw. Seeding hashes the path (seedrandom's Mash), which cost more than
+  // the fork; the stream is a pure function of the path, so when it is seeded changes nothing.
+  private prngOrUndefined: seedrandom.PRNG | undefined;
 
-  private constructor(readonly path: string) {
-    this.prng = seedrandom.alea(path);
+  private constructor(readonly path: string) {}
+
+  private get prng(): seedrandom.PRNG {
+    return (this.prngOrUndefined ??= seedrandom.alea(this.path));
   }
 
   /** The root stream of a run, seeded with String(seed). */

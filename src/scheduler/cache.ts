@@ -223,6 +223,9 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
     const name = node.metadata!.name!;
     const zone = zoneOf(node);
     let info = this.infos.get(name);
+    // The same status.images list (shared by a write that left it alone) gives the same
+    // summaries: imageStates then keeps its identity, and the node table its image class.
+    let sameImages = false;
     if (!info) {
       info = new CachedNodeInfo(name, node, this.changedList);
       this.infos.set(name, info);
@@ -237,14 +240,18 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
       const newLabels = node.metadata?.labels;
       // Aggregates count pods by their node's label values: re-count this node's pods.
       const relabelled = !sameLabels(oldLabels, newLabels);
+      // A write shares the parts it left alone with the stored version: the same allocatable
+      // list gives the same sums, so most Node writes (heartbeats, conditions) parse nothing.
+      const sameAllocatable = info.node.status?.allocatable === node.status?.allocatable;
+      sameImages = info.node.status?.images === node.status?.images;
       // The label index's selector totals sum by node label values too (selector-counts.ts).
       if (relabelled) for (const pi of info.pods) this.unindex(pi, info);
       info.node = node;
       info.labels = newLabels;
       if (relabelled) for (const pi of info.pods) this.index(pi, info);
-      info.allocatable = nodeAllocatable(node);
+      if (!sameAllocatable) info.allocatable = nodeAllocatable(node);
     }
-    this.setImages(info, node);
+    if (!sameImages) this.setImages(info, node);
     info.touch();
     return info;
   }

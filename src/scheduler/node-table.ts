@@ -53,6 +53,16 @@ function groupSignature(info: CachedNodeInfo): string {
   return sig;
 }
 
+/** Whether two versions of a node have the very same fields groupSignature reads. */
+function sameGroupFields(a: CachedNodeInfo['node'] | undefined, b: CachedNodeInfo['node']): boolean {
+  return (
+    a !== undefined &&
+    a.metadata?.labels === b.metadata?.labels &&
+    a.spec?.taints === b.spec?.taints &&
+    a.spec?.unschedulable === b.spec?.unschedulable
+  );
+}
+
 function imageSignature(info: CachedNodeInfo): string {
   return Object.keys(info.imageStates).sort().join('\u0000');
 }
@@ -222,11 +232,16 @@ export class NodeTable {
     this.nzMem[row] = nz.memory;
     this.podCount[row] = info.pods.length;
     let classMoved = this.classes.bucketOf[row] === -1;
-    if (this.nodeOf[row] !== info.node) {
+    const before = this.nodeOf[row] as CachedNodeInfo['node'] | undefined;
+    if (before !== info.node) {
       this.nodeOf[row] = info.node;
-      const g = intern(this.groups, groupSignature(info));
-      if (g !== this.group[row]) classMoved = true;
-      this.group[row] = g;
+      // The signature is a function of labels, taints and unschedulable alone: when the write
+      // kept all three (shared by identity, as a status write does), the group stays.
+      if (!sameGroupFields(before, info.node)) {
+        const g = intern(this.groups, groupSignature(info));
+        if (g !== this.group[row]) classMoved = true;
+        this.group[row] = g;
+      }
     }
     if (this.imagesOf[row] !== info.imageStates) {
       this.imagesOf[row] = info.imageStates;

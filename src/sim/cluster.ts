@@ -822,6 +822,7 @@ export class Cluster {
 
   private cancelRequeue(index: number, key: string): void {
     const c = this.loop.controller(index);
+    if (c.delayed.size === 0) return; // the common case: nothing of this controller waits
     const pending = c.delayed.get(key);
     if (!pending) return;
     this.cancel(pending.id, { type: 'requeue', controller: index, key, background: false });

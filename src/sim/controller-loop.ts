@@ -110,6 +110,9 @@ export class ControllerLoop {
   }
 
   forget(index: number, key: string): void {
-    this.controllers[index]!.failures.delete(key);
+    // Called after every successful reconcile; failures are rare, so most calls find the map
+    // empty and need no lookup.
+    const failures = this.controllers[index]!.failures;
+    if (failures.size !== 0) failures.delete(key);
   }
 }

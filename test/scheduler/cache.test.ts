@@ -109,3 +109,28 @@ describe('scheduler cache: one pod through its life', () => {
     expect(indexed(cache)).toEqual(['b@n2']);
   });
 });
+
+describe('scheduler cache: Node writes', () => {
+  // A write shares the parts it left alone with the stored version (as the store's writes do):
+  // the cache may keep what it worked out from them, and must redo what the write replaced.
+  function nodeWith(images: { names: string[]; sizeBytes: number }[], cpu: string): ReturnType<typeof makeNode> {
+    return makeNode('n1').capacity({ cpu, memory: '8Gi', pods: '10' }).images(images);
+  }
+
+  it('a status write sharing allocatable and images keeps both; replacing them is seen', () => {
+    const cache = new SchedulerCache();
+    const first = deepFreeze(nodeWith([{ names: ['app:v1'], sizeBytes: 100 }], '4').obj());
+    cache.setNode(first);
+    // A heartbeat-like write: new status object, same allocatable and images lists.
+    const beat = deepFreeze({ ...first, status: { ...first.status, conditions: [{ type: 'Ready', status: 'True' }] } });
+    cache.setNode(beat);
+    expect(cache.get('n1')!.allocatable.milliCpu).toBe(4000);
+    expect(cache.get('n1')!.imageStates['app:v1']).toEqual({ sizeBytes: 100, numNodes: 1 });
+    // Replaced lists: new sums and image summaries.
+    const bigger = deepFreeze(nodeWith([{ names: ['app:v2'], sizeBytes: 200 }], '8').obj());
+    cache.setNode(bigger);
+    expect(cache.get('n1')!.allocatable.milliCpu).toBe(8000);
+    expect(Object.keys(cache.get('n1')!.imageStates)).toEqual(['app:v2']);
+    expect(cache.get('n1')!.imageStates['app:v2']).toEqual({ sizeBytes: 200, numNodes: 1 });
+  });
+});
