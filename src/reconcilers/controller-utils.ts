@@ -51,6 +51,23 @@ export function timeMs(s: string | null | undefined): number | undefined {
   return t;
 }
 
+/** The last `ctx.now` parsed by reconcileNowMs, and its value. */
+let lastNow = '';
+let lastNowMs = 0;
+
+/**
+ * A reconcile context's `now` (RFC 3339, whole seconds) as epoch ms: parseRFC3339(now), with
+ * the last answer kept, since every reconcile of a step shares the same instant. A pure
+ * function of the string, so keeping it changes no result (and nothing about any cluster).
+ */
+export function reconcileNowMs(now: string): number {
+  if (now !== lastNow) {
+    lastNowMs = parseRFC3339(now);
+    lastNow = now;
+  }
+  return lastNowMs;
+}
+
 // ---- pod state ------------------------------------------------------------------------------
 
 /** IsPodActive: not Succeeded, not Failed, not being deleted. */
@@ -341,10 +358,23 @@ const NAME_SUFFIX_LENGTH = 5;
 /** apimachinery rand.String's alphabet (no vowels, so no accidental words). */
 const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
 
+/**
+ * Prefixes by controller name: a controller creates its pods in batches, each asking again, and
+ * the validation behind the answer costs more than the rest of building a pod's metadata. A
+ * pure function of the name, so caching changes no result; dropped whole past a bound.
+ */
+const podsPrefixes = new Map<string, string>();
+const PODS_PREFIXES_MAX = 4096;
+
 /** getPodsPrefix: `<name>-`, or just `<name>` when the dash would make an invalid name. */
 export function getPodsPrefix(controllerName: string): string {
-  const prefix = `${controllerName}-`;
-  return isDNS1123Subdomain(maskTrailingDash(prefix)).length === 0 ? prefix : controllerName;
+  let prefix = podsPrefixes.get(controllerName);
+  if (prefix !== undefined) return prefix;
+  const dashed = `${controllerName}-`;
+  prefix = isDNS1123Subdomain(maskTrailingDash(dashed)).length === 0 ? dashed : controllerName;
+  if (podsPrefixes.size >= PODS_PREFIXES_MAX) podsPrefixes.clear();
+  podsPrefixes.set(controllerName, prefix);
+  return prefix;
 }
 
 /**

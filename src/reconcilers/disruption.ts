@@ -34,9 +34,8 @@ import { labelSelectorAsSelector } from '../model/labels/label-selector.js';
 import type { Selector } from '../model/labels/selector.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper } from '../model/reconcile.js';
 import { getObject, listObjects, objectKey, splitObjectKey, type ClusterState, type KindTable } from '../model/store.js';
-import { parseRFC3339 } from '../model/time.js';
 import type { Condition, LabelSelector, OwnerReference, Pod, StoredObject } from '../model/types.js';
-import { isPodReady, timeMs } from './controller-utils.js';
+import { isPodReady, reconcileNowMs, timeMs } from './controller-utils.js';
 
 export const DISRUPTION_CONTROLLER = 'disruption-controller';
 /** The component the controller's Events name (upstream's recorder says "controllermanager"). */
@@ -412,7 +411,7 @@ export function syncPdb(state: ClusterState, pdb: PdbObject, ctx: ReconcileConte
       ),
     );
   }
-  const nowEpochMs = parseRFC3339(ctx.now);
+  const nowEpochMs = reconcileNowMs(ctx.now);
   const { disruptedPods, recheckEpochMs } = buildDisruptedPodMap(pods, pdb.status?.disruptedPods, nowEpochMs);
   const currentHealthy = countHealthyPods(pods, disruptedPods);
   const write = updatePdbStatus(pdb, counts, currentHealthy, disruptedPods, ctx.now);
@@ -445,7 +444,7 @@ function syncStalePodDisruption(state: ClusterState, podKey: string, ctx: Reconc
   const { namespace, name } = splitObjectKey(podKey);
   const pod = getObject(state, 'Pod', namespace, name) as PodObject | undefined;
   if (!pod) return { actions: [] };
-  const wait = staleDisruptionWaitMs(pod, parseRFC3339(ctx.now));
+  const wait = staleDisruptionWaitMs(pod, reconcileNowMs(ctx.now));
   if (wait === undefined) return { actions: [] };
   if (wait > 0) return { actions: [], requeueAfterMs: wait };
   const next = copyJson(pod) as PodObject & { status: { conditions: PodCondition[] } };

@@ -26,9 +26,8 @@ import { parseDuration, type Duration } from '../clock/duration.js';
 import { copyJson } from '../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper } from '../model/reconcile.js';
 import { getObject, listObjects, objectKey, type ClusterState } from '../model/store.js';
-import { parseRFC3339 } from '../model/time.js';
 import type { KubeObject, Node, Pod, StoredObject, Taint } from '../model/types.js';
-import { generatePodName, timeMs } from './controller-utils.js';
+import { generatePodName, reconcileNowMs, timeMs } from './controller-utils.js';
 
 export const NODE_POOL_CONTROLLER = 'nodepool-controller';
 export const AGENT_POOL_LABEL = 'agentpool';
@@ -183,7 +182,7 @@ function provision(pool: NodePoolSpec, zone: string, n: number, sinceEpochMs: nu
 
 /** One pool's sync. */
 export function syncNodePool(state: ClusterState, pool: NodePoolSpec, ctx: ReconcileContext): ReconcileResult {
-  const nowEpochMs = parseRFC3339(ctx.now);
+  const nowEpochMs = reconcileNowMs(ctx.now);
   const nodes = poolNodes(state, pool.name);
   const zones = pool.zones && pool.zones.length > 0 ? [...pool.zones] : [''];
   const healthyZones = zones.filter((z) => {

@@ -8,7 +8,6 @@
  * @see kubernetes/kubernetes pkg/controller/replicaset/replica_set_utils.go
  */
 import { jsonEqual } from '../model/json.js';
-import { selectorFromSet } from '../model/labels/selector.js';
 import type { Pod } from '../model/types.js';
 import { diffByName, isPodAvailable, isPodReady, podReadyTime } from './controller-utils.js';
 
@@ -95,14 +94,26 @@ export interface PodCounts {
 }
 
 function countPods(pods: readonly Pod[], templateLabels: Readonly<Record<string, string>> | undefined): PodCounts {
-  const selector = selectorFromSet(templateLabels ?? {});
+  const wanted = templateLabels ? Object.entries(templateLabels) : [];
   let fullyLabeled = 0;
   let ready = 0;
   for (const pod of pods) {
-    if (selector.matches(pod.metadata?.labels)) fullyLabeled += 1;
+    if (carriesAll(pod.metadata?.labels, wanted)) fullyLabeled += 1;
     if (isPodReady(pod)) ready += 1;
   }
   return { fullyLabeled, ready };
+}
+
+/**
+ * Whether `labels` has every `key=value` of `wanted`: what upstream's SelectorFromSet(template
+ * labels).Matches tests (it does not validate, and an empty set matches everything), without
+ * building a selector per sync.
+ */
+function carriesAll(labels: Readonly<Record<string, string>> | undefined, wanted: readonly (readonly [string, string])[]): boolean {
+  for (const [key, value] of wanted) {
+    if (labels == null || !Object.hasOwn(labels, key) || labels[key] !== value) return false;
+  }
+  return true;
 }
 
 interface CountedPods {

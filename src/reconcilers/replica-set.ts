@@ -37,7 +37,6 @@ import {
 } from '../model/reconcile.js';
 import { jsonEqual } from '../model/json.js';
 import { getObject, listObjects, objectKey, splitObjectKey, type Change, type ClusterState } from '../model/store.js';
-import { parseRFC3339 } from '../model/time.js';
 import type { LabelSelector, OwnerReference, Pod, PodTemplateSpec, StoredObject } from '../model/types.js';
 import {
   activePodsWithRanksLess,
@@ -49,6 +48,7 @@ import {
   getPodReadyCondition,
   isPodActive,
   newControllerRef,
+  reconcileNowMs,
   resolveControllerRef,
   type RankedPod,
 } from './controller-utils.js';
@@ -257,7 +257,7 @@ export function syncReplicaSet(k: ReplicaSetKind, state: ClusterState, key: stri
   const entry = memo.entry(key, rs.metadata.uid);
   const candidates = activeCandidates(ctx, entry, rs.metadata.uid, ns);
   const { claimed, actions: claims } = claimCandidates(entry, rs, selector, candidates, () => newControllerRef(rs, k.apiVersion, k.kind));
-  const nowEpochMs = parseRFC3339(ctx.now);
+  const nowEpochMs = reconcileNowMs(ctx.now);
   const managed = rs.metadata.deletionTimestamp ? { creates: [], deletes: [] } : manageReplicas(k, state, rs, claimed, ctx, nowEpochMs);
   const status = statusToWrite(rs, calculateStatus(rs, claimed, nowEpochMs, memo.counts.countsFor(key, rs, claimed)));
   const statusAction: Action | undefined = status && { verb: 'updateStatus', object: { ...rs, status } };

@@ -119,6 +119,9 @@ function reconcileNode(state: ClusterState, key: string, ctx: ReconcileContext):
 
 export function taintEvictionController(): Reconciler {
   const nodes: WatchMapper = (change) => {
+    // Writes share the parts they leave unchanged: the same taints array, the same verdict.
+    const a = (change.oldObject as Node | undefined)?.spec?.taints;
+    if (change.object && change.oldObject && a === (change.object as Node).spec?.taints) return [];
     const before = JSON.stringify(noExecute(change.oldObject as Node | undefined));
     const after = JSON.stringify(noExecute(change.object as Node | undefined));
     return change.object && before !== after ? [change.object.metadata.name] : [];

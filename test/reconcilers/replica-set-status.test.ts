@@ -105,3 +105,24 @@ function deepFreeze<T>(v: T): T {
   }
   return v;
 }
+
+// fullyLabeledReplicas counts the pods whose labels include every template label
+// (kubernetes/kubernetes pkg/controller/replicaset/replica_set_utils.go, calculateStatus:
+// labels.Set(template.Labels).AsSelectorPreValidated().Matches(pod labels)).
+describe('fullyLabeledReplicas', () => {
+  it.each`
+    templateLabels                      | podLabels                                      | counted | why
+    ${{ app: 'web', tier: 'front' }}    | ${{ app: 'web', tier: 'front' }}               | ${1}    | ${'every template label'}
+    ${{ app: 'web', tier: 'front' }}    | ${{ app: 'web', tier: 'front', extra: 'x' }}   | ${1}    | ${'extra pod labels do not matter'}
+    ${{ app: 'web', tier: 'front' }}    | ${{ app: 'web' }}                              | ${0}    | ${'tier missing'}
+    ${{ app: 'web', tier: 'front' }}    | ${{ app: 'web', tier: 'back' }}                | ${0}    | ${'tier has another value'}
+    ${{ app: 'web', tier: '' }}         | ${{ app: 'web' }}                              | ${0}    | ${'an empty value still needs the key'}
+    ${{ app: 'web', tier: '' }}         | ${{ app: 'web', tier: '' }}                    | ${1}    | ${'empty value present'}
+    ${{}}                               | ${{}}                                          | ${1}    | ${'no template labels: every pod'}
+    ${undefined}                        | ${{ app: 'web' }}                              | ${1}    | ${'template without labels: every pod'}
+  `('$why → $counted', ({ templateLabels, podLabels, counted }) => {
+    const rs = { metadata: {}, spec: { template: { metadata: { labels: templateLabels } } }, status: {} };
+    const status = calculateStatus(rs, [readyPod('a', podLabels)], Date.parse('2025-01-01T00:01:00Z'));
+    expect(status.fullyLabeledReplicas ?? 0).toBe(counted);
+  });
+});

@@ -35,36 +35,48 @@ export interface SyncContext {
   readonly lookup: (name: string) => StoredObject | undefined;
   /** Set by requeueStuckDeployment: look at the rollout again after this long. */
   requeueAfterMs?: number;
+  /** The last answer of getAllReplicaSetsAndSyncRevision that found a new RS, and for how many RSs. */
+  found?: { readonly newRS: WorkingRS; readonly oldRSs: readonly WorkingRS[]; readonly rsCount: number };
   /** Set when the sync must stop early (a hash collision), as upstream returns an error. */
   aborted?: string;
 }
 
 /**
- * A mutable working copy of a stored Deployment or ReplicaSet for one sync. Everything is
- * copied except spec.template, which the sync only reads: a frozen (stored) template is shared,
- * so copying a Deployment's many ReplicaSets per sync stays cheap and the templates keep their
- * identity (findNewReplicaSet's comparison is cached by it). A template that is not frozen is
- * copied like the rest.
+ * A mutable working copy of a stored Deployment or ReplicaSet for one sync. A sync changes only
+ * a few fields, so only the layers holding them are copied: the object, its metadata (plus the
+ * annotations, which are edited key by key), its spec and its status. Everything deeper
+ * (labels, owner references, selector, template, conditions) is shared with the stored object
+ * and only ever replaced, never edited: the sync replaces `ownerReferences`, `conditions` and
+ * `status` wholesale. Stored objects are frozen, so an edit in place would throw rather than
+ * corrupt the store. Sharing the template keeps its identity too (findNewReplicaSet's
+ * comparison is cached by it). Copying field by field keeps the stored key order (written
+ * objects are hashed as JSON) and drops undefined fields, as a JSON copy would.
  */
 export function workingCopy<T>(stored: StoredObject): T {
-  const spec = stored.spec as Record<string, unknown> | undefined;
-  const template = spec?.template;
-  if (template === undefined || !Object.isFrozen(template)) return copyJson(stored) as T;
-  // Field by field, so the copy keeps the stored key order (written objects are hashed as JSON).
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(stored)) {
     const v = (stored as unknown as Record<string, unknown>)[key];
-    if (v !== undefined) out[key] = key === 'spec' ? specCopy(spec!) : copyJson(v);
+    if (v === undefined) continue;
+    if (key === 'metadata') out[key] = metadataCopy(v as Record<string, unknown>);
+    else if ((key === 'spec' || key === 'status') && v !== null && typeof v === 'object') out[key] = shallowCopy(v as Record<string, unknown>);
+    else out[key] = v;
   }
   return out as T;
 }
 
-function specCopy(spec: Record<string, unknown>): Record<string, unknown> {
+function shallowCopy(o: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(spec)) {
-    const v = spec[key];
-    if (v !== undefined) out[key] = key === 'template' ? v : copyJson(v);
+  for (const key of Object.keys(o)) {
+    const v = o[key];
+    if (v !== undefined) out[key] = v;
   }
+  return out;
+}
+
+function metadataCopy(meta: Record<string, unknown>): Record<string, unknown> {
+  const out = shallowCopy(meta);
+  const annotations = out.annotations;
+  if (annotations !== null && typeof annotations === 'object') out.annotations = shallowCopy(annotations as Record<string, unknown>);
   return out;
 }
 

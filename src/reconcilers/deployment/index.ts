@@ -11,7 +11,7 @@
 import { labelSelectorAsSelector } from '../../model/labels/label-selector.js';
 import type { Reconciler, ReconcileContext, ReconcileResult, WatchMapper } from '../../model/reconcile.js';
 import { getObject, listObjects, objectKey, splitObjectKey, type ClusterState } from '../../model/store.js';
-import { parseRFC3339 } from '../../model/time.js';
+import { reconcileNowMs } from '../controller-utils.js';
 import type { Deployment, OwnerReference, Pod, StoredObject } from '../../model/types.js';
 import { copyJson } from '../../model/json.js';
 import { finish, newSyncContext, touch, workingCopy, type SyncContext, type WorkingRS } from './context.js';
@@ -132,7 +132,7 @@ function reconcile(state: ClusterState, key: string, rctx: ReconcileContext): Re
   const stored = getObject(state, 'Deployment', namespace, name);
   if (!stored) return { actions: [] };
   const lookup = (rsName: string) => getObject(state, 'ReplicaSet', namespace, rsName);
-  const ctx = newSyncContext(stored, [], rctx.now, parseRFC3339(rctx.now), lookup);
+  const ctx = newSyncContext(stored, [], rctx.now, reconcileNowMs(rctx.now), lookup);
   claimReplicaSets(ctx, rctx);
   const d = ctx.d;
   if (d.metadata.deletionTimestamp) syncStatusOnly(ctx);

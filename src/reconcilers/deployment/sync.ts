@@ -53,8 +53,15 @@ export function getAllReplicaSetsAndSyncRevision(
   ctx: SyncContext,
   createIfNotExisted: boolean,
 ): { newRS: WorkingRS | undefined; oldRSs: WorkingRS[] } {
+  // A second call of the same sync (isScalingEvent, then the rollout) over the same ReplicaSets
+  // finds the same new RS, whose annotations, revision and condition the first call already
+  // synced: the repeat would change nothing, so the first call's answer stands. Only the
+  // creation of an RS (never undone) changes ctx.rsList, and its length then.
+  const found = ctx.found;
+  if (found !== undefined && found.rsCount === ctx.rsList.length) return { newRS: found.newRS, oldRSs: [...found.oldRSs] };
   const { allOldRSs } = findOldReplicaSets(ctx.d, ctx.rsList);
   const newRS = getNewReplicaSet(ctx, allOldRSs, createIfNotExisted);
+  if (newRS !== undefined) ctx.found = { newRS, oldRSs: [...allOldRSs], rsCount: ctx.rsList.length };
   return { newRS, oldRSs: allOldRSs };
 }
 

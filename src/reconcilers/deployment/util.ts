@@ -38,7 +38,13 @@ export const specReplicas = (o: { spec?: { replicas?: number } } | undefined): n
 
 /** Go's strconv.ParseInt(s, 10, 64) for the values we meet; undefined where it errors. */
 function parseInt64(s: string): number | undefined {
-  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
+  // A character loop rather than a regular expression: revisions are parsed several times a sync.
+  const start = s.length > 0 && (s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45) ? 1 : 0; // '+', '-'
+  if (start === s.length) return undefined;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined; // '0'..'9'
+  }
   const n = Number(s);
   return Number.isSafeInteger(n) ? n : undefined;
 }
