@@ -136,7 +136,6 @@ function patchClaim(
   ns: string,
   deleting: boolean,
 ): (StoredObject & Pod)[] | undefined {
-  const out: (StoredObject & Pod)[] = [];
   // true: claimed; false: left alone; undefined: an update claimObjects would make.
   const verdict = (p: StoredObject & Pod): boolean | undefined => {
     const ref = getControllerOf(p);
@@ -146,6 +145,34 @@ function patchClaim(
     if (ns && ns !== p.metadata.namespace) return false;
     return undefined;
   };
+  return patchFiltered(before, prior, after, verdict);
+}
+
+/**
+ * activeIn(after) from activeIn(before) = `prior`, walking both lists as diffByName does:
+ * `prior` holds `before`'s active pods in order, so its next entry is the current `before`
+ * pod exactly when it is that object. Index lists hold frozen stored objects, whose verdict
+ * (namespace, phase, deletion) never changes.
+ */
+function patchActive(before: readonly StoredObject[], prior: readonly (StoredObject & Pod)[], after: readonly StoredObject[], ns: string): (StoredObject & Pod)[] {
+  const active = (p: StoredObject & Pod): boolean => p.metadata.namespace === ns && isPodActive(p);
+  return patchFiltered(before as readonly (StoredObject & Pod)[], prior, after as readonly (StoredObject & Pod)[], active)!;
+}
+
+/**
+ * A filter's result on `after` from `prior`, its result on `before`, for a filter that keeps
+ * list order and judges each object alone: both lists are walked by name as diffByName walks
+ * them; `prior`'s next entry is the current `before` object exactly when the filter kept it,
+ * an object in both lists keeps its verdict (stored objects are frozen), and only the objects
+ * `after` gained are judged. undefined as soon as `judge` cannot say (the caller recomputes).
+ */
+function patchFiltered<T extends StoredObject>(
+  before: readonly T[],
+  prior: readonly T[],
+  after: readonly T[],
+  judge: (o: T) => boolean | undefined,
+): T[] | undefined {
+  const out: T[] = [];
   let k = 0;
   let i = 0;
   let j = 0;
@@ -160,12 +187,13 @@ function patchClaim(
     }
     const an = a.metadata.name;
     const bn = b.metadata.name;
+    // The same name in both lists is a new version: the old one leaves, the new one is judged.
     if (an <= bn) {
       if (prior[k] === a) k += 1;
       i += 1;
     }
     if (an >= bn) {
-      const v = verdict(b);
+      const v = judge(b);
       if (v === undefined) return undefined;
       if (v) out.push(b);
       j += 1;
@@ -173,47 +201,9 @@ function patchClaim(
   }
   while (j < after.length) {
     const b = after[j++]!;
-    const v = verdict(b);
+    const v = judge(b);
     if (v === undefined) return undefined;
     if (v) out.push(b);
   }
-  return out;
-}
-
-/**
- * activeIn(after) from activeIn(before) = `prior`, walking both lists as diffByName does:
- * `prior` holds `before`'s active pods in order, so its next entry is the current `before`
- * pod exactly when it is that object. Index lists hold frozen stored objects, whose verdict
- * (namespace, phase, deletion) never changes.
- */
-function patchActive(before: readonly StoredObject[], prior: readonly (StoredObject & Pod)[], after: readonly StoredObject[], ns: string): (StoredObject & Pod)[] {
-  const out: (StoredObject & Pod)[] = [];
-  const add = (p: StoredObject & Pod): void => {
-    if (p.metadata.namespace === ns && isPodActive(p)) out.push(p);
-  };
-  let k = 0;
-  let i = 0;
-  let j = 0;
-  while (i < before.length && j < after.length) {
-    const a = before[i]!;
-    const b = after[j]!;
-    if (a === b) {
-      if (prior[k] === a) out.push(prior[k++]!);
-      i += 1;
-      j += 1;
-    } else if (a.metadata.name < b.metadata.name) {
-      if (prior[k] === a) k += 1;
-      i += 1;
-    } else if (a.metadata.name > b.metadata.name) {
-      add(b as StoredObject & Pod);
-      j += 1;
-    } else {
-      if (prior[k] === a) k += 1;
-      add(b as StoredObject & Pod);
-      i += 1;
-      j += 1;
-    }
-  }
-  while (j < after.length) add(after[j++] as StoredObject & Pod);
   return out;
 }
