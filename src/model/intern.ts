@@ -18,7 +18,7 @@
  * InternCache does the same for one field of new objects before they are validated (a pod's
  * whole spec, an object's labels), comparing a new value first with the few it returned last.
  */
-import { compactFields } from './json.js';
+import { compactFields, compacts } from './json.js';
 
 /** Largest subtree (in hashed characters, ≈ its JSON size) worth a lookup; larger ones rarely repeat. */
 const MAX_SIZE = 320;
@@ -97,17 +97,23 @@ function add(t: Table, hash: number, value: object): void {
   youngSize++;
 }
 
-function intern(hash: number, value: object): object {
+/** The interned twin of `value` (frozen or not), if any; one found in the old generation moves to the young. */
+function twinOf(hash: number, value: object): object | undefined {
   const hit = findIn(young, hash, value);
   if (hit !== undefined) return hit;
   const older = findIn(old, hash, value);
-  add(young, hash, older ?? value);
+  if (older !== undefined) remember(hash, older);
+  return older;
+}
+
+/** Adds a frozen value to the young generation, which becomes the old one once full. */
+function remember(hash: number, value: object): void {
+  add(young, hash, value);
   if (youngSize >= GENERATION) {
     old = young;
     young = new Map();
     youngSize = 0;
   }
-  return older ?? value;
 }
 
 /**
@@ -154,7 +160,8 @@ function walk(v: unknown, internThis: boolean, needHash: boolean): unknown {
   // -1 once this value cannot be interned (too large, or a part that cannot): from then on
   // its primitive parts are not hashed.
   let size = needHash || internThis ? 2 : -1;
-  let out: object = v;
+  // Own fields of an object; -1 for an array.
+  let n = -1;
   if (Array.isArray(v)) {
     h = 0x5b;
     for (let i = 0; i < v.length; i++) {
@@ -167,7 +174,7 @@ function walk(v: unknown, internThis: boolean, needHash: boolean): unknown {
   } else {
     h = 0x7b;
     const o = v as Record<string, unknown>;
-    let n = 0;
+    n = 0;
     for (const k in o) {
       if (!Object.hasOwn(o, k)) continue;
       n++;
@@ -177,13 +184,23 @@ function walk(v: unknown, internThis: boolean, needHash: boolean): unknown {
       if (size >= 0) h = mix(mixString(mix(h, k.length), k), hashOut);
       size = size < 0 || sizeOut < 0 || size + sizeOut + k.length > limit ? -1 : size + sizeOut + k.length;
     }
-    // What is stored is kept long: all its fields in-object (see compactFields).
-    out = compactFields(o, n);
   }
-  Object.freeze(out);
   hashOut = h;
   sizeOut = size;
-  return size < 0 || !internThis ? out : intern(h, out);
+  const lookUp = size >= 0 && internThis;
+  // A twin stored before is the answer: looked up before copying, so that only a value kept
+  // (the first of its kind) pays for compactFields' copy.
+  const twin = lookUp ? twinOf(h, v) : undefined;
+  if (twin !== undefined) {
+    // Frozen as it was when the copy came first (a compacted object's original never was).
+    if (n < 0 || !compacts(v, n)) Object.freeze(v);
+    return twin;
+  }
+  // What is stored is kept long: all its fields in-object (see compactFields).
+  const out = n < 0 ? v : compactFields(v, n);
+  Object.freeze(out);
+  if (lookUp) remember(h, out);
+  return out;
 }
 
 /**

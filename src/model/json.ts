@@ -308,10 +308,15 @@ function plainConstructor(n: number): new () => Record<string, unknown> {
  * for `{}` or too large to bother. Same fields, same order, same values.
  */
 export function compactFields<T extends object>(o: T, n: number): T {
-  if (n < COMPACT_MIN_FIELDS || n > COMPACT_MAX_FIELDS || Array.isArray(o)) return o;
+  if (!compacts(o, n)) return o;
   const out = new (plainConstructor(n))();
   for (const key in o) if (Object.hasOwn(o, key)) out[key] = (o as Record<string, unknown>)[key];
   return out as T;
+}
+
+/** Whether compactFields copies `o` (with `n` own fields) rather than returning it. */
+export function compacts(o: object, n: number): boolean {
+  return n >= COMPACT_MIN_FIELDS && n <= COMPACT_MAX_FIELDS && !Array.isArray(o);
 }
 
 /** How many own enumerable fields `o` has. */

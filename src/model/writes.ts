@@ -270,18 +270,61 @@ const POD_SPEC_SHARE_SIZE = 4096;
 
 /**
  * Freezes and shares, before validation, the parts of a new object the rest of the write leaves
- * alone: the metadata collections and a Pod's spec (a ReplicaSet's pods have equal specs). A part
+ * alone: the metadata collections, a Pod's spec (a ReplicaSet's pods have equal specs), a
+ * workload's selector and pod template spec, a Node's resource lists. A part
  * equal to one stored and validated before is then that very frozen value, which the validators'
  * memos (validation/memo.ts) skip: a ReplicaSet's 300th pod costs no more pod-spec validation
  * than its first. Not a Service's spec (allocation fills it in after validation) nor a pod's
  * status (a pod created bound gets its IPs there).
  */
 function shareUnchangedParts(obj: Mutable, meta: Meta, kind: string): void {
+  shareMetaCollections(meta);
+  if (kind === 'Pod' && obj.spec != null) obj.spec = shared.podSpec.intern(obj.spec);
+  else if (kind === 'Node') shareNodeResources(obj);
+  else shareWorkloadParts(obj, kind);
+}
+
+/**
+ * A Node's status.capacity and status.allocatable, shared: nodes of one shape report equal
+ * lists, and a frozen list that passed validation is not parsed again (strategy/node.ts).
+ */
+function shareNodeResources(obj: Mutable): void {
+  const status = obj.status as { capacity?: unknown; allocatable?: unknown } | null | undefined;
+  if (status === null || typeof status !== 'object' || Object.isFrozen(status)) return;
+  if (status.capacity != null) status.capacity = shared.resourceLists.intern(status.capacity);
+  if (status.allocatable != null) status.allocatable = shared.resourceLists.intern(status.allocatable);
+}
+
+/**
+ * The metadata collections, shared: an update's labels or annotations equal to ones stored
+ * before (a ReplicaSet's revision annotations, the same manifest applied again) are then
+ * validated ones (strategy/object-meta.ts).
+ */
+function shareMetaCollections(meta: Meta): void {
   if (meta.labels != null) meta.labels = shared.labels.intern(meta.labels);
   if (meta.annotations != null) meta.annotations = shared.annotations.intern(meta.annotations);
   if (meta.ownerReferences != null) meta.ownerReferences = shared.ownerReferences.intern(meta.ownerReferences);
   if (meta.finalizers != null) meta.finalizers = shared.finalizers.intern(meta.finalizers);
-  if (kind === 'Pod' && obj.spec != null) obj.spec = shared.podSpec.intern(obj.spec);
+}
+
+/** Kinds whose spec.template is a pod template (validated as one, with its spec's memo). */
+const TEMPLATE_KINDS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController']);
+
+/**
+ * A workload's pod template spec and selector, shared as a Pod's spec is (nothing after
+ * validation changes them): the same manifest applied again, or a ReplicaSet created from its
+ * Deployment's template, then carries a spec validated before (validation/memo.ts), and the
+ * pods made from it find the same frozen value; a frozen selector is compiled once
+ * (labels/label-selector.ts), not on every validation of a write.
+ */
+function shareWorkloadParts(obj: Mutable, kind: string): void {
+  if (!TEMPLATE_KINDS.has(kind)) return;
+  const spec = obj.spec as { selector?: unknown; template?: unknown } | null | undefined;
+  if (spec === null || typeof spec !== 'object' || Object.isFrozen(spec)) return;
+  if (spec.selector != null) spec.selector = shared.selectors.intern(spec.selector);
+  const template = spec.template as { spec?: unknown } | null | undefined;
+  if (template === null || typeof template !== 'object' || Array.isArray(template) || Object.isFrozen(template)) return;
+  if (template.spec != null) template.spec = shared.templateSpecs.intern(template.spec);
 }
 
 const shared = {
@@ -290,6 +333,9 @@ const shared = {
   ownerReferences: new InternCache(),
   finalizers: new InternCache(),
   podSpec: new InternCache(POD_SPEC_SHARE_SIZE),
+  templateSpecs: new InternCache(POD_SPEC_SHARE_SIZE),
+  selectors: new InternCache(),
+  resourceLists: new InternCache(),
   podConditions: new InternCache(),
 };
 
@@ -381,6 +427,9 @@ export function updateObject(
   const strategy = strategyFor(info.kind);
   strategy.applyDefaults(obj);
   if (info.kind === 'Service' && opts.subresource !== 'status') prepareServiceUpdate(obj, old);
+  if (opts.subresource !== 'status') shareMetaCollections(obj.metadata);
+  if (info.kind === 'Node') shareNodeResources(obj);
+  else if (opts.subresource !== 'status') shareWorkloadParts(obj, info.kind);
   const metaErrs = sameFields(obj.metadata, old.metadata)
     ? validateUnchangedObjectMeta(obj.metadata)
     : validateObjectMetaUpdate(obj.metadata, old.metadata);

@@ -145,6 +145,17 @@ describe('round trips, years 1970..2400', () => {
     );
   });
 
+  it('a stamp as formatRFC3339 writes it reads as the same stamp with an explicit +00:00 offset', () => {
+    // The first is read by the short path for whole-second UTC stamps, the second by the
+    // general parser: they must agree everywhere.
+    fc.assert(
+      fc.property(fc.integer({ min: Y1970, max: Y2401 - 1 }), (ms) => {
+        const stamp = formatRFC3339(ms);
+        expect(parseRFC3339(stamp)).toBe(parseRFC3339(`${stamp.slice(0, -1)}+00:00`));
+      }),
+    );
+  });
+
   it('every valid civil timestamp (leap days included) formats back to itself', () => {
     const civil = fc
       .record({

@@ -12,6 +12,7 @@
 import { fieldError, type FieldError } from '../errors.js';
 import type { Node } from '../types.js';
 import { validateLabelName } from '../validation/labels.js';
+import { ValidMemo } from '../validation/memo.js';
 import { isDNS1123Subdomain, isValidLabelValue } from '../validation/names.js';
 import { asObject, at, child, isObject, readArray, readObject, readObjectArray, readString, type JsonObject } from './object-meta.js';
 import { readQuantity, validateResourceQuantityValue, validateTaintEffect } from './pod.js';
@@ -43,16 +44,31 @@ export function validateNodeTaints(raw: unknown, path: string): FieldError[] {
 
 /** ValidateNodeResources: capacity and allocatable parse and are valid for their resource. */
 function validateNodeResources(status: JsonObject, errs: FieldError[]): void {
-  for (const f of ['capacity', 'allocatable']) {
-    const path = `status.${f}`;
-    const list = readObject(status[f], path, errs);
-    if (!list) continue;
+  validateResourceListField(status.capacity, 'status.capacity', errs);
+  validateResourceListField(status.allocatable, 'status.allocatable', errs);
+}
+
+/**
+ * Resource lists found valid. A Node's updates (its podCIDR from node-ipam, its conditions from
+ * the kubelet) carry the stored, frozen capacity and allocatable: their verdict depends on the
+ * quantities alone (a valid list reports nothing, so the path does not matter), and re-checking
+ * them sorted and parsed on every Node write was most of the cost of validating one.
+ */
+const validResourceLists = new ValidMemo();
+
+function validateResourceListField(raw: unknown, path: string, errs: FieldError[]): void {
+  const list = readObject(raw, path, errs);
+  if (!list) return;
+  const listErrs = validResourceLists.check(list, true, () => {
+    const out: FieldError[] = [];
     for (const name of Object.keys(list).sort()) {
       const p = child(path, name);
-      const q = readQuantity(list[name], p, errs);
-      if (q) errs.push(...validateResourceQuantityValue(name, q, p));
+      const q = readQuantity(list[name], p, out);
+      if (q) out.push(...validateResourceQuantityValue(name, q, p));
     }
-  }
+    return out;
+  });
+  if (listErrs.length > 0) errs.push(...listErrs);
 }
 
 function parts(node: Node): { spec: JsonObject; status: JsonObject; errs: FieldError[] } {
@@ -90,6 +106,13 @@ export const nodeStrategy: Strategy<Node> = {
     return errs;
   },
   validateUpdate(node: Node, old: Node): FieldError[] {
+    if (asObject(node).spec === asObject(old).spec && Object.isFrozen(asObject(old).spec)) {
+      // The stored spec itself (a status write keeps it): valid when stored, and unchanged, so
+      // neither its checks nor the update rules below can fail. Only the status is new.
+      const errs: FieldError[] = [];
+      validateNodeResources(readObject(asObject(node).status, 'status', errs) ?? {}, errs);
+      return errs;
+    }
     const { spec, status, errs } = parts(node);
     validateNodeCommon(spec, status, errs);
     const o = asObject(old);
