@@ -11,27 +11,14 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/clock/rng.js';
 import { InvalidError } from '../../src/model/errors.js';
-import { emptyState, StoreBatch } from '../../src/model/store.js';
+import type { StoreBatch } from '../../src/model/store.js';
 import type { KubeObject } from '../../src/model/types.js';
 import { createObject, updateObject, type WriteContext } from '../../src/model/writes.js';
+import { batchWithDefaultNamespace, invalidFields } from './write-support.js';
 
 const ctx: WriteContext = { nowMs: 0, epochMs: 0, ids: Rng.root('shared-parts') };
 
-function batch(): StoreBatch {
-  const b = new StoreBatch(emptyState());
-  createObject(b, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
-  return b;
-}
-
-function invalidFields(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InvalidError);
-    return (e as InvalidError).causes.map((c) => c.field);
-  }
-  throw new Error('expected an Invalid error');
-}
+const batch = (): StoreBatch => batchWithDefaultNamespace(ctx);
 
 const node = (name: string, capacity: Record<string, unknown>): KubeObject =>
   ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { capacity } }) as KubeObject;
