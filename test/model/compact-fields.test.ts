@@ -6,18 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/clock/rng.js';
 import { compactFields, fieldCount } from '../../src/model/json.js';
-import { emptyState, getObject, StoreBatch, type ClusterState } from '../../src/model/store.js';
+import { getObject } from '../../src/model/store.js';
 import { createObject, type WriteContext } from '../../src/model/writes.js';
+import { batchWithDefaultNamespace } from './write-support.js';
 
-let ctx: WriteContext = { nowMs: 7_000, epochMs: 1_735_689_600_000, ids: Rng.root('t') };
-
-function store(): ClusterState {
-  ctx = { ...ctx, ids: Rng.root('t') };
-  const b = new StoreBatch(emptyState());
-  createObject(b, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
-  createObject(b, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }, ctx);
-  return b.commit();
-}
+const ctx: WriteContext = { nowMs: 7_000, epochMs: 1_735_689_600_000, ids: Rng.root('t') };
 
 describe('compactFields (stored objects keep all their fields in-object)', () => {
   it('copies a plain object with the same fields, order and prototype; small ones are kept as they are', () => {
@@ -34,7 +27,7 @@ describe('compactFields (stored objects keep all their fields in-object)', () =>
   });
 
   it('a stored pod reads as plain JSON: same fields and order as written', () => {
-    const b = new StoreBatch(store());
+    const b = batchWithDefaultNamespace(ctx, 'team-a');
     const input = {
       apiVersion: 'v1',
       kind: 'Pod',

@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the write-path tests: a batch with the default namespace, and the fields an
+ * Helpers shared by the write-path tests: a batch with the default namespace (and others), and the fields an
  * expected Invalid error names.
  */
 import { expect } from 'vitest';
@@ -7,10 +7,10 @@ import { InvalidError } from '../../src/model/errors.js';
 import { emptyState, StoreBatch } from '../../src/model/store.js';
 import { createObject, type WriteContext } from '../../src/model/writes.js';
 
-/** A batch over an empty store holding the `default` Namespace. */
-export function batchWithDefaultNamespace(ctx: WriteContext): StoreBatch {
+/** A batch over an empty store holding the `default` Namespace and any `more` named ones. */
+export function batchWithDefaultNamespace(ctx: WriteContext, ...more: string[]): StoreBatch {
   const b = new StoreBatch(emptyState());
-  createObject(b, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
+  for (const name of ['default', ...more]) createObject(b, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, ctx);
   return b;
 }
 
