@@ -128,10 +128,13 @@ function whole(w: TraceWriter, n: unknown): true {
 }
 
 /**
- * JSON text of a value, exactly as JSON.stringify writes it (null for undefined, as in an
- * array). Small values are written here: JSON.stringify's fixed cost per call (~150 ns for a
- * short string, over 1 µs for a frozen one-element array such as status.podIPs) is more than
- * the rest of a bind's delta put together.
+ * JSON text of a value, exactly as JSON.stringify writes it for JSON data, which is all a
+ * stored object holds (null for undefined, as in an array). Values are written here rather than
+ * by JSON.stringify: its fixed cost per call (~150 ns for a short string, over 1 µs for a
+ * frozen one-element array such as status.podIPs) is more than the rest of a bind's delta put
+ * together, and over frozen objects its loop is no faster than this one up to a few dozen
+ * elements (a middle of 5 or 20 Endpoints addresses: ~25% and ~10% faster here), so only long
+ * arrays go native. Values that are not JSON data (a Date) go native wherever they are.
  */
 function json(w: TraceWriter, v: unknown): void {
   switch (typeof v) {
@@ -149,9 +152,9 @@ function json(w: TraceWriter, v: unknown): void {
         w.str('null');
         return;
       }
-      // Larger values go native, where the fixed cost no longer matters and its loop is faster
-      // (an Endpoints address list); the text is the same either way.
-      if (Array.isArray(v) ? v.length > 4 : Object.keys(v).length > 8) {
+      // A long array goes native, where the fixed cost no longer matters (a hundred addresses
+      // of a large Service); the text is the same either way.
+      if (Array.isArray(v) && v.length > 32) {
         w.str(JSON.stringify(v));
         return;
       }
@@ -240,45 +243,65 @@ function entryStart(w: TraceWriter, count: number, k: string): void {
  * order. The keys are read with for-in, not Object.keys and a lookup per key: over these
  * frozen objects V8 reads for-in's values straight from the object's fields, several times
  * faster. Stored objects are plain JSON data, whose prototype adds no enumerable keys, so
- * for-in sees exactly Object.keys.
+ * for-in sees exactly Object.keys. A changed scalar is written, and two plain objects are
+ * walked, straight from here: delta's checks for every changed field were a tenth of the
+ * walk's time on the scheduler benchmark's writes.
  */
 function objectDelta(w: TraceWriter, o: object, n: object): boolean {
-  // The old keys and values go to the writer's scratch arrays for this depth (reused, so a
-  // write allocates nothing here); values nested inside use the next depth.
-  const depth = w.depth++;
-  const ok = w.scratchKeys(depth);
-  const ov = w.scratchValues(depth);
-  let kept = 0;
+  // The old keys and values go to the writer's scratch stack, key and value side by side from
+  // `base` (reused, so a write allocates nothing here); values nested inside push above them.
+  const base = w.depth;
+  const st = w.scratch;
+  let top = base;
   for (const k in o) {
-    ok[kept] = k;
-    ov[kept++] = (o as Record<string, unknown>)[k];
+    st[top] = k;
+    st[top + 1] = (o as Record<string, unknown>)[k];
+    top += 2;
   }
+  w.depth = top;
   const start = w.pos;
   let count = 0;
-  let i = 0;
+  let i = base;
   let natural = true;
   for (const k in n) {
     const nv = (n as Record<string, unknown>)[k];
-    if (i >= kept) {
-      i++;
+    if (i >= top) {
+      i += 2;
       if (nv === undefined) continue;
       entryStart(w, count++, k);
       whole(w, nv);
       continue;
     }
-    const oldValue = ov[i];
-    if (k !== ok[i++] || ((oldValue === undefined) !== (nv === undefined))) {
+    const ov = st[i + 1];
+    if (k !== st[i] || (ov === undefined) !== (nv === undefined)) {
       natural = false;
       break;
     }
-    if (oldValue === nv) continue;
+    i += 2;
+    if (ov === nv) continue;
+    if (typeof nv !== 'object' || nv === null) {
+      // A new scalar is written whole whatever it replaced (delta's last case), except NaN
+      // for NaN: no delta call, and nothing to take back.
+      if (typeof nv === 'number' && nv !== nv && typeof ov === 'number' && ov !== ov) continue;
+      entryStart(w, count++, k);
+      w.byte(EQUALS);
+      if (typeof nv === 'string') quote(w, nv);
+      else json(w, nv);
+      continue;
+    }
+    // A new object: two plain objects (the usual case: metadata, spec, status) go straight to
+    // the walk; arrays, a change of type and anything else take delta's way.
     const mark = w.pos;
     entryStart(w, count, k);
-    if (delta(w, oldValue, nv)) count++;
+    const changed =
+      typeof ov === 'object' && ov !== null && Object.getPrototypeOf(ov) === Object.prototype && Object.getPrototypeOf(nv) === Object.prototype && !Array.isArray(ov) && !Array.isArray(nv)
+        ? objectDelta(w, ov, nv)
+        : delta(w, ov, nv);
+    if (changed) count++;
     else w.pos = mark;
   }
-  w.depth = depth;
-  if (natural && i >= kept) {
+  w.depth = base;
+  if (natural && i >= top) {
     if (count === 0) return false;
     w.byte(CLOSE_OBJECT);
     return true;
@@ -351,14 +374,10 @@ function arrayDelta(w: TraceWriter, o: readonly unknown[], n: readonly unknown[]
   if (p === ol && p === nl) return false;
   const firstEnd = w.pos;
   let s = 0;
-  let lastIsFirst = false;
   while (s < min - p) {
     // Back at the element the prefix stopped on (same length): its delta is `first`, and
     // computing it again would double the cost of every one-element array (Endpoints subsets).
-    if (ol === nl && ol - 1 - s === p) {
-      lastIsFirst = true;
-      break;
-    }
+    if (ol === nl && ol - 1 - s === p) break;
     if (elementDelta(w, o[ol - 1 - s], n[nl - 1 - s])) break;
     s++;
   }
@@ -377,13 +396,14 @@ function arrayDelta(w: TraceWriter, o: readonly unknown[], n: readonly unknown[]
     return true;
   }
   // Same length, so the middle starts with a changed element (`first`) and ends with one (`last`).
-  const first = w.copyOf(start, firstEnd);
-  const last = lastIsFirst ? first : w.copyOf(firstEnd, w.pos);
-  w.pos = start;
+  // Both are set aside, and the delta is written from `start` in its order around them.
+  const firstLength = firstEnd - start;
+  const lastLength = w.pos - firstEnd; // nothing when the last is the first
+  const kept = w.stash(start);
   arrayHead(w, p, s);
   w.byte(COMMA);
   w.uint(p);
-  w.bytes(first);
+  w.unstash(kept, firstLength);
   for (let i = p + 1; i < p + middle - 1; i++) {
     const mark = w.pos;
     w.byte(COMMA);
@@ -393,8 +413,9 @@ function arrayDelta(w: TraceWriter, o: readonly unknown[], n: readonly unknown[]
   if (middle > 1) {
     w.byte(COMMA);
     w.uint(p + middle - 1);
-    w.bytes(last);
+    w.unstash(kept + firstLength, lastLength);
   }
+  w.drop(kept);
   w.byte(CLOSE_ARRAY);
   return true;
 }

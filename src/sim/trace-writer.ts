@@ -69,24 +69,13 @@ export class TraceWriter {
   }
 
   /**
-   * Nesting depth of the object walk in progress, and per depth a scratch list of an old
-   * object's keys and values (./trace-content.ts): reused by every write, so the walk
-   * allocates nothing. They keep the last values seen at each depth alive until overwritten,
-   * bounded by the widest object.
+   * A scratch stack for the object walk in progress (./trace-content.ts): each object being
+   * compared keeps its old keys and values here, side by side, from the top it found, and
+   * `depth` is the top. Reused by every write, so the walk allocates nothing; it keeps the
+   * last values seen alive until overwritten, bounded by the widest path of objects walked.
    */
   depth = 0;
-  private readonly keyLists: string[][] = [];
-  private readonly valueLists: unknown[][] = [];
-
-  scratchKeys(depth: number): string[] {
-    while (this.keyLists.length <= depth) this.keyLists.push([]);
-    return this.keyLists[depth]!;
-  }
-
-  scratchValues(depth: number): unknown[] {
-    while (this.valueLists.length <= depth) this.valueLists.push([]);
-    return this.valueLists[depth]!;
-  }
+  readonly scratch: unknown[] = [];
 
   /** Empties the buffer, going back to the first capacity if a large write grew it. */
   reset(): void {
@@ -94,26 +83,75 @@ export class TraceWriter {
     if (this.buf.length > this.capacity) this.buf = Buffer.allocUnsafe(this.capacity);
   }
 
-  /** A non-negative integer in decimal (array indices and lengths). */
+  /**
+   * A non-negative safe integer in decimal, as String(v) writes it (array indices, a trace
+   * line's time): digits written in place, no string built.
+   */
   uint(v: number): void {
-    if (v < 10) this.byte(0x30 + v);
-    else this.str(String(v));
+    if (v < 10) {
+      this.byte(0x30 + v);
+      return;
+    }
+    let digits = 2;
+    for (let t = 100; t <= v && digits < 16; t *= 10) digits++;
+    this.ensure(digits);
+    const buf = this.buf;
+    let p = this.pos + digits;
+    this.pos = p;
+    while (v >= 1) {
+      const q = Math.floor(v / 10);
+      buf[--p] = 0x30 + (v - q * 10);
+      v = q;
+    }
   }
 
-  /** A copy of the bytes from `start` to `end`, kept while the buffer is rewritten there. */
-  copyOf(start: number, end: number): Uint8Array {
-    return Uint8Array.prototype.slice.call(this.buf, start, end);
+  /**
+   * Bytes set aside while the buffer is rewritten where they were (an array delta's first and
+   * last element, ./trace-content.ts), as a stack: `sideTop` is its top, and what a nested
+   * walk sets aside goes above. A reused buffer rather than a copy per array: allocating a
+   * typed array cost more than the delta it held.
+   */
+  private side: Buffer = Buffer.allocUnsafe(256);
+  sideTop = 0;
+
+  /** Moves the bytes from `start` to `pos` aside and goes back to `start`; returns where they are kept. */
+  stash(start: number): number {
+    const n = this.pos - start;
+    const at = this.sideTop;
+    if (at + n > this.side.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.side.length * 2, at + n));
+      this.side.copy(bigger, 0, 0, at);
+      this.side = bigger;
+    }
+    copyBytes(this.buf, start, this.side, at, n);
+    this.sideTop = at + n;
+    this.pos = start;
+    return at;
   }
 
-  /** Writes bytes kept by copyOf. */
-  bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+  /** Writes `n` bytes kept by stash, from `at`. */
+  unstash(at: number, n: number): void {
+    this.ensure(n);
+    copyBytes(this.side, at, this.buf, this.pos, n);
+    this.pos += n;
+  }
+
+  /** Forgets what was set aside from `at` on. */
+  drop(at: number): void {
+    this.sideTop = at;
   }
 
   /** The text written so far (for callers that want the content as a string). */
   text(): string {
     return this.buf.toString('utf8', 0, this.pos);
   }
+}
+
+/** Copies `n` bytes: a loop for the usual few, the native copy past its fixed cost. */
+function copyBytes(from: Buffer, fromStart: number, to: Buffer, toStart: number, n: number): void {
+  if (n > 64) {
+    from.copy(to, toStart, fromStart, fromStart + n);
+    return;
+  }
+  for (let i = 0; i < n; i++) to[toStart + i] = from[fromStart + i]!;
 }

@@ -91,6 +91,7 @@ export class Trace {
       // Not JSON data (a BigInt, say): nothing of this write stays in the stream.
       w.pos = mark;
       w.depth = 0;
+      w.sideTop = 0;
       throw e;
     }
     if (this.keepEntries) this.entries.push(entry);
@@ -114,7 +115,9 @@ export class Trace {
     if (e.op === 'error' || e.op === 'note') {
       w.str(formatTraceEntry(e));
     } else {
-      w.str(String(e.tMs));
+      const t = e.tMs;
+      if (Number.isSafeInteger(t) && t >= 0) w.uint(t);
+      else w.str(String(t));
       w.byte(SPACE);
       w.str(e.op);
       w.byte(SPACE);
