@@ -67,12 +67,19 @@ function statusInput(batch: StoreBatch, o: KubeObject): KubeObject {
   // Anything cloneJson would reject (a class instance, a `__proto__` key) goes to it whole.
   if (stored === undefined || Object.getPrototypeOf(o) !== Object.prototype || Object.hasOwn(o, '__proto__')) return cloneJson(o) as KubeObject;
   const out: Record<string, unknown> = {};
+  // The stored metadata itself (a reconciler's `{ ...stored, status }`): the status write reads
+  // only its name, namespace and resourceVersion and writes nothing into it, and stored JSON is
+  // valid, so it is handed over as it is rather than copied.
+  const storedMeta = o.metadata === stored.metadata;
   for (const key in o) {
     if (!Object.hasOwn(o, key)) continue;
     const v = (o as Record<string, unknown>)[key];
+    if (storedMeta && key === 'metadata') continue;
     if (KEPT_FOR_STATUS.has(key) || v !== stored[key] || v === null || typeof v !== 'object') out[key] = v;
   }
-  return cloneJsonSharing(out, stored) as KubeObject;
+  const copy = cloneJsonSharing(out, stored) as Record<string, unknown>;
+  if (storedMeta) copy.metadata = stored.metadata;
+  return copy as unknown as KubeObject;
 }
 
 const KEPT_FOR_STATUS = new Set(['apiVersion', 'kind', 'metadata', 'status']);

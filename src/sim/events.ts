@@ -176,6 +176,12 @@ function sameKey(a: EventKey, b: EventKey): boolean {
   );
 }
 
+/** The `source` values of one reporting component: without a host, and per host. */
+interface ComponentSources {
+  withoutHost: object | undefined;
+  readonly byHost: Map<string, object>;
+}
+
 export class EventRecorder {
   /**
    * Correlation key → Event name, for aggregation, least recently used first. A cache: the
@@ -188,13 +194,18 @@ export class EventRecorder {
    * every pod): the kubelet builds each one anew. Cleared when full; only memory depends on it.
    */
   private readonly messages = new Map<string, string>();
-  /** One frozen `source` per (component, host), shared by every Event it reports. */
-  private readonly sources = new Map<string, object>();
+  /**
+   * One frozen `source` per (component, host), shared by every Event it reports: by component,
+   * then by host, so that finding it joins no strings (a kubelet reports every pod's events).
+   */
+  private readonly sources = new Map<string, ComponentSources>();
 
   private source(component: string, host: string | undefined): object {
-    const key = host === undefined ? component : `${component}\u0000${host}`;
-    let s = this.sources.get(key);
-    if (!s) this.sources.set(key, (s = shareableJson(host === undefined ? { component } : { component, host })));
+    let c = this.sources.get(component);
+    if (c === undefined) this.sources.set(component, (c = { withoutHost: undefined, byHost: new Map() }));
+    if (host === undefined) return (c.withoutHost ??= shareableJson({ component }));
+    let s = c.byHost.get(host);
+    if (s === undefined) c.byHost.set(host, (s = shareableJson({ component, host })));
     return s;
   }
 

@@ -57,6 +57,23 @@ describe('bindPod', () => {
     }
   });
 
+  it('stores the bound pod deep-frozen: its metadata the stored fields in their order with a new resourceVersion, PodScheduled=True', () => {
+    const b = cluster(1);
+    const before = b.get('Pod', 'default', 'p0') as Pod;
+    const bound = bindPod(b, 'default', 'p0', 'node-a', ctx) as Pod;
+    expect(Object.keys(bound)).toEqual(Object.keys(before));
+    expect(Object.keys(bound.metadata!)).toEqual(Object.keys(before.metadata!));
+    expect({ ...bound.metadata, resourceVersion: undefined }).toEqual({ ...before.metadata, resourceVersion: undefined });
+    expect(Number(bound.metadata!.resourceVersion)).toBeGreaterThan(Number(before.metadata!.resourceVersion));
+    expect(bound.status!.conditions).toEqual([{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '1970-01-01T00:00:00Z' }]);
+    for (const part of [bound, bound.metadata, bound.spec, bound.status, bound.status!.conditions, bound.status!.conditions![0]]) {
+      expect(Object.isFrozen(part)).toBe(true);
+    }
+    // The unbound version is as it was.
+    expect(before.spec!.nodeName).toBeUndefined();
+    expect(before.status!.conditions).toBeUndefined();
+  });
+
   it('refuses a second binding and leaves the first', () => {
     const b = cluster(1);
     bindPod(b, 'default', 'p0', 'node-a', ctx);

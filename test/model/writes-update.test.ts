@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/clock/rng.js';
-import { InvalidError } from '../../src/model/errors.js';
+import { ConflictError, InvalidError } from '../../src/model/errors.js';
 import { cloneJsonSharing, deepFreeze, shareableJson } from '../../src/model/json.js';
 import type { StoreBatch } from '../../src/model/store.js';
 import type { KubeObject, StoredObject } from '../../src/model/types.js';
@@ -104,6 +104,31 @@ describe('status writes', () => {
     expect(Number(stored.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
     // The same status again changes nothing.
     expect(updateObject(b, cloneJsonSharing({ ...stored }, stored) as KubeObject, ctx, { subresource: 'status' })).toBe(stored);
+  });
+
+  it('take the stored, frozen metadata as input: the new version is deep-frozen, its metadata the stored fields in their order with a new resourceVersion', () => {
+    const b = batch();
+    const created = createObject(b, structuredClone({ ...pod, metadata: { name: 'p', labels: { app: 'web' }, annotations: { a: 'b' } } }), ctx);
+    const input = { apiVersion: 'v1', kind: 'Pod', metadata: created.metadata, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } };
+    const stored = updateObject(b, input as KubeObject, ctx, { subresource: 'status' });
+    expect(Object.keys(stored.metadata)).toEqual(Object.keys(created.metadata));
+    expect({ ...stored.metadata, resourceVersion: undefined }).toEqual({ ...created.metadata, resourceVersion: undefined });
+    expect(stored.metadata.resourceVersion).not.toBe(created.metadata.resourceVersion);
+    // The input's (stored) metadata is not written into; the old version is as it was.
+    expect(b.get('Pod', 'default', 'p')).toBe(stored);
+    expect(Object.keys(stored)).toEqual(Object.keys(created));
+    for (const part of [stored, stored.metadata, stored.status, (stored.status as { conditions: object[] }).conditions[0]]) {
+      expect(Object.isFrozen(part)).toBe(true);
+    }
+  });
+
+  it('from a stale copy of the object are a Conflict and write nothing', () => {
+    const b = batch();
+    const created = createObject(b, structuredClone(pod), ctx);
+    const first = updateObject(b, { ...created, status: { phase: 'Running' } } as KubeObject, ctx, { subresource: 'status' });
+    const stale = { ...created, status: { phase: 'Failed' } } as KubeObject;
+    expect(() => updateObject(b, stale, ctx, { subresource: 'status' })).toThrow(ConflictError);
+    expect(b.get('Pod', 'default', 'p')).toBe(first);
   });
 
   it('a spec change on a Pod is still checked against the stored one', () => {

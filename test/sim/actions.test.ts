@@ -89,6 +89,32 @@ describe('status writes from reconcilers', () => {
     expect(stored(c).status).toEqual({ phase: 'Running', conditions });
   });
 
+  it('keeps every metadata field but the resourceVersion when the write carries the stored metadata', () => {
+    const seen: StoredObject[] = [];
+    const c = cluster([(pod) => ({ ...pod, status: { phase: 'Running', conditions } })], seen);
+    const [before, after] = seen;
+    expect(errors(c)).toEqual([]);
+    expect(Object.keys(after!.metadata)).toEqual(Object.keys(before!.metadata));
+    expect({ ...after!.metadata, resourceVersion: undefined }).toEqual({ ...before!.metadata, resourceVersion: undefined });
+    expect(Number(after!.metadata.resourceVersion)).toBeGreaterThan(Number(before!.metadata.resourceVersion));
+    expect(Object.isFrozen(after!.metadata)).toBe(true);
+  });
+
+  it('rejects a status write built from a stale copy of the pod as a Conflict, and writes nothing', () => {
+    const seen: StoredObject[] = [];
+    let first: StoredObject | undefined;
+    const c = cluster(
+      [
+        (pod) => ((first = pod), { ...pod, status: { phase: 'Running', conditions } }),
+        () => ({ ...first!, status: { phase: 'Failed' } }),
+      ],
+      seen,
+    );
+    expect(errors(c)).toEqual([expect.stringMatching(/conflict|modified/i)]);
+    expect(stored(c)).toBe(seen[1]);
+    expect(statusOf(c).phase).toBe('Running');
+  });
+
   it('takes a status write that repeats the stored status as a no-op', () => {
     const seen: StoredObject[] = [];
     const c = cluster([(pod) => ({ ...pod, status: { phase: 'Running', conditions } }), (pod) => ({ ...pod })], seen);

@@ -68,4 +68,36 @@ describe('EventRecorder', () => {
     expect(countsFor(1)).toEqual([1, 1]);
     expect(countsFor(EVENT_CACHE_ENTRIES)).toEqual([2]);
   });
+
+  it('gives every Event of one component and host one shared source, and keeps the hosts apart', () => {
+    const ctx: WriteContext = { nowMs: 0, epochMs: 0, ids: Rng.root('t') };
+    const b = new StoreBatch(emptyState());
+    createObject(b, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
+    const recorder = new EventRecorder();
+    const reports = [
+      { name: 'p0', source: 'kubelet', host: 'node-1' },
+      { name: 'p1', source: 'kubelet', host: 'node-2' },
+      { name: 'p2', source: 'kubelet', host: 'node-1' },
+      { name: 'p3', source: 'kubelet', host: undefined },
+      { name: 'p4', source: 'default-scheduler', host: undefined },
+      { name: 'p5', source: 'kubelet', host: undefined },
+    ];
+    for (const r of reports) {
+      const e = { involvedObject: { kind: 'Pod', namespace: 'default', name: r.name }, type: 'Normal' as const, reason: 'Pulled', message: 'pulled', source: r.source };
+      recorder.record(b, r.host === undefined ? e : { ...e, host: r.host }, ctx);
+    }
+    const sources = listObjects(b.commit(), 'Event').map((e) => (e as { source?: object }).source);
+    expect(sources).toEqual([
+      { component: 'kubelet', host: 'node-1' },
+      { component: 'kubelet', host: 'node-2' },
+      { component: 'kubelet', host: 'node-1' },
+      { component: 'kubelet' },
+      { component: 'default-scheduler' },
+      { component: 'kubelet' },
+    ]);
+    expect(sources[2]).toBe(sources[0]);
+    expect(sources[5]).toBe(sources[3]);
+    expect(sources[1]).not.toBe(sources[0]);
+    expect(sources.every((s) => Object.isFrozen(s))).toBe(true);
+  });
 });

@@ -347,14 +347,21 @@ export function validateObjectMeta(
  * check them again.
  */
 function validateMetaCollections(m: JsonObject, path: string): FieldError[] {
-  return [
-    ...validCollections.check(m.labels, 'labels', () => validateLabelMap(m.labels, child(path, 'labels'))),
-    ...validCollections.check(m.annotations, 'annotations', () => validateAnnotations(m.annotations, child(path, 'annotations'))),
-    ...validCollections.check(m.ownerReferences, 'ownerReferences', () =>
-      validateOwnerReferences(m.ownerReferences, child(path, 'ownerReferences')),
-    ),
-    ...validCollections.check(m.finalizers, 'finalizers', () => validateFinalizers(m.finalizers, child(path, 'finalizers'))),
-  ];
+  // An absent (undefined or null) collection has nothing to check, as each validator reads it:
+  // skipped here, most objects' missing annotations and finalizers cost no closure, path or list.
+  const errs: FieldError[] = [];
+  const { labels, annotations, ownerReferences, finalizers } = m;
+  if (labels != null) errs.push(...validCollections.check(labels, 'labels', () => validateLabelMap(labels, child(path, 'labels'))));
+  if (annotations != null) {
+    errs.push(...validCollections.check(annotations, 'annotations', () => validateAnnotations(annotations, child(path, 'annotations'))));
+  }
+  if (ownerReferences != null) {
+    errs.push(
+      ...validCollections.check(ownerReferences, 'ownerReferences', () => validateOwnerReferences(ownerReferences, child(path, 'ownerReferences'))),
+    );
+  }
+  if (finalizers != null) errs.push(...validCollections.check(finalizers, 'finalizers', () => validateFinalizers(finalizers, child(path, 'finalizers'))));
+  return errs;
 }
 
 /**

@@ -901,6 +901,8 @@ const validSpecs = new ValidMemo();
  * whole spec again.
  */
 export function rememberBoundPodSpec(unbound: unknown, bound: unknown, nodeName: string): void {
+  // A bound spec shared by an earlier bind to the same node (writes.ts boundSpec) is known already.
+  if (validSpecs.passed(bound, true)) return;
   if (validSpecs.passed(unbound, true) && isDNS1123Subdomain(nodeName).length === 0) validSpecs.remember(bound, true);
 }
 

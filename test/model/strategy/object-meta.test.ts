@@ -100,6 +100,17 @@ describe('validateObjectMeta', () => {
     ]);
   });
 
+  // Absent and null collections have nothing to check; present ones are checked in the order
+  // labels, annotations, ownerReferences, finalizers.
+  it.each`
+    collections                                                                     | expected
+    ${{ labels: null, annotations: null, ownerReferences: null, finalizers: null }} | ${[]}
+    ${{ annotations: { 'bad key': 'v' } }}                                          | ${['metadata.annotations: Invalid value: "bad key": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')']}
+    ${{ finalizers: ['custom'], labels: { a: 5 }, annotations: null }}              | ${['metadata.labels[a]: Invalid value: 5: must be a string', 'metadata.finalizers[0]: Invalid value: "custom": name is neither a standard finalizer name nor is it fully qualified']}
+  `('collections $collections', ({ collections, expected }) => {
+    expect(fmt(validateObjectMeta(meta(collections), opts))).toEqual(expected);
+  });
+
   it('never throws on arbitrary JSON', () => {
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom('name', 'generateName', 'namespace', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'generation'), fc.jsonValue())), fc.jsonValue(), (m, o) => {
