@@ -10,7 +10,9 @@
  * per commit, and the time between the last binds of consecutive commits (one batch's
  * scheduling and writes), divided by the commit's size, is one "ms per pod" sample; the first
  * commit is measured from the end of creation as timed by the create-only twin run (p50/p99
- * over all commits of all (b) runs).
+ * over all commits of all (b) runs). `scheduleBatchCpuMs` is the CPU spent inside
+ * Scheduler.scheduleBatch alone (the cycles and assumes, not the bind writes nor the
+ * scheduler's following of them): steadier than wall time on a shared machine.
  *
  * Workloads (seeded, deterministic):
  * - basic / binpack: 100, 1,000, 5,000 nodes (3 zones, 32 or 64 cpu, 128 or 256 GiB, 110
@@ -34,6 +36,7 @@ import { createCluster } from '../src/index.js';
 import { benchArgs, median, semiSpaceFlags } from './report.js';
 import { Rng } from '../src/clock/rng.js';
 import type { WatchEvent } from '../src/sim/cluster.js';
+import { Scheduler } from '../src/scheduler/scheduler.js';
 
 type Workload = 'basic' | 'binpack' | 'spread' | 'anti' | 'preferred';
 
@@ -62,6 +65,30 @@ interface ChildResult {
   readonly cpuMs: number;
   /** SHA-256 prefix of the pod → node bind sequence: equal hashes, equal decisions. */
   readonly bindHash: string;
+  /**
+   * CPU ms inside Scheduler.scheduleBatch during the timed call: the scheduling cycles alone
+   * (queue, PreFilter to selectHost, assume), without the bind writes, events and the
+   * scheduler's following of them (onChange).
+   */
+  readonly scheduleBatchCpuMs: number;
+}
+
+/** CPU µs spent in Scheduler.scheduleBatch since the child started (see ChildResult). */
+let scheduleBatchCpuUs = 0;
+
+/** Wraps Scheduler.scheduleBatch to add up its CPU time (a few dozen calls per run). */
+function timeScheduleBatch(): void {
+  const proto = Scheduler.prototype as unknown as { scheduleBatch: (...args: unknown[]) => unknown };
+  const inner = proto.scheduleBatch;
+  proto.scheduleBatch = function (this: unknown, ...args: unknown[]) {
+    const c0 = process.cpuUsage();
+    try {
+      return inner.apply(this, args);
+    } finally {
+      const c = process.cpuUsage(c0);
+      scheduleBatchCpuUs += c.user + c.system;
+    }
+  };
 }
 
 const CASES: readonly Case[] = [
@@ -271,6 +298,8 @@ function runChild(spec: ChildSpec): ChildResult {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
   (globalThis as { gc?: () => void }).gc?.();
+  timeScheduleBatch();
+  scheduleBatchCpuUs = 0;
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   cluster.create(measured);
@@ -291,6 +320,7 @@ function runChild(spec: ChildSpec): ChildResult {
     peakRssBytes: peakRss,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     bindHash: createHash('sha256').update(binds.join('\n')).digest('hex').slice(0, 16),
+    scheduleBatchCpuMs: Math.round(scheduleBatchCpuUs / 1000),
   };
 }
 
@@ -334,6 +364,7 @@ function main(): void {
     const create: number[] = [];
     const total: number[] = [];
     const samples: number[] = [];
+    const schedCpu: number[] = [];
     let rss = 0;
     let bound = 0;
     for (let run = 0; run < runs; run++) {
@@ -341,6 +372,7 @@ function main(): void {
       create.push(createOnly);
       const r = spawnChild({ ...c, scheduler: true, seed: 1 }, flags);
       total.push(r.ms);
+      schedCpu.push(r.scheduleBatchCpuMs);
       // ms per pod of each commit; the first one starts when creation ends (estimated by
       // this run's create-only twin).
       r.batchEndsMs.forEach((end, i) => {
@@ -363,6 +395,8 @@ function main(): void {
       createAndScheduleMs: Math.round(median(total)),
       scheduleMs: Math.round(schedMs),
       podsPerSec: Math.round((c.pods / schedMs) * 1000),
+      // CPU of the cycles alone (ChildResult.scheduleBatchCpuMs): steadier on a shared machine.
+      scheduleBatchCpuMs: Math.round(median(schedCpu)),
       msPerPodP50: Number(percentile(samples, 50).toFixed(4)),
       msPerPodP99: Number(percentile(samples, 99).toFixed(4)),
       peakRssMiB: Math.round(rss / (1024 * 1024)),

@@ -45,6 +45,9 @@ export interface AllocTerm {
   readonly weight: number;
 }
 
+/** A view replays at most REPLAY_MAX × (table size) logged rows; longer logs rebuild it. */
+const REPLAY_MAX = 8;
+
 /** blockTop of a class whose best sum is unknown until the block's next read (recount). */
 const STALE = -2;
 
@@ -115,7 +118,10 @@ export class ResourceView {
   /** Brings the view up to date with the table (already synced with its cache). */
   sync(t: NodeTable): void {
     const log = t.changes;
-    if (!this.counted || this.epoch !== t.epoch || this.layout !== t.layout || this.fits.length !== t.size || log.length - this.seen > t.size / 2) {
+    // A replay skips each repeat of a row with one compare (see below), and bin packing logs
+    // the same few rows over and over: replaying costs the distinct rows logged, well under a
+    // rebuild's every row even for a log several times the table's size.
+    if (!this.counted || this.epoch !== t.epoch || this.layout !== t.layout || this.fits.length !== t.size || log.length - this.seen > REPLAY_MAX * t.size) {
       this.rebuild(t);
       return;
     }
