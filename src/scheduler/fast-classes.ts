@@ -18,7 +18,10 @@
  *   regular fitting rows (any regular row stands for them), or one special row (those
  *   PodTopologySpread's counts or ignoredNodes name, fast-spread.ts). NormalizeScore sees one
  *   NodeScore per entry: the hinted plugins normalize from min and max, which are the same
- *   over the entries as over all feasible nodes (as in the bucketed cycle).
+ *   over the entries as over all feasible nodes (as in the bucketed cycle). Entries of one
+ *   group share a group-level plugin's answer (and regular entries PodTopologySpread's), so
+ *   those are asked once per group met (memoScores): a pod's special rows (often half its
+ *   entries) then cost PodTopologySpread one call each, and the other plugins nothing more.
  * - Total of a regular row = its class entry's weighted non-allocation total G plus its own
  *   allocation sum. All are integers, so the order of the additions does not matter. The best
  *   regular row of a class is the histogram's top bin (special rows are taken out of the
@@ -38,14 +41,14 @@
  * skipped by PreScore (then the bucketed cycle redoes PreScore), allocation weights summing
  * over 100 (histograms too wide), or a score out of range.
  */
-import { fastHintOf } from './fast-hints.js';
+import { fastHintOf, type FastHint } from './fast-hints.js';
 import { ROWS } from './fast-buckets.js';
 import { ERROR, FAIL, groupVerdict, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup, markSpecialRows } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
 import type { AllocTerm, ResourceView } from './fast-view.js';
 import { viewFor } from './fast-view-cache.js';
-import type { CycleState, NodeInfo } from './framework.js';
+import type { CycleState, NodeInfo, PreScorePlugin, ScorePlugin } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
 import { decided, type CycleResult, type ScheduleOptions } from './schedule-one.js';
@@ -78,13 +81,35 @@ export function allocTerms(plan: Plan): readonly AllocTerm[] | null {
   return terms;
 }
 
+/** A profile's PreScore plugins with what the entry cycles need of their hints, in order. */
+export interface PreScoreSteps {
+  /** Every plugin takes label sets (PodTopologySpread) or reads the node list for emptiness only. */
+  readonly modelled: boolean;
+  readonly steps: readonly { readonly plugin: PreScorePlugin; readonly spread: FastHint['topologySpread'] }[];
+}
+
+/** By the profile's (immutable) PreScore list: the hints are looked up once, not per pod. */
+const preScoreStepsOf = new WeakMap<readonly PreScorePlugin[], PreScoreSteps>();
+
+export function preScoreSteps(list: readonly PreScorePlugin[]): PreScoreSteps {
+  let out = preScoreStepsOf.get(list);
+  if (out === undefined) {
+    let ok = true;
+    const steps = list.map((plugin) => {
+      const hint = fastHintOf(plugin);
+      if (hint?.topologySpread === undefined && hint?.preScoreNodesUnread !== true) ok = false;
+      return { plugin, spread: hint?.topologySpread };
+    });
+    out = { modelled: ok, steps };
+    preScoreStepsOf.set(list, out);
+  }
+  return out;
+}
+
 /** Whether this pod's cycle is modelled before anything runs (PreScore/Score plugins). */
 export function modelled(plan: Plan, o: ScheduleOptions): boolean {
   if (o.profile.score.length === 0) return false;
-  for (const pl of o.profile.preScore) {
-    const hint = fastHintOf(pl);
-    if (hint?.topologySpread === undefined && hint?.preScoreNodesUnread !== true) return false;
-  }
+  if (!preScoreSteps(o.profile.preScore).modelled) return false;
   for (const { hint } of plan.score) {
     if (hint.groupLevel && hint.groupLevel.nodeSpecific(o.pod)) return false;
   }
@@ -176,8 +201,7 @@ function onlyFeasibleRow(t: NodeTable, s: Scratch, view: ResourceView): number {
 function runPreScore(o: ScheduleOptions, cycle: CycleState, t: NodeTable, s: Scratch, view: ResourceView, total: number): string | undefined {
   let sets: FilteredLabelSets | undefined;
   let one: readonly NodeInfo[] | undefined;
-  for (const pl of o.profile.preScore) {
-    const spread = fastHintOf(pl)?.topologySpread;
+  for (const { plugin: pl, spread } of preScoreSteps(o.profile.preScore).steps) {
     let st;
     if (spread !== undefined) st = spread.preScoreLabelSets(cycle, o.pod, (sets ??= classLabelSets(t, s, view, total, o.scan.nextStartNodeIndex)), o.snapshot);
     else st = pl.preScore(cycle, o.pod, (one ??= [t.infos[firstFeasibleRow(t, s, view)]!]), o.snapshot);
@@ -308,11 +332,57 @@ export function scoreEntries(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleS
   for (const { plugin, weight, hint } of plan.score) {
     if (cycle.skipScorePlugins.has(plugin.name)) continue;
     if (hint.allocation && !(hint.groupLevel || hint.imageLocality)) continue;
-    for (let e = 0; e < entries; e++) scores[e]!.score = plugin.score(cycle, pod, t.infos[rows[e]!]!);
+    // A group-level or image-level plugin scores all rows of a group (image group) alike, and
+    // PodTopologySpread all regular rows of a group (fast-spread.ts): each is asked once per
+    // group it meets, PodTopologySpread also once per special row (fast-buckets.ts does the same).
+    if (hint.imageLocality === true) memoScores(plugin, t.imageGroup, t.imageGroupCount, false, t, s, cycle, pod, entries);
+    else if (hint.groupLevel !== undefined || hint.topologySpread !== undefined) {
+      memoScores(plugin, t.group, t.groupCount, hint.topologySpread !== undefined, t, s, cycle, pod, entries);
+    } else for (let e = 0; e < entries; e++) scores[e]!.score = plugin.score(cycle, pod, t.infos[rows[e]!]!);
     const error = normalizeAndAdd(plugin, weight, cycle, pod, scores, totals, entries);
     if (error !== undefined) return error;
   }
   return undefined;
+}
+
+/**
+ * s.scores[e].score := plugin.score of entry e's row, asked once per id (`ids[row]`, a group
+ * or image group id below `idCount`): the plugin reads the node only through what the id
+ * stands for (fast-hints.ts groupLevel, imageLocality; the entry cycles run only for pods
+ * whose terms are not node-specific, `modelled`). With `specialsPerRow` (PodTopologySpread),
+ * special-row entries (entryBucket -1) are asked row by row: only regular rows score alike
+ * per group (fast-spread.ts). Memo slots are valid under a fresh stamp, so a cycle costs
+ * the entries, not the number of ids.
+ */
+function memoScores(
+  plugin: ScorePlugin,
+  ids: Int32Array,
+  idCount: number,
+  specialsPerRow: boolean,
+  t: NodeTable,
+  s: Scratch,
+  cycle: CycleState,
+  pod: Pod,
+  entries: number,
+): void {
+  const stamp = s.memoStampFor(idCount);
+  const memoStamp = s.memoStamp;
+  const memo = s.memoValue;
+  const rows = s.entryRow;
+  const scores = s.scores;
+  for (let e = 0; e < entries; e++) {
+    const row = rows[e]!;
+    if (specialsPerRow && s.entryBucket[e] === -1) {
+      scores[e]!.score = plugin.score(cycle, pod, t.infos[row]!);
+      continue;
+    }
+    const g = ids[row]!;
+    if (memoStamp[g] !== stamp) {
+      memoStamp[g] = stamp;
+      memo[g] = plugin.score(cycle, pod, t.infos[row]!);
+    }
+    scores[e]!.score = memo[g]!;
+  }
 }
 
 /** selectHost's rule over the entries' best totals (see the header); the chosen row. */

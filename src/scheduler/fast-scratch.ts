@@ -41,6 +41,10 @@ export class Scratch {
   bucketTied = new Int8Array(0);
   /** Row-path Score (fast-score.ts): per group / image group id, its holder (-1: none yet). */
   holderOf = new Int32Array(0);
+  /** Per group / image group id: memoized score (fast-classes.ts memoScores), valid while memoStamp[id] is the current stamp. */
+  memoValue = new Float64Array(0);
+  memoStamp = new Int32Array(0);
+  private memoClock = 0;
   /** Reused lists handed to plugins (length set per cycle). */
   readonly nodes: NodeInfo[] = [];
   readonly scores: NodeScore[] = [];
@@ -73,6 +77,20 @@ export class Scratch {
       this.bucketSpecials = new Int32Array(buckets * 2);
       this.bucketTied = new Int8Array(buckets * 2);
     }
+  }
+
+  /** A fresh stamp for memoStamp/memoValue, both made big enough for `ids` ids. */
+  memoStampFor(ids: number): number {
+    if (this.memoStamp.length < ids) {
+      this.memoStamp = new Int32Array(ids * 2);
+      this.memoValue = new Float64Array(ids * 2);
+      this.memoClock = 0;
+    }
+    if (this.memoClock === 0x7fffffff) {
+      this.memoStamp.fill(0);
+      this.memoClock = 0;
+    }
+    return ++this.memoClock;
   }
 
   /** Clears the stamps well before they wrap, so a cycle can take several without wrapping. */

@@ -37,8 +37,7 @@
  * model (specialStamp < 0) or a score out of range hands the window's feasible rows to the row
  * path (s.feasible filled, the number of rows looked at returned), which scores them as usual.
  */
-import { fastHintOf } from './fast-hints.js';
-import { allocTerms, modelled, scoreEntries, specialStamp } from './fast-classes.js';
+import { allocTerms, modelled, preScoreSteps, scoreEntries, specialStamp } from './fast-classes.js';
 import { ERROR, FAIL, groupVerdict, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
@@ -343,8 +342,7 @@ function rowsFor(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch)
 function runPreScore(o: ScheduleOptions, cycle: CycleState, w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch, k: number): string | undefined {
   let sets: FilteredLabelSets | undefined;
   let one: readonly NodeInfo[] | undefined;
-  for (const pl of o.profile.preScore) {
-    const spread = fastHintOf(pl)?.topologySpread;
+  for (const { plugin: pl, spread } of preScoreSteps(o.profile.preScore).steps) {
     let st;
     if (spread !== undefined) st = spread.preScoreLabelSets(cycle, o.pod, (sets ??= windowLabelSets(w, t, view, s, k)), o.snapshot);
     else st = pl.preScore(cycle, o.pod, (one ??= [t.infos[firstFeasible(w, t, view)]!]), o.snapshot);
