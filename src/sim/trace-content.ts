@@ -153,9 +153,18 @@ function json(w: TraceWriter, v: unknown): void {
         return;
       }
       // A long array goes native, where the fixed cost no longer matters (a hundred addresses
-      // of a large Service); the text is the same either way.
+      // of a large Service); the text is the same either way. A frozen one (stored objects are
+      // deep-frozen, so its JSON can never change) may have been written moments ago: Services
+      // with one selector share their address lists, and an Endpoints list is written whole
+      // again when its subset changes shape, so the writer remembers the last few's bytes.
       if (Array.isArray(v) && v.length > 32) {
-        w.str(JSON.stringify(v));
+        if (!Object.isFrozen(v)) {
+          w.str(JSON.stringify(v));
+        } else if (!w.recall(v)) {
+          const start = w.pos;
+          w.str(JSON.stringify(v));
+          w.remember(v, start);
+        }
         return;
       }
       if (Array.isArray(v)) {

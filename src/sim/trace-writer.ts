@@ -12,6 +12,9 @@ import { Buffer } from 'node:buffer';
 // cost per call only pays for itself on long text (a whole object's JSON).
 const SHORT = 48;
 
+/** Long frozen arrays whose JSON bytes a writer remembers (see recall). */
+const RECENT = 64;
+
 export class TraceWriter {
   buf: Buffer;
   /** Bytes written so far; setting it back discards what was written after. */
@@ -139,6 +142,38 @@ export class TraceWriter {
   /** Forgets what was set aside from `at` on. */
   drop(at: number): void {
     this.sideTop = at;
+  }
+
+  /**
+   * The JSON bytes of the last RECENT long frozen arrays written whole (./trace-content.ts
+   * json), in a ring: an address list shared by the Endpoints of twenty Services is
+   * stringified once, not twenty times. Bounded (a few MB at most), and per writer like
+   * everything here, so clusters never see each other's values.
+   */
+  private readonly recentValues: (object | undefined)[] = new Array<object | undefined>(RECENT).fill(undefined);
+  private readonly recentBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(RECENT).fill(undefined);
+  private recentNext = 0;
+
+  /** Writes the bytes remembered for `v` and says true, or says false when there are none. */
+  recall(v: object): boolean {
+    const values = this.recentValues;
+    for (let i = 0; i < RECENT; i++) {
+      if (values[i] !== v) continue;
+      const b = this.recentBytes[i]!;
+      this.ensure(b.length);
+      this.buf.set(b, this.pos);
+      this.pos += b.length;
+      return true;
+    }
+    return false;
+  }
+
+  /** Remembers the bytes from `start` to `pos` as `v`'s JSON, in place of the oldest. */
+  remember(v: object, start: number): void {
+    const i = this.recentNext;
+    this.recentValues[i] = v;
+    this.recentBytes[i] = Uint8Array.prototype.slice.call(this.buf, start, this.pos);
+    this.recentNext = i + 1 === RECENT ? 0 : i + 1;
   }
 
   /** The text written so far (for callers that want the content as a string). */

@@ -287,4 +287,33 @@ describe('the trace encoder writes what the plain oracle writes', () => {
       { seed: 23, numRuns: 700 },
     );
   });
+
+  it('for long arrays written again: a frozen one from the bytes kept, a mutable one anew', () => {
+    // Endpoints of Services that share a selector share their frozen address list; the writer
+    // keeps the last 64 such lists' bytes. 70 lists make it forget the first ones; a mutable
+    // list is edited between writes and must be written as it is now.
+    const list = (n: number) => Array.from({ length: 40 }, (_, i) => ({ ip: `10.0.${n}.${i}`, nodeName: `node-${i % 3}` }));
+    const lists = Array.from({ length: 70 }, (_, n) => deepFreeze(list(n)));
+    const mutable = list(99);
+    const trace = new Trace(false);
+    const hash = createHash('sha256');
+    let rv = 0;
+    // Each write fills an Endpoints object that had only ports: the lists are written whole
+    // inside the delta, where the writer may recall them.
+    const ports = deepFreeze([{ port: 80 }]);
+    const old = deepFreeze({ subsets: [{ ports }] });
+    const write = (name: string, object: object) => {
+      const entry: TraceEntry = { tMs: rv, op: 'MODIFIED', kind: 'Endpoints', key: `ns/${name}`, resourceVersion: String(++rv) };
+      trace.recordWrite(entry, old, object);
+      hash.update(`${formatTraceEntry(entry)}\n${oracleContent(old, object)!}\n`);
+    };
+    for (const round of [0, 1]) {
+      lists.forEach((addresses, n) => write(`e${round}-${n}`, deepFreeze({ subsets: [{ addresses, ports }] })));
+      write(`again${round}`, deepFreeze({ subsets: [{ notReadyAddresses: lists[69], addresses: lists[0], ports }] }));
+      write(`m${round}`, { subsets: [{ addresses: mutable, ports }] });
+      mutable[7] = { ip: `10.9.9.${round}`, nodeName: 'node-9' };
+      write(`m${round}-edited`, { subsets: [{ addresses: mutable, ports }] });
+    }
+    expect(trace.digest()).toBe(hash.digest('hex'));
+  });
 });
