@@ -194,7 +194,7 @@ function lookup(bucket: Bucket, tag: number, namespace: string, name: string): S
  * (src/sim/faults.ts), as data the kubelets read. Names start with '~' so they can never
  * collide with a kind, and changes to them are neither traced nor watched by API clients.
  */
-export const INTERNAL_TABLES = ['~ClusterIP', '~Fault', '~LoadBalancerIP', '~NodePort', '~PodCIDR', '~PodIP'] as const;
+export const INTERNAL_TABLES = ['~ClusterIP', '~Fault', '~LastPodIP', '~LoadBalancerIP', '~NodePort', '~PodCIDR', '~PodIP'] as const;
 export type InternalTable = (typeof INTERNAL_TABLES)[number];
 
 export function isInternalTable(kind: string): boolean {

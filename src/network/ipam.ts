@@ -5,9 +5,10 @@
  * rolls back with the write that made it, as upstream keeps its allocation bitmaps in etcd.
  *
  * Cluster IPs and node ports are drawn as upstream's bitmap allocator draws them (see
- * `allocateNext`); pod IPs are the lowest free address of the node's podCIDR after the network
- * address and the gateway (.0 and .1, CNI host-local's defaults); LB IPs are the lowest free
- * address of the simulated cloud's pool.
+ * `allocateNext`); pod IPs come from the node's podCIDR as CNI host-local hands them out,
+ * round-robin after the last address it reserved on that node (its `last_reserved_ip` file,
+ * here a '~LastPodIP' record per node), skipping the network address, the gateway (.1) and the
+ * broadcast address; LB IPs are the lowest free address of the simulated cloud's pool.
  *
  * Functions here never write before they have checked everything: a rejected Service leaves
  * no record behind, even in a batch other calls share.
@@ -15,7 +16,8 @@
  * @see kubernetes/kubernetes pkg/registry/core/service/ipallocator/bitmap.go,
  *      pkg/registry/core/service/portallocator/allocator.go,
  *      pkg/registry/core/service/allocator/bitmap.go (randomScanStrategyWithOffset),
- *      pkg/registry/core/service/storage/alloc.go
+ *      pkg/registry/core/service/storage/alloc.go,
+ *      containernetworking/plugins plugins/ipam/host-local/backend/allocator/allocator.go (GetIter)
  */
 import { fieldError, InternalError, InvalidError, KubesimError } from '../model/errors.js';
 import { deepFreeze } from '../model/json.js';
@@ -147,28 +149,43 @@ export function nodeInternalIP(node: StoredObject): string | undefined {
 }
 
 /**
- * The lowest free IP of the node's podCIDR, skipping the network address and the gateway
- * (.0 and .1) and the broadcast address, as host-local's default range does. Example:
- * podCIDR 10.244.1.0/24 hands out 10.244.1.2, .3, … .254. Throws InternalError with
- * host-local's message when the node has no podCIDR or the range is exhausted.
+ * A pod IP from the node's podCIDR, as host-local's allocator picks it: the address after the
+ * last one it reserved on this node when that one is still in the range, else the first, then
+ * onwards with wrap-around to the first free one; the range is .2 to the address before
+ * broadcast (.0 is the network, .1 the gateway). A crash-looping pod therefore does not get
+ * its old IP back until the range has gone round. Example: podCIDR 10.244.1.0/24 hands out
+ * .2, .3, .4; after the pod on .3 is deleted the next pod gets .5, not .3. Throws InternalError
+ * with host-local's message when the node has no podCIDR or every address is taken.
  */
 export function allocatePodIP(batch: StoreBatch, node: StoredObject, podKey: string): string {
   const cidr = usablePodCIDR(node);
   if (!cidr) {
     throw new InternalError(`failed to allocate pod IP on node ${node.metadata.name}: node has no usable spec.podCIDR`);
   }
-  const first = cidr.base + 1;
+  const first = cidr.base + 2;
   const last = cidr.base + cidr.size - 2;
-  for (let ip = first + 1; ip <= last; ip++) {
-    const value = formatIPv4(ip);
+  const count = last - first + 1;
+  const nodeName = node.metadata.name;
+  const previous = lastReservedIP(batch, nodeName);
+  const start = previous !== undefined && previous >= first && previous <= last ? previous + 1 - first : 0;
+  for (let i = 0; i < count; i++) {
+    const value = formatIPv4(first + ((start + i) % count));
     if (recordOwner(batch, '~PodIP', value) === undefined) {
       claim(batch, '~PodIP', value, podKey);
+      const record = { kind: '~LastPodIP', metadata: { name: nodeName, resourceVersion: '0', uid: '' }, ip: value };
+      batch.put('~LastPodIP', deepFreeze(record) as StoredObject);
       return value;
     }
   }
   throw new InternalError(
-    `failed to allocate for range 0: no IP addresses available in range set: ${formatIPv4(first)}-${formatIPv4(last)}`,
+    `failed to allocate for range 0: no IP addresses available in range set: ${formatIPv4(cidr.base + 1)}-${formatIPv4(last)}`,
   );
+}
+
+/** The last pod IP host-local reserved on the node (its '~LastPodIP' record), as a number. */
+function lastReservedIP(batch: StoreBatch, nodeName: string): number | undefined {
+  const ip = (batch.get('~LastPodIP', undefined, nodeName) as { ip?: string } | undefined)?.ip;
+  return ip === undefined ? undefined : parseIPv4(ip);
 }
 
 /** The node's podCIDR when it has room for pods (.0, .1 and broadcast aside). */

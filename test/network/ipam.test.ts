@@ -220,7 +220,9 @@ describe('pod IPs', () => {
     return api;
   }
 
-  it('assigns the lowest free IP of the node podCIDR at binding, skipping .0 and .1', () => {
+  // CNI host-local: round-robin after the node's last reserved address
+  // (containernetworking/plugins plugins/ipam/host-local/backend/allocator/allocator.go GetIter).
+  it("assigns the node podCIDR's addresses in turn at binding from .2, not reusing a freed one", () => {
     const api = withNodes();
     api.create(pod('a'));
     api.create(pod('b'));
@@ -229,7 +231,30 @@ describe('pod IPs', () => {
     expect((api.bind('b', 'n1').status as { podIP: string }).podIP).toBe('10.244.0.3');
     api.delete('Pod', 'a', { gracePeriodSeconds: 0 });
     api.create(pod('c', { nodeName: 'n1' })); // created bound: same assignment
-    expect((api.get('Pod', 'c')!.status as { podIP: string }).podIP).toBe('10.244.0.2');
+    expect((api.get('Pod', 'c')!.status as { podIP: string }).podIP).toBe('10.244.0.4');
+    api.create(pod('d', { nodeName: 'n2' })); // each node keeps its own turn
+    expect((api.get('Pod', 'd')!.status as { podIP: string }).podIP).toBe('10.244.1.2');
+  });
+
+  it('wraps around to the first free address once the range has gone round', () => {
+    const api = withNodes();
+    for (let i = 0; i < 5; i++) api.create(pod(`p${i}`, { nodeName: 'n2' })); // /29: .2 … .6
+    api.delete('Pod', 'p3', { gracePeriodSeconds: 0 }); // frees .5
+    api.delete('Pod', 'p1', { gracePeriodSeconds: 0 }); // frees .3
+    api.create(pod('q', { nodeName: 'n2' }));
+    expect((api.get('Pod', 'q')!.status as { podIP: string }).podIP).toBe('10.244.1.3');
+    api.create(pod('r', { nodeName: 'n2' }));
+    expect((api.get('Pod', 'r')!.status as { podIP: string }).podIP).toBe('10.244.1.5');
+  });
+
+  it('starts from the beginning of a new podCIDR when the last reserved address is outside it', () => {
+    const api = withNodes();
+    api.create(pod('a', { nodeName: 'n1' }));
+    api.create(pod('b', { nodeName: 'n1' }));
+    api.delete('Node', 'n1');
+    api.create(node('n1', '10.244.7.0/24', '10.0.0.1'));
+    api.create(pod('c', { nodeName: 'n1' }));
+    expect((api.get('Pod', 'c')!.status as { podIP: string }).podIP).toBe('10.244.7.2');
   });
 
   it('gives hostNetwork pods the node IP without allocating', () => {
