@@ -4,6 +4,7 @@
  * spread round-robin over zones. Shorthands become the Node objects a kubelet would register.
  */
 import { BadRequestError } from '../model/errors.js';
+import { deepFreeze, shareableJson } from '../model/json.js';
 import type { KubeObject, Node, Taint } from '../model/types.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
@@ -116,9 +117,57 @@ function nodeFromShorthand(
   };
 }
 
-/** The Node objects to register, in order: masters, then workers. */
-/** `at` is the registration time (the cluster's start) for the nodes' conditions. */
-export function bootstrapNodes(opts: BootstrapOptions, at: string): KubeObject[] {
+/**
+ * The nodes built for each shape of options seen (count, zones, region, masters, version, start):
+ * they depend on nothing else, not on the seed, and a property suite creates hundreds of
+ * clusters of one shape. Deep-frozen, with the parts a kubelet reports (labels, taints,
+ * capacity, allocatable, conditions, nodeInfo) marked shareable, so the cluster's copy of a node
+ * takes them as they are instead of copying and freezing them again. Bounded: a process that
+ * makes clusters of many shapes starts the table again.
+ */
+const builtByShape = new Map<string, readonly KubeObject[]>();
+const MAX_SHAPES = 64;
+
+/** A key for options whose nodes come from a count alone; undefined for anything else (lists, odd types). */
+function shapeKey(opts: BootstrapOptions, at: string): string | undefined {
+  const { nodes, zones, region, kubeletVersion } = opts;
+  const masters = opts.controlPlane?.masters;
+  if (nodes !== undefined && typeof nodes !== 'number') return undefined;
+  if (masters !== undefined && typeof masters !== 'number') return undefined;
+  if (region !== undefined && typeof region !== 'string') return undefined;
+  if (kubeletVersion !== undefined && typeof kubeletVersion !== 'string') return undefined;
+  if (zones !== undefined && typeof zones !== 'number' && !(Array.isArray(zones) && zones.every((z) => typeof z === 'string'))) return undefined;
+  // Numbers as String() gives them (NaN, 1.5 stay distinct from a default); strings JSON-quoted.
+  const num = (n: number | undefined) => (n === undefined ? '-' : String(n));
+  return [num(nodes), typeof zones === 'number' ? num(zones) : JSON.stringify(zones ?? null), JSON.stringify(region ?? null), num(masters), JSON.stringify(kubeletVersion ?? null), at].join('|');
+}
+
+/** Freezes a built node, its kubelet-reported parts shareable (see builtByShape). */
+function frozenNode(node: KubeObject): KubeObject {
+  const n = node as unknown as { metadata: { labels?: object }; spec: { taints?: object }; status: Record<string, object> };
+  if (n.metadata.labels) shareableJson(n.metadata.labels);
+  if (n.spec.taints) shareableJson(n.spec.taints);
+  for (const part of ['capacity', 'allocatable', 'conditions', 'nodeInfo']) if (n.status[part]) shareableJson(n.status[part]);
+  return deepFreeze(node);
+}
+
+/**
+ * The Node objects to register, in order: masters, then workers. `at` is the registration time
+ * (the cluster's start) for the nodes' conditions. Callers copy them before storing (the
+ * objects may be shared with other clusters of the same shape, and are frozen).
+ */
+export function bootstrapNodes(opts: BootstrapOptions, at: string): readonly KubeObject[] {
+  const key = shapeKey(opts, at);
+  if (key === undefined) return buildNodes(opts, at);
+  const hit = builtByShape.get(key);
+  if (hit) return hit;
+  const nodes = buildNodes(opts, at).map(frozenNode);
+  if (builtByShape.size >= MAX_SHAPES) builtByShape.clear();
+  builtByShape.set(key, nodes);
+  return nodes;
+}
+
+function buildNodes(opts: BootstrapOptions, at: string): KubeObject[] {
   const zones = zoneNames(opts.zones);
   const masters = opts.controlPlane?.masters ?? 0;
   if (!Number.isInteger(masters) || masters < 0) {

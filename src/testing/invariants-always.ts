@@ -8,7 +8,7 @@ import { getObject, type Cluster, type ClusterState, type StoredObject } from '.
 import { jsonEqual } from '../model/json.js';
 import { parseRFC3339 } from '../model/time.js';
 import { declareKindsRead, defineIncrementalInvariant, type InvariantContext } from './define-invariant.js';
-import { controllerRef, isAvailable, isTerminal, isTerminating, keyOf, overcommitted, podIP, podSpec, scaledIntOrPercent } from './objects.js';
+import { allocatableOf, controllerRef, isAvailable, isTerminal, isTerminating, keyOf, overcommitLines, podIP, podSpec, requestsOf, scaledIntOrPercent } from './objects.js';
 import { diffKind, Groups } from './incremental.js';
 
 const nowEpochMs = (c: Cluster): number => parseRFC3339(c.nowTimestamp);
@@ -25,22 +25,80 @@ const sameJson = (a: unknown, b: unknown): boolean => a === b || jsonEqual(a, b)
 const holdingNode = (pod: StoredObject | undefined): string | undefined => (pod && !isTerminal(pod) ? podSpec(pod).nodeName || undefined : undefined);
 
 /**
+ * What the non-terminal pods bound to one node request between them: each pod's requests by
+ * key, and per resource the running sum and how many pods request it (a resource no pod asks
+ * for any more leaves the sums, as it would be absent from a fresh count).
+ */
+class NodeUsage {
+  readonly pods = new Map<string, ReadonlyMap<string, number>>();
+  private readonly used = new Map<string, { sum: number; pods: number }>();
+  /**
+   * Set when a request or a running sum left the exactly representable integers (requests
+   * beyond 2^53 milli-units): the sums then depend on the order of the additions, so `totals`
+   * adds up again in key order, as a fresh count does. Cleared when the node empties.
+   */
+  private inexact = false;
+
+  add(key: string, requests: ReadonlyMap<string, number>): void {
+    this.pods.set(key, requests);
+    for (const [name, v] of requests) {
+      const u = this.used.get(name);
+      if (u) {
+        u.sum += v;
+        u.pods += 1;
+      } else this.used.set(name, { sum: v, pods: 1 });
+      if (!Number.isSafeInteger(v) || !Number.isSafeInteger(u?.sum ?? v)) this.inexact = true;
+    }
+  }
+
+  remove(key: string): void {
+    const requests = this.pods.get(key);
+    if (!requests) return;
+    this.pods.delete(key);
+    for (const [name, v] of requests) {
+      const u = this.used.get(name)!;
+      u.sum -= v;
+      u.pods -= 1;
+      if (u.pods === 0) this.used.delete(name);
+      else if (!Number.isSafeInteger(u.sum)) this.inexact = true;
+    }
+    if (this.pods.size === 0) this.inexact = false;
+  }
+
+  /** The summed requests per resource, as summing the pods in key order gives them. */
+  totals(): Map<string, number> {
+    const out = new Map<string, number>();
+    if (!this.inexact) {
+      for (const [name, u] of this.used) out.set(name, u.sum);
+      return out;
+    }
+    for (const key of [...this.pods.keys()].sort()) for (const [name, v] of this.pods.get(key)!) out.set(name, (out.get(name) ?? 0) + v);
+    return out;
+  }
+}
+
+/**
  * For every node, the summed requests of its non-terminal pods fit status.allocatable. Keeps
- * the pods each node holds and each node's violation lines; a check recomputes only the nodes
- * whose pods or allocatable changed.
+ * per node the requests of the pods it holds and their running sums, and each node's violation
+ * lines; a check compares again only the nodes whose pods or allocatable changed.
  */
 export const noNodeOvercommitted = defineIncrementalInvariant('noNodeOvercommitted', () => {
   let last: ClusterState | undefined;
   const nodes = new Map<string, StoredObject>();
-  const podsOn = new Groups();
+  const usage = new Map<string, NodeUsage>();
   const lines = new Map<string, string[]>();
   const dirty = new Set<string>();
+  const usageOf = (name: string): NodeUsage => {
+    let u = usage.get(name);
+    if (!u) usage.set(name, (u = new NodeUsage()));
+    return u;
+  };
   return {
     check(c) {
       dirty.clear();
       // Most writes are heartbeats and status steps: a node whose allocatable stayed, or a pod
       // on the same node with the same spec (so the same requests), changes no sum; only the
-      // index entry is refreshed.
+      // node's entry is refreshed.
       diffKind(last, c.state, 'Node', (before, after) => {
         const name = (after ?? before)!.metadata.name;
         if (after) nodes.set(name, after);
@@ -50,19 +108,28 @@ export const noNodeOvercommitted = defineIncrementalInvariant('noNodeOvercommitt
       diffKind(last, c.state, 'Pod', (before, after) => {
         const from = holdingNode(before);
         const to = holdingNode(after);
-        if (from) podsOn.remove(from, keyOf(before!));
-        if (to) podsOn.add(to, keyOf(after!), after!);
-        if (from && from === to && !sameJson(before!.spec, after!.spec)) dirty.add(from);
-        if (from !== to && from) dirty.add(from);
-        if (from !== to && to) dirty.add(to);
+        if (from === to && (from === undefined || before!.spec === after!.spec)) return;
+        if (from) {
+          const u = usage.get(from);
+          u?.remove(keyOf(before!));
+          if (u?.pods.size === 0) usage.delete(from);
+          dirty.add(from);
+        }
+        if (to) {
+          usageOf(to).add(keyOf(after!), requestsOf(after!));
+          dirty.add(to);
+        }
       });
       last = c.state;
       for (const name of dirty) {
         const node = nodes.get(name);
-        const pods = podsOn.sorted(name);
-        const found = node ? overcommitted(node, pods) : [];
+        const u = usage.get(name);
+        const found = node && u ? overcommitLines(allocatableOf(node), u.totals()) : NONE;
         if (found.length === 0) lines.delete(name);
-        else lines.set(name, found.map((line) => `node ${name}: ${line} (pods ${pods.map(keyOf).join(', ')})`));
+        else {
+          const held = [...u!.pods.keys()].sort().join(', ');
+          lines.set(name, found.map((line) => `node ${name}: ${line} (pods ${held})`));
+        }
       }
       if (lines.size === 0) return NONE;
       return [...lines.keys()].sort().flatMap((name) => lines.get(name)!);
@@ -119,8 +186,17 @@ export const noDuplicateIPs = defineIncrementalInvariant('noDuplicateIPs', () =>
   const services = new IPTable();
   return {
     check(c) {
-      diffKind(last, c.state, 'Pod', (before, after) => pods.update(ownedPodIP(before), ownedPodIP(after), keyOf((after ?? before)!), after));
-      diffKind(last, c.state, 'Service', (before, after) => services.update(clusterIPOf(before), clusterIPOf(after), keyOf((after ?? before)!), after));
+      // Only the holders' keys are read, so a write that kept an object's IP changes nothing.
+      diffKind(last, c.state, 'Pod', (before, after) => {
+        const from = ownedPodIP(before);
+        const to = ownedPodIP(after);
+        if (from !== to) pods.update(from, to, keyOf((after ?? before)!), after);
+      });
+      diffKind(last, c.state, 'Service', (before, after) => {
+        const from = clusterIPOf(before);
+        const to = clusterIPOf(after);
+        if (from !== to) services.update(from, to, keyOf((after ?? before)!), after);
+      });
       last = c.state;
       const podLines = pods.lines('pods', 'IP');
       const serviceLines = services.lines('services', 'ClusterIP');
@@ -247,6 +323,12 @@ export const rolloutBoundsHeld = defineIncrementalInvariant('rolloutBoundsHeld',
   const byOwner = (groups: Groups) => (before: StoredObject | undefined, after: StoredObject | undefined) => {
     const from = before && controllerRef(before)?.uid;
     const to = after && controllerRef(after)?.uid;
+    // Same owner (most writes are status steps): the entry is replaced in place.
+    if (from && from === to) {
+      groups.add(to, keyOf(after!), after!);
+      touched.add(to);
+      return;
+    }
     if (from) groups.remove(from, keyOf(before));
     if (to) groups.add(to, keyOf(after), after);
     if (from) touched.add(from);

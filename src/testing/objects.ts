@@ -128,21 +128,35 @@ export function podRequests(pod: StoredObject): Map<string, number> {
 }
 
 /**
- * `read(obj)` remembered per stored object: stored objects are frozen and never change, and an
- * invariant checked after every write would otherwise parse the same quantities again.
- * Unfrozen objects (a caller's own) are read afresh, since they may be edited between calls.
+ * `read(obj)` remembered per stored part: stored objects are frozen and never change, and an
+ * invariant checked after every write would otherwise parse the same quantities again. The
+ * cache is keyed by the part the reading depends on (`partOf(obj)`: a pod's spec, a node's
+ * allocatable), which a status-only write leaves shared between the old and the new object.
+ * Unfrozen parts (a caller's own objects) are read afresh, since they may be edited between calls.
  */
-function perFrozenObject<T>(read: (obj: StoredObject) => T): (obj: StoredObject) => T {
-  const cache = new WeakMap<StoredObject, T>();
+function perFrozenPart<T>(partOf: (obj: StoredObject) => unknown, read: (obj: StoredObject) => T): (obj: StoredObject) => T {
+  const cache = new WeakMap<object, T>();
   return (obj) => {
-    if (!Object.isFrozen(obj)) return read(obj);
-    if (cache.has(obj)) return cache.get(obj)!;
+    const part = partOf(obj);
+    if (part === null || typeof part !== 'object' || !Object.isFrozen(part)) return read(obj);
+    const hit = cache.get(part);
+    if (hit !== undefined) return hit;
     const value = read(obj);
-    cache.set(obj, value);
+    cache.set(part, value);
     return value;
   };
 }
-const requestsOf = perFrozenObject(podRequests);
+
+/**
+ * podRequests, remembered per stored spec (it reads nothing else), or per stored containers list
+ * when that is all the spec contributes (no init containers, no overhead): binding a pod gives
+ * it a new spec, while its containers stay the very list its ReplicaSet's other pods share.
+ * Callers must not edit the map.
+ */
+export const requestsOf: (pod: StoredObject) => ReadonlyMap<string, number> = perFrozenPart((pod) => {
+  const spec = pod.spec as PodSpecLike | undefined;
+  return spec && spec.initContainers === undefined && spec.overhead === undefined && spec.containers !== undefined ? spec.containers : spec;
+}, podRequests);
 
 /** status.allocatable in milli-units per resource. */
 export function nodeAllocatable(node: StoredObject): Map<string, number> {
@@ -152,7 +166,11 @@ export function nodeAllocatable(node: StoredObject): Map<string, number> {
   return out;
 }
 
-const allocatableOf = perFrozenObject(nodeAllocatable);
+/** nodeAllocatable, remembered per stored status.allocatable; callers must not edit the map. */
+export const allocatableOf: (node: StoredObject) => ReadonlyMap<string, number> = perFrozenPart(
+  (node) => (node.status as { allocatable?: unknown } | undefined)?.allocatable,
+  nodeAllocatable,
+);
 
 export function nodeTaints(node: StoredObject): readonly TaintLike[] {
   return ((node.spec ?? {}) as { taints?: readonly TaintLike[] }).taints ?? [];
@@ -239,6 +257,11 @@ export function overcommitted(node: StoredObject, pods: readonly StoredObject[])
   const alloc = allocatableOf(node);
   const used = new Map<string, number>();
   for (const pod of pods) for (const [name, v] of requestsOf(pod)) used.set(name, (used.get(name) ?? 0) + v);
+  return overcommitLines(alloc, used);
+}
+
+/** The lines `overcommitted` reports for summed requests `used` against `alloc`, by resource name. */
+export function overcommitLines(alloc: ReadonlyMap<string, number>, used: ReadonlyMap<string, number>): string[] {
   const out: string[] = [];
   for (const name of [...used.keys()].sort()) {
     const want = used.get(name)!;

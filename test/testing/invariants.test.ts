@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCluster, type Cluster, type StoredObject } from '../../src/index.js';
+import { checkFromScratch } from '../../src/testing/invariants.js';
 import {
   builtinInvariants,
   defineInvariant,
@@ -228,6 +229,25 @@ describe('incremental invariants follow the cluster write by write', () => {
     expect(failed(noNodeOvercommitted(c))).toContain('node node-1: cpu requested 600m > allocatable 500m (pods default/a)');
     setStatus(c, 'pod', 'a', { phase: 'Succeeded' });
     expect(noNodeOvercommitted(c).ok).toBe(true);
+  });
+
+  it('noNodeOvercommitted keeps the sums a fresh count gives, even beyond 2^53 milli-units', () => {
+    // In doubles, (a + b + c) - a is 8.616195797142461e+21 here while b + c is ...462e+21: the
+    // running sums must not leak the order of the writes into the message.
+    const c = bare();
+    const big = (name: string, memory: string) => {
+      const p = pod(name, { nodeName: 'node-1' });
+      p.spec.containers[0]!.resources.requests = { cpu: '100m', memory };
+      return p;
+    };
+    c.create(big('a', '6707418666189777719'));
+    c.create(big('b', '2711249408487988075'));
+    c.create(big('c', '5904946388654473495'));
+    expect(failed(noNodeOvercommitted(c))).toBe(failed(checkFromScratch(noNodeOvercommitted, c)));
+    c.delete('pod', 'a', { gracePeriodSeconds: 0 });
+    const fresh = failed(checkFromScratch(noNodeOvercommitted, c));
+    expect(fresh).toContain('memory requested 8.616195797142462e+21m');
+    expect(failed(noNodeOvercommitted(c))).toBe(fresh);
   });
 
   it('noDuplicateIPs notices an IP taken twice later and released again', () => {
