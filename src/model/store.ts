@@ -2,7 +2,7 @@
  * The object store: one immutable `ClusterState` holding every object by kind, namespace and
  * name, plus the global resourceVersion counter.
  *
- * Layout: each kind's table is a three-level hash trie over 65,536 buckets (16 × 64 × 64),
+ * Layout: each kind's table is a four-level hash trie over 65,536 buckets (16 × 16 × 16 × 16),
  * each bucket a small flat array of entries in the order their keys were first written. An
  * entry is its key's hash (a small integer, `tagOf`) beside its object; the key
  * `namespace/name` is compared against the object's own metadata only when the hash matches,
@@ -11,11 +11,16 @@
  * the bucket and, on a match, one object, where comparing every entry's metadata cost three
  * dependent cache misses per entry (object, metadata, name) on a cold heap.
  *
- * A write copies one array per level and one bucket (144 pointers and a few entries), never
+ * A write copies one array per level and one bucket (64 pointers and a few entries), never
  * the whole kind, so the cost of a step follows what it changed rather than how many objects
  * exist (150k pods is a normal size; buckets stay a few entries, where a linear scan and a
  * copy are cheap). Three levels rather than two of 256: most commits carry one or two writes
- * (one reconcile), and copying 512 pointers per write was most of their cost and garbage.
+ * (one reconcile), and copying 512 pointers per write was most of their cost and garbage. Four
+ * of 16 rather than three (16 × 64 × 64): the lower levels of a large kind are each rewritten
+ * only every few thousand writes, long enough to outlive a young-generation GC, so what a
+ * write copies there is old-generation garbage that only a full GC frees; 16-pointer levels
+ * make it a quarter of the 64-pointer leaf's (the peak memory of the 150k-pod envelope is
+ * mostly such garbage).
  * Writes are collected in a `StoreBatch` and committed at once, copy-on-write; the committed
  * containers are frozen, as are the objects in them.
  *
@@ -32,8 +37,8 @@
 import { KINDS } from './kinds.js';
 import type { StoredObject } from './types.js';
 
-/** Buckets per kind: 16 × 64 × 64, the trie's fan-outs top first (a 16-bit slot, `slotOf`). */
-export const BUCKETS = 16 * 64 * 64;
+/** Buckets per kind: 16 × 16 × 16 × 16, the trie's fan-outs top first (a 16-bit slot, `slotOf`). */
+export const BUCKETS = 16 * 16 * 16 * 16;
 
 /**
  * The entries whose `namespace/name` hashes to one bucket, in the order first written, flat:
@@ -41,13 +46,14 @@ export const BUCKETS = 16 * 64 * 64;
  */
 export type Bucket = readonly (number | StoredObject)[];
 
-/** The trie's second and third levels. */
+/** The trie's levels below the top, lowest first. */
 export type LeafLevel = readonly Bucket[];
-export type MidLevel = readonly LeafLevel[];
+export type InnerLevel = readonly LeafLevel[];
+export type MidLevel = readonly InnerLevel[];
 
 export interface KindTable {
   readonly count: number;
-  /** buckets[h >>> 12][(h >>> 6) & 63][h & 63], h the key's 16-bit slot (`slotOf`). */
+  /** buckets[h >>> 12][(h >>> 8) & 15][(h >>> 4) & 15][h & 15], h the key's 16-bit slot (`slotOf`). */
   readonly buckets: readonly MidLevel[];
   /** This version's number, unique in the process (the next version names its base by it). */
   readonly serial: number;
@@ -128,8 +134,9 @@ function isAt(o: StoredObject, namespace: string, name: string): boolean {
 // Empty tables share one frozen empty level and bucket, so a new cluster allocates nothing
 // per bucket; copy-on-write replaces them as objects arrive.
 const EMPTY_BUCKET: Bucket = Object.freeze([]);
-const EMPTY_LEAF: LeafLevel = Object.freeze(new Array<Bucket>(64).fill(EMPTY_BUCKET));
-const EMPTY_MID: MidLevel = Object.freeze(new Array<LeafLevel>(64).fill(EMPTY_LEAF));
+const EMPTY_LEAF: LeafLevel = Object.freeze(new Array<Bucket>(16).fill(EMPTY_BUCKET));
+const EMPTY_INNER: InnerLevel = Object.freeze(new Array<LeafLevel>(16).fill(EMPTY_LEAF));
+const EMPTY_MID: MidLevel = Object.freeze(new Array<InnerLevel>(16).fill(EMPTY_INNER));
 
 const NO_SLOTS: readonly number[] = Object.freeze([]);
 
@@ -147,7 +154,7 @@ function emptyTable(): KindTable {
 }
 
 function bucketAt(t: KindTable, h: number): Bucket {
-  return t.buckets[h >>> 12]![(h >>> 6) & 63]![h & 63]!;
+  return t.buckets[h >>> 12]![(h >>> 8) & 15]![(h >>> 4) & 15]![h & 15]!;
 }
 
 /** Every non-empty bucket of a table, in hash order (skipping shared empty parts by identity). */
@@ -159,11 +166,15 @@ function forEachBucket(t: KindTable, fn: (bucket: Bucket) => void): void {
     const mid = top[i1]!;
     if (mid === EMPTY_MID) continue;
     for (let i2 = 0; i2 < mid.length; i2++) {
-      const leaf = mid[i2]!;
-      if (leaf === EMPTY_LEAF) continue;
-      for (let i3 = 0; i3 < leaf.length; i3++) {
-        const bucket = leaf[i3]!;
-        if (bucket !== EMPTY_BUCKET) fn(bucket);
+      const inner = mid[i2]!;
+      if (inner === EMPTY_INNER) continue;
+      for (let i3 = 0; i3 < inner.length; i3++) {
+        const leaf = inner[i3]!;
+        if (leaf === EMPTY_LEAF) continue;
+        for (let i4 = 0; i4 < leaf.length; i4++) {
+          const bucket = leaf[i4]!;
+          if (bucket !== EMPTY_BUCKET) fn(bucket);
+        }
       }
     }
   }
@@ -295,13 +306,18 @@ export function forEachChangedObject(
     const mb = b.buckets[i1]!;
     if (ma === mb) continue;
     for (let i2 = 0; i2 < ma.length; i2++) {
-      const la = ma[i2]!;
-      const lb = mb[i2]!;
-      if (la === lb) continue;
-      for (let i3 = 0; i3 < la.length; i3++) {
-        const ba = la[i3]!;
-        const bb = lb[i3]!;
-        if (ba !== bb) diffBucket(ba, bb, fn);
+      const ia = ma[i2]!;
+      const ib = mb[i2]!;
+      if (ia === ib) continue;
+      for (let i3 = 0; i3 < ia.length; i3++) {
+        const la = ia[i3]!;
+        const lb = ib[i3]!;
+        if (la === lb) continue;
+        for (let i4 = 0; i4 < la.length; i4++) {
+          const ba = la[i4]!;
+          const bb = lb[i4]!;
+          if (ba !== bb) diffBucket(ba, bb, fn);
+        }
       }
     }
   }
@@ -471,21 +487,28 @@ function applyWrites(t: KindTable, writes: readonly PendingWrite[]): KindTable {
     const h = slotOf(hash);
     slots.push(h);
     const i1 = h >>> 12;
-    const i2 = (h >>> 6) & 63;
-    const i3 = h & 63;
+    const i2 = (h >>> 8) & 15;
+    const i3 = (h >>> 4) & 15;
+    const i4 = h & 15;
     const mid0 = t.buckets[i1]!;
-    let mid = top[i1] as LeafLevel[];
+    let mid = top[i1] as InnerLevel[];
     if (mid === mid0) {
       top[i1] = mid = Array.from(mid0);
       copied.push(mid);
     }
-    const leaf0 = mid0[i2]!;
-    let leaf = mid[i2] as Bucket[];
+    const inner0 = mid0[i2]!;
+    let inner = mid[i2] as LeafLevel[];
+    if (inner === inner0) {
+      mid[i2] = inner = Array.from(inner0);
+      copied.push(inner);
+    }
+    const leaf0 = inner0[i3]!;
+    let leaf = inner[i3] as Bucket[];
     if (leaf === leaf0) {
-      mid[i2] = leaf = Array.from(leaf0);
+      inner[i3] = leaf = Array.from(leaf0);
       copied.push(leaf);
     }
-    let bucket = leaf[i3] as (number | StoredObject)[];
+    let bucket = leaf[i4] as (number | StoredObject)[];
     // Replacing keeps an entry's place, removing closes the gap, adding appends.
     const at = indexIn(bucket, tag, namespace, name);
     if (value === null) {
@@ -493,13 +516,13 @@ function applyWrites(t: KindTable, writes: readonly PendingWrite[]): KindTable {
       bucket = resized(bucket, at, tag, undefined);
       count -= 1;
     } else if (at >= 0) {
-      if (bucket === leaf0[i3]) bucket = Array.from(bucket);
+      if (bucket === leaf0[i4]) bucket = Array.from(bucket);
       bucket[at + 1] = value;
     } else {
       bucket = resized(bucket, -1, tag, value);
       count += 1;
     }
-    leaf[i3] = bucket;
+    leaf[i4] = bucket;
     copied.push(bucket);
   }
   for (let i = 0; i < copied.length; i++) Object.freeze(copied[i]!);

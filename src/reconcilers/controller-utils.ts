@@ -97,20 +97,25 @@ interface Readiness {
 }
 
 /**
- * Readiness by pod object. Stored objects are frozen and replaced on every write, so a frozen
- * pod's readiness never changes and can be kept as long as the object lives; a sync of a
- * ReplicaSet asks it several times per pod (status, ordering, the availability requeue). A pod
- * that is not frozen (a caller's own mutable object) is read afresh every time.
+ * Readiness by Ready condition object. A pod's readiness is its Ready condition alone, and
+ * stored conditions are frozen and shared: a status write that leaves the condition as it was
+ * keeps the object, and equal conditions of different pods are one interned object. Keying by
+ * the condition rather than by the pod keeps a handful of entries where keying by pod version
+ * kept one per version written (six per pod over a bring-up, held until the next full GC). A
+ * condition that is not frozen (a caller's own mutable object) is read afresh every time.
  */
 const readinessCache = new WeakMap<object, Readiness>();
 
+/** No Ready condition: not ready, no transition time. */
+const NO_CONDITION: Readiness = Object.freeze({ ready: false, sinceMs: undefined });
+
 function readiness(pod: Pod): Readiness {
-  const cached = readinessCache.get(pod);
-  if (cached) return cached;
   const c = getPodReadyCondition(pod);
-  const r: Readiness = { ready: c?.status === 'True', sinceMs: timeMs(c?.lastTransitionTime) };
-  const frozen = Object.isFrozen(pod) && Object.isFrozen(pod.status) && Object.isFrozen(pod.status?.conditions) && Object.isFrozen(c);
-  if (frozen) readinessCache.set(pod, r);
+  if (c === undefined) return NO_CONDITION;
+  const cached = readinessCache.get(c);
+  if (cached) return cached;
+  const r: Readiness = { ready: c.status === 'True', sinceMs: timeMs(c.lastTransitionTime) };
+  if (Object.isFrozen(c)) readinessCache.set(c, r);
   return r;
 }
 

@@ -113,16 +113,21 @@ export function podToEndpoint(pod: PodObject, svc: ServiceObject, node: StoredOb
  */
 interface PodEndpoints {
   readonly node: StoredObject;
-  readonly byPublish: [SliceEndpoint | undefined, SliceEndpoint | undefined];
+  // Two fields rather than a pair array: one allocation per pod version instead of two (an
+  // entry per version written, kept until a full GC).
+  /** The endpoint without publishNotReadyAddresses. */
+  notPublishing: SliceEndpoint | undefined;
+  /** The endpoint with publishNotReadyAddresses. */
+  publishing: SliceEndpoint | undefined;
 }
 const endpointsByPod = new WeakMap<PodObject, PodEndpoints>();
 
 function sharedEndpoint(pod: PodObject, svc: ServiceObject, node: StoredObject): SliceEndpoint {
   if (pod.spec?.hostname && pod.spec.subdomain) return deepFreezeEndpoint(podToEndpoint(pod, svc, node));
   let memo = endpointsByPod.get(pod);
-  if (!memo || memo.node !== node) endpointsByPod.set(pod, (memo = { node, byPublish: [undefined, undefined] }));
-  const slot = svc.spec?.publishNotReadyAddresses === true ? 1 : 0;
-  return (memo.byPublish[slot] ??= sameAsBefore(pod, slot, podToEndpoint(pod, svc, node)));
+  if (!memo || memo.node !== node) endpointsByPod.set(pod, (memo = { node, notPublishing: undefined, publishing: undefined }));
+  if (svc.spec?.publishNotReadyAddresses === true) return (memo.publishing ??= sameAsBefore(pod, 1, podToEndpoint(pod, svc, node)));
+  return (memo.notPublishing ??= sameAsBefore(pod, 0, podToEndpoint(pod, svc, node)));
 }
 
 /**

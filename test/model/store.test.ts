@@ -16,7 +16,7 @@ describe('store', () => {
     expect(s.resourceVersion).toBe(0);
     expect(countObjects(s, 'Pod')).toBe(0);
     const top = s.kinds.Pod!.buckets;
-    expect(top.length * top[0]!.length * top[0]![0]!.length).toBe(BUCKETS);
+    expect(top.length * top[0]!.length * top[0]![0]!.length * top[0]![0]![0]!.length).toBe(BUCKETS);
   });
 
   it('commits a batch without touching the base state', () => {
@@ -45,12 +45,16 @@ describe('store', () => {
     const mids = changed(after, before);
     expect(mids).toHaveLength(1);
     const [i] = mids as [number];
-    const leaves = changed(after[i]!, before[i]!);
+    const inners = changed(after[i]!, before[i]!);
+    expect(inners).toHaveLength(1);
+    const [j] = inners as [number];
+    const leaves = changed(after[i]![j]!, before[i]![j]!);
     expect(leaves).toHaveLength(1);
-    const [j] = leaves as [number];
-    expect(changed(after[i]![j]!, before[i]![j]!)).toHaveLength(1);
+    const [k] = leaves as [number];
+    expect(changed(after[i]![j]![k]!, before[i]![j]![k]!)).toHaveLength(1);
     expect(s2.kinds.Node).toBe(s.kinds.Node);
-    expect(Object.isFrozen(after) && Object.isFrozen(after[i]) && Object.isFrozen(after[i]![j]) && Object.isFrozen(s2)).toBe(true);
+    const path = [after, after[i], after[i]![j], after[i]![j]![k]];
+    expect(path.every((level) => Object.isFrozen(level)) && Object.isFrozen(s2)).toBe(true);
   });
 
   it('lists sorted by namespace then name, and filters by namespace', () => {

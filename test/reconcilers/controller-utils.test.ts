@@ -185,6 +185,21 @@ describe('pod state', () => {
     expect(isPodReady(pod('q', { phase: 'Running' }))).toBe(false);
   });
 
+  it('reads readiness from the Ready condition: pods sharing a frozen condition agree, a mutable one is read afresh', () => {
+    // Stored pods share equal conditions by identity; readiness is kept per condition object.
+    const shared = Object.freeze({ type: 'Ready', status: 'True', lastTransitionTime: ago(10_000) });
+    const a = Object.freeze({ metadata: { name: 'a' }, status: Object.freeze({ conditions: Object.freeze([shared]) }) }) as Pod;
+    const b = Object.freeze({ metadata: { name: 'b' }, status: Object.freeze({ conditions: Object.freeze([Object.freeze({ type: 'PodScheduled', status: 'True' }), shared]) }) }) as Pod;
+    expect([isPodReady(a), isPodReady(b)]).toEqual([true, true]);
+    expect([isPodAvailable(a, 10, NOW + 1), isPodAvailable(b, 10, NOW)]).toEqual([true, false]);
+    const own = { type: 'Ready', status: 'True' };
+    const c: Pod = { status: { conditions: [own] } };
+    expect(isPodReady(c)).toBe(true);
+    own.status = 'False';
+    expect(isPodReady(c)).toBe(false);
+    expect(isPodReady({ status: { conditions: [] } })).toBe(false);
+  });
+
   // Ported from kubernetes/kubernetes pkg/controller/controller_utils_test.go (TestActivePodFiltering)
   it('filters out Succeeded, Failed and terminating pods', () => {
     const pods = [

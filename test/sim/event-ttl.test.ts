@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createCluster } from '../../src/index.js';
+import { EventExpiry } from '../../src/sim/event-ttl.js';
+import type { StoredObject } from '../../src/model/types.js';
 
 const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'c', image: 'app' }] } };
 
@@ -65,5 +67,32 @@ describe('Event TTL', () => {
       return c.traceHash();
     };
     expect(run()).toBe(run());
+  });
+});
+
+describe('EventExpiry queue', () => {
+  const write = (q: EventExpiry, name: string, rv: number, nowMs: number) =>
+    q.onChange({ kind: 'Event', oldObject: undefined, object: { metadata: { name, namespace: 'default', resourceVersion: String(rv) } } as StoredObject }, nowMs);
+
+  it('hands out leases oldest first across many thousands of writes, in any slices of time', () => {
+    const q = new EventExpiry(1000);
+    expect(q.nextDueMs()).toBeUndefined();
+    // 5,000 writes, 4 per virtual ms: more than one storage chunk's worth.
+    for (let i = 0; i < 5000; i++) write(q, `e${i}`, i + 1, Math.floor(i / 4));
+    q.onChange({ kind: 'Pod', oldObject: undefined, object: { metadata: { name: 'p', resourceVersion: '1' } } as StoredObject }, 0);
+    expect(q.nextDueMs()).toBe(1000);
+    const taken: string[] = [];
+    for (const t of [999, 1000, 1511, 1511, 2100, 2249]) {
+      const due = q.takeDue(t);
+      expect(due.every((e, i) => i === 0 || Number(e.resourceVersion) === Number(due[i - 1]!.resourceVersion) + 1)).toBe(true);
+      taken.push(...due.map((e) => e.name));
+      if (t === 999) expect(due).toEqual([]);
+    }
+    expect(taken).toEqual(Array.from({ length: 5000 }, (_, i) => `e${i}`));
+    expect(q.nextDueMs()).toBeUndefined();
+    // Writes after the queue ran dry are held again.
+    write(q, 'late', 5001, 3000);
+    expect(q.nextDueMs()).toBe(4000);
+    expect(q.takeDue(4000)).toEqual([{ namespace: 'default', name: 'late', resourceVersion: '5001' }]);
   });
 });

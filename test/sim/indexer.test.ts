@@ -157,6 +157,54 @@ describe('Indexer with a state (as the Cluster runs it)', () => {
   });
 });
 
+describe('Indexer with a state: each index and label key built at its first lookup', () => {
+  it('property: indexes and label keys first looked up at any point match a sorted scan', async () => {
+    const { emptyState, StoreBatch, listObjects } = await import('../../src/model/store.js');
+    type Step = { op: 'put'; name: number; app: number; node: number; owner: number } | { op: 'del'; name: number } | { op: 'look'; what: number };
+    const stepArb: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ op: fc.constant('put' as const), name: fc.nat(9), app: fc.nat(2), node: fc.nat(2), owner: fc.nat(2) }),
+      fc.record({ op: fc.constant('del' as const), name: fc.nat(9) }),
+      fc.record({ op: fc.constant('look' as const), what: fc.nat(5) }),
+    );
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 5, maxLength: 80 }), (steps) => {
+        let state = emptyState();
+        const idx = new Indexer(() => state);
+        const pods = () => listObjects(state, 'Pod');
+        const nodes = () => listObjects(state, 'Node');
+        // Each lookup, checked against a scan of the state; which of them run first varies.
+        const lookups: (() => void)[] = [
+          () => expect(idx.list('Pod', 'nodeName', 'n1')).toEqual(pods().filter((p) => (p.spec as { nodeName?: string }).nodeName === 'n1')),
+          () => expect(idx.list('Pod', 'owner', 'o1')).toEqual(pods().filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === 'o1'))),
+          () => expect(idx.select('Pod', 'default', { app: 'a1' })).toEqual(pods().filter((p) => p.metadata.labels?.app === 'a1')),
+          () => expect(idx.select('Pod', 'default', { tier: 't', app: 'a0' })).toEqual(pods().filter((p) => p.metadata.labels?.app === 'a0')),
+          () => expect(idx.select('Pod', 'default', {})).toEqual(pods()),
+          () => expect(idx.select('Node', undefined, {})).toEqual(nodes()),
+        ];
+        for (const s of steps) {
+          if (s.op === 'look') {
+            lookups[s.what]!();
+            continue;
+          }
+          const b = new StoreBatch(state);
+          const name = `p${s.name}`;
+          if (s.op === 'del') b.remove('Pod', 'default', name);
+          else {
+            const labels = { app: `a${s.app}`, tier: 't' };
+            const ownerReferences = s.owner === 2 ? undefined : [{ apiVersion: 'v1', kind: 'ReplicaSet', name: 'rs', uid: `o${s.owner}`, controller: true }];
+            b.put('Pod', { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: name, resourceVersion: String(++rv), labels, ownerReferences }, spec: { nodeName: `n${s.node}` } } as StoredObject);
+            b.put('Node', { apiVersion: 'v1', kind: 'Node', metadata: { name: `n${s.node}`, uid: `n${s.node}`, resourceVersion: String(++rv) } } as StoredObject);
+          }
+          state = b.commit();
+          for (const change of b.changes) idx.apply(change);
+        }
+        for (const look of lookups) look();
+      }),
+      { seed: 20251123, numRuns: 200 },
+    );
+  });
+});
+
 describe('Indexer: writes that keep labels, owners and node (status updates)', () => {
   /** A new version of `o` sharing its labels and owner references, as the write path shares unchanged parts. */
   const withStatus = (o: StoredObject, phase: string, nodeName?: string): StoredObject =>
