@@ -21,9 +21,9 @@
  * plain cycle reproduces the diagnosis).
  */
 import { fastHintOf } from './fast-hints.js';
-import { allocationScores, ERROR, FAIL, fitsOnRow, groupVerdict, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
+import { allocationScores, ERROR, FAIL, fitsOnRow, groupVerdict, memoScores, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup, markSpecialRows, namesInGroup } from './fast-spread.js';
-import { memoFor, type Scratch } from './fast-scratch.js';
+import type { Scratch } from './fast-scratch.js';
 import type { CycleState, NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
@@ -230,21 +230,8 @@ function scoreEntries(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleState, e
     if (hint.allocation && !(hint.groupLevel || hint.imageLocality)) allocationScores(hint.allocation, t, pod, rows, entries, scores);
     else {
       // Group-level, image-level, or PodTopologySpread (group-level but for special rows).
-      const byImage = hint.imageLocality === true;
-      const ids = byImage ? t.imageGroup : t.group;
-      const memo = memoFor(s, byImage ? t.imageGroupCount : t.groupCount);
-      const spread = hint.topologySpread !== undefined;
-      for (let e = 0; e < entries; e++) {
-        const row = rows[e]!;
-        if (spread && s.entryBucket[e] === -1) {
-          scores[e]!.score = plugin.score(cycle, pod, t.infos[row]!);
-          continue;
-        }
-        const g = ids[row]!;
-        let v = memo[g]!;
-        if (v !== v) memo[g] = v = plugin.score(cycle, pod, t.infos[row]!);
-        scores[e]!.score = v;
-      }
+      if (hint.imageLocality === true) memoScores(plugin, t.imageGroup, t.imageGroupCount, false, t, s, cycle, pod, entries);
+      else memoScores(plugin, t.group, t.groupCount, hint.topologySpread !== undefined, t, s, cycle, pod, entries);
     }
     const error = normalizeAndAdd(plugin, weight, cycle, pod, scores, totals, entries);
     if (error !== undefined) return error;

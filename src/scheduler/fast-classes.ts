@@ -43,12 +43,12 @@
  */
 import { fastHintOf, type FastHint } from './fast-hints.js';
 import { ROWS } from './fast-buckets.js';
-import { ERROR, FAIL, groupVerdict, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
+import { ERROR, FAIL, groupVerdict, memoScores, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup, markSpecialRows } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
 import type { AllocTerm, ResourceView } from './fast-view.js';
 import { viewFor } from './fast-view-cache.js';
-import type { CycleState, NodeInfo, PreScorePlugin, ScorePlugin } from './framework.js';
+import type { CycleState, NodeInfo, PreScorePlugin } from './framework.js';
 import type { NodeTable } from './node-table.js';
 import type { FilteredLabelSets } from './plugins/pod-topology-spread/scoring.js';
 import { decided, type CycleResult, type ScheduleOptions } from './schedule-one.js';
@@ -343,46 +343,6 @@ export function scoreEntries(plan: Plan, t: NodeTable, s: Scratch, cycle: CycleS
     if (error !== undefined) return error;
   }
   return undefined;
-}
-
-/**
- * s.scores[e].score := plugin.score of entry e's row, asked once per id (`ids[row]`, a group
- * or image group id below `idCount`): the plugin reads the node only through what the id
- * stands for (fast-hints.ts groupLevel, imageLocality; the entry cycles run only for pods
- * whose terms are not node-specific, `modelled`). With `specialsPerRow` (PodTopologySpread),
- * special-row entries (entryBucket -1) are asked row by row: only regular rows score alike
- * per group (fast-spread.ts). Memo slots are valid under a fresh stamp, so a cycle costs
- * the entries, not the number of ids.
- */
-function memoScores(
-  plugin: ScorePlugin,
-  ids: Int32Array,
-  idCount: number,
-  specialsPerRow: boolean,
-  t: NodeTable,
-  s: Scratch,
-  cycle: CycleState,
-  pod: Pod,
-  entries: number,
-): void {
-  const stamp = s.memoStampFor(idCount);
-  const memoStamp = s.memoStamp;
-  const memo = s.memoValue;
-  const rows = s.entryRow;
-  const scores = s.scores;
-  for (let e = 0; e < entries; e++) {
-    const row = rows[e]!;
-    if (specialsPerRow && s.entryBucket[e] === -1) {
-      scores[e]!.score = plugin.score(cycle, pod, t.infos[row]!);
-      continue;
-    }
-    const g = ids[row]!;
-    if (memoStamp[g] !== stamp) {
-      memoStamp[g] = stamp;
-      memo[g] = plugin.score(cycle, pod, t.infos[row]!);
-    }
-    scores[e]!.score = memo[g]!;
-  }
 }
 
 /** selectHost's rule over the entries' best totals (see the header); the chosen row. */

@@ -7,6 +7,7 @@ import { calculatePodResourceRequestList } from './plugins/node-resources/resour
 import { fastHintOf, type FastHint } from './fast-hints.js';
 import { fuseAlloc, fusedScore } from './fast-alloc.js';
 import { MAX_NODE_SCORE, MIN_NODE_SCORE, type CycleState, type FilterPlugin, type NodeScore, type ScorePlugin } from './framework.js';
+import type { Scratch } from './fast-scratch.js';
 import type { NodeTable } from './node-table.js';
 import { podInfoFor } from './node-info.js';
 import type { Profile } from './profile.js';
@@ -255,6 +256,46 @@ export function startEntryScores(t: NodeTable, rows: Int32Array, entries: number
   scores.length = 0;
   for (let e = 0; e < entries; e++) scores.push(t.scoreSlots[rows[e]!]!);
   totals.fill(0, 0, entries);
+}
+
+/**
+ * s.scores[e].score := plugin.score of entry e's row, asked once per id (`ids[row]`, a group
+ * or image group id below `idCount`): the plugin reads the node only through what the id
+ * stands for (fast-hints.ts groupLevel, imageLocality; the entry cycles run only for pods
+ * whose terms are not node-specific, `modelled`). With `specialsPerRow` (PodTopologySpread),
+ * special-row entries (entryBucket -1) are asked row by row: only regular rows score alike
+ * per group (fast-spread.ts). Memo slots are valid under a fresh stamp, so a cycle costs
+ * the entries, not the number of ids. Shared by the class and bucketed entry cycles.
+ */
+export function memoScores(
+  plugin: ScorePlugin,
+  ids: Int32Array,
+  idCount: number,
+  specialsPerRow: boolean,
+  t: NodeTable,
+  s: Scratch,
+  cycle: CycleState,
+  pod: Pod,
+  entries: number,
+): void {
+  const stamp = s.memoStampFor(idCount);
+  const memoStamp = s.memoStamp;
+  const memo = s.memoValue;
+  const rows = s.entryRow;
+  const scores = s.scores;
+  for (let e = 0; e < entries; e++) {
+    const row = rows[e]!;
+    if (specialsPerRow && s.entryBucket[e] === -1) {
+      scores[e]!.score = plugin.score(cycle, pod, t.infos[row]!);
+      continue;
+    }
+    const g = ids[row]!;
+    if (memoStamp[g] !== stamp) {
+      memoStamp[g] = stamp;
+      memo[g] = plugin.score(cycle, pod, t.infos[row]!);
+    }
+    scores[e]!.score = memo[g]!;
+  }
 }
 
 /**

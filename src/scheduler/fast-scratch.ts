@@ -19,8 +19,6 @@ export class Scratch {
   tied = new Int32Array(0);
   /** Per group: 0 not asked yet this cycle, 1 passes, 2 fails. */
   verdict = new Int8Array(0);
-  /** Per group / image group: memoized score, NaN when not computed yet. */
-  memo = new Float64Array(0);
   /** Per row: equals `stamp` when the row is special in this cycle (see fast-spread.ts). */
   specialStamp = new Int32Array(0);
   stamp = 0;
@@ -41,7 +39,7 @@ export class Scratch {
   bucketTied = new Int8Array(0);
   /** Row-path Score (fast-score.ts): per group / image group id, its holder (-1: none yet). */
   holderOf = new Int32Array(0);
-  /** Per group / image group id: memoized score (fast-classes.ts memoScores), valid while memoStamp[id] is the current stamp. */
+  /** Per group / image group id: memoized score (fast-plan.ts memoScores), valid while memoStamp[id] is the current stamp. */
   memoValue = new Float64Array(0);
   memoStamp = new Int32Array(0);
   private memoClock = 0;
@@ -64,7 +62,6 @@ export class Scratch {
     }
     if (this.verdict.length < groups) {
       this.verdict = new Int8Array(groups * 2);
-      this.memo = new Float64Array(groups * 2);
       this.groupFirst = new Int32Array(groups * 2);
       this.groupList = new Int32Array(groups * 2);
     }
@@ -136,11 +133,4 @@ export function selectRow(s: Scratch, rows: Int32Array, totals: Float64Array, k:
   if (t === 1) return tied[0]!;
   const sorted = tied.subarray(0, t).sort();
   return sorted[rng.int(t)]!;
-}
-
-/** s.memo cleared (NaN) for `size` ids. */
-export function memoFor(s: Scratch, size: number): Float64Array {
-  if (s.memo.length < size) s.memo = new Float64Array(size * 2);
-  s.memo.fill(NaN, 0, size);
-  return s.memo;
 }
