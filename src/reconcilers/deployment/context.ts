@@ -49,34 +49,24 @@ export interface SyncContext {
  * and only ever replaced, never edited: the sync replaces `ownerReferences`, `conditions` and
  * `status` wholesale. Stored objects are frozen, so an edit in place would throw rather than
  * corrupt the store. Sharing the template keeps its identity too (findNewReplicaSet's
- * comparison is cached by it). Copying field by field keeps the stored key order (written
- * objects are hashed as JSON) and drops undefined fields, as a JSON copy would.
+ * comparison is cached by it). Spread copies keep the stored key order (written objects are
+ * hashed as JSON); stored objects hold no undefined fields (the write path drops them), so the
+ * copies hold none either, as a JSON copy would not. Spread is what V8 clones fastest: a working
+ * copy is made of every ReplicaSet a Deployment owns on every sync, most of them never edited.
  */
 export function workingCopy<T>(stored: StoredObject): T {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(stored)) {
-    const v = (stored as unknown as Record<string, unknown>)[key];
-    if (v === undefined) continue;
-    if (key === 'metadata') out[key] = metadataCopy(v as Record<string, unknown>);
-    else if ((key === 'spec' || key === 'status') && v !== null && typeof v === 'object') out[key] = shallowCopy(v as Record<string, unknown>);
-    else out[key] = v;
-  }
+  const out: Record<string, unknown> = { ...stored };
+  out.metadata = metadataCopy(stored.metadata as unknown as Record<string, unknown>);
+  const { spec, status } = stored as unknown as Record<string, unknown>;
+  if (spec !== null && typeof spec === 'object') out.spec = { ...spec };
+  if (status !== null && typeof status === 'object') out.status = { ...status };
   return out as T;
 }
 
-function shallowCopy(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(o)) {
-    const v = o[key];
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
-}
-
 function metadataCopy(meta: Record<string, unknown>): Record<string, unknown> {
-  const out = shallowCopy(meta);
+  const out = { ...meta };
   const annotations = out.annotations;
-  if (annotations !== null && typeof annotations === 'object') out.annotations = shallowCopy(annotations as Record<string, unknown>);
+  if (annotations !== null && typeof annotations === 'object') out.annotations = { ...annotations };
   return out;
 }
 

@@ -99,6 +99,7 @@ function claimReplicaSets(ctx: SyncContext, rctx: ReconcileContext): void {
     }
   }
   if (deleting) return;
+  let adopted = false;
   for (const stored of rctx.index.list('ReplicaSet', 'orphan', d.metadata.namespace ?? 'default')) {
     if (stored.metadata.deletionTimestamp || !selector.matches(stored.metadata.labels)) continue;
     const rs = workingCopy<WorkingRS>(stored);
@@ -106,8 +107,11 @@ function claimReplicaSets(ctx: SyncContext, rctx: ReconcileContext): void {
     rs.metadata.ownerReferences = [...(rs.metadata.ownerReferences ?? []), ref];
     touch(ctx, rs);
     ctx.rsList.push(rs);
+    adopted = true;
   }
-  ctx.rsList.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  // The index lists come sorted by key, which within the deployment's namespace is name order:
+  // only adopted orphans, appended after the owned ones, can leave the list out of order.
+  if (adopted) ctx.rsList.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
 }
 
 /** getPodMapForDeployment: the deployment's pods by controlling RS (Recreate reads it). */

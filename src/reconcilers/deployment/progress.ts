@@ -78,19 +78,32 @@ function estimateProgress(
 
 /** getReplicaFailures: the new RS's ReplicaFailure conditions, else the old ones'. */
 function replicaFailures(allRSs: (WorkingRS | undefined)[], newRS: WorkingRS | undefined): DeploymentCondition[] {
-  const convert = (rs: WorkingRS | undefined): DeploymentCondition[] =>
-    (rs?.status?.conditions ?? [])
-      .filter((c) => c.type === 'ReplicaFailure')
-      .map((c) => ({
-        type: c.type,
-        status: c.status,
-        lastTransitionTime: c.lastTransitionTime,
-        lastUpdateTime: c.lastTransitionTime,
-        reason: c.reason,
-        message: c.message,
-      }));
-  const fromNew = convert(newRS);
-  return fromNew.length > 0 ? fromNew : allRSs.flatMap(convert);
+  const fromNew = failuresOf(newRS, []);
+  if (fromNew.length > 0) return fromNew;
+  const out: DeploymentCondition[] = [];
+  for (const rs of allRSs) failuresOf(rs, out);
+  return out;
+}
+
+/**
+ * Appends an RS's ReplicaFailure conditions to `out` as Deployment conditions. A loop rather
+ * than filter/map: every rollout sync asks, and almost every RS has no such condition.
+ */
+function failuresOf(rs: WorkingRS | undefined, out: DeploymentCondition[]): DeploymentCondition[] {
+  const conditions = rs?.status?.conditions;
+  if (!conditions) return out;
+  for (const c of conditions) {
+    if (c.type !== 'ReplicaFailure') continue;
+    out.push({
+      type: c.type,
+      status: c.status,
+      lastTransitionTime: c.lastTransitionTime,
+      lastUpdateTime: c.lastTransitionTime,
+      reason: c.reason,
+      message: c.message,
+    });
+  }
+  return out;
 }
 
 /**

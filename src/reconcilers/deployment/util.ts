@@ -280,8 +280,11 @@ export function isSaturated(d: Deployment, rs: ReplicaSet | undefined): boolean 
   return specReplicas(rs) === replicas && desired === replicas && (rs.status?.availableReplicas ?? 0) === replicas;
 }
 
-const sum = (rss: readonly (ReplicaSet | undefined)[], f: (rs: ReplicaSet) => number): number =>
-  rss.reduce((n, rs) => (rs ? n + f(rs) : n), 0);
+function sum(rss: readonly (ReplicaSet | undefined)[], f: (rs: ReplicaSet) => number): number {
+  let n = 0;
+  for (const rs of rss) if (rs) n += f(rs);
+  return n;
+}
 
 export const getReplicaCountForReplicaSets = (rss: readonly (ReplicaSet | undefined)[]): number => sum(rss, specReplicas);
 export const getActualReplicaCountForReplicaSets = (rss: readonly (ReplicaSet | undefined)[]): number =>
