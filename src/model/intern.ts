@@ -67,15 +67,30 @@ function sameJson(a: unknown, b: unknown): boolean {
     return true;
   }
   if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    if (ka[i] !== kb[i]) return false;
-    if (!sameJson((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[kb[i]!])) return false;
+  // a's keys go to a reused stack (as trace-content's objectDelta does), then b's are checked
+  // against them in order: no key arrays per comparison (Object.keys here was ~1% of what a
+  // day's run allocates). A nested comparison pushes above `base` and leaves it as it found it.
+  const base = sameKeysTop;
+  let top = base;
+  for (const k in a) if (hasOwn.call(a, k)) sameKeys[top++] = k;
+  sameKeysTop = top;
+  let i = base;
+  let same = true;
+  for (const k in b) {
+    if (!hasOwn.call(b, k)) continue;
+    if (i >= top || sameKeys[i] !== k || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) {
+      same = false;
+      break;
+    }
+    i++;
   }
-  return true;
+  sameKeysTop = base;
+  return same && i === top;
 }
+
+/** The key stack of sameJson's comparisons in progress; `sameKeysTop` is its top. */
+const sameKeys: string[] = [];
+let sameKeysTop = 0;
 
 /** The value interned under `hash` that equals `value`, if any. */
 function findIn(t: Table, hash: number, value: object): object | undefined {

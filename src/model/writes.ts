@@ -23,7 +23,7 @@ import {
   releaseOnRemoval,
   type NetworkAllocator,
 } from './admission/service-allocation.js';
-import { compactFields, copyCompact, copyFields, copyJson, deepFreeze, fieldCount, hasOwn, jsonEqual } from './json.js';
+import { compactFields, copyCompact, copyFields, deepFreeze, fieldCount, hasOwn, jsonEqual } from './json.js';
 import { freezeInterned, freezeInternedCompact, InternCache } from './intern.js';
 import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.js';
 import type { StoreBatch } from './store.js';
@@ -573,22 +573,30 @@ export function deleteObject(
     throw new BadRequestError(`gracePeriodSeconds: must be a non-negative integer, got ${opts.gracePeriodSeconds}`);
   }
 
-  const finalizers = [...(old.metadata.finalizers ?? [])];
+  const oldFinalizers = old.metadata.finalizers;
   const policy = opts.propagationPolicy ?? 'Background';
-  if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
-  if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+  const added = policy === 'Orphan' ? 'orphan' : policy === 'Foreground' ? 'foregroundDeletion' : undefined;
+  const adds = added !== undefined && !(oldFinalizers?.includes(added) ?? false);
 
   const grace = kind === 'Pod' ? podGracePeriodSeconds(old, opts) : 0;
-  const pending = finalizers.length > 0 || grace > 0 || !deletionFinished(old);
+  const pending = adds || (oldFinalizers?.length ?? 0) > 0 || grace > 0 || !deletionFinished(old);
   if (!pending) {
     batch.remove(kind, ns, name);
     releaseOnRemoval(batch, old, ctx.network);
     return { object: old, removed: true };
   }
 
-  const obj = copyJson(old) as Mutable;
-  let meta = obj.metadata;
-  meta.finalizers = finalizers.length > 0 ? finalizers : undefined;
+  // Only metadata changes (and a Namespace's status): the new version is the old one's fields
+  // with a fresh metadata, its spec and status the stored, frozen ones rather than deep copies.
+  // Shared, they are neither copied, nor walked again by the freeze, the equality check below
+  // and the trace's delta (a pod's graceful delete was a whole pod's copy and walk). The
+  // finalizers only ever grow, so an unchanged count is the stored list itself.
+  const obj = copyCompact(old) as Mutable;
+  let meta: Meta = (obj.metadata = copyCompact(old.metadata) as Meta);
+  // The stored list when nothing is added; a key left unset when there were none and are none
+  // (no undefined field for withoutUndefined to copy the metadata again to drop).
+  if (adds) meta.finalizers = [...(oldFinalizers ?? []), added!];
+  else if (oldFinalizers !== undefined && oldFinalizers.length === 0) meta.finalizers = undefined;
   if (kind === 'Pod') {
     const deadline = timestamp(ctx, grace * 1000);
     // A shorter grace period may replace a longer one; never extend it (upstream BeforeDelete).

@@ -6,7 +6,7 @@
  */
 import { KubesimError } from '../model/errors.js';
 import { evictPod } from '../model/eviction.js';
-import { cloneJson, cloneJsonSharing } from '../model/json.js';
+import { cloneJson, cloneJsonSharing, hasOwn } from '../model/json.js';
 import { isKnownKind, kindInfo } from '../model/kinds.js';
 import type { Action } from '../model/reconcile.js';
 import { splitObjectKey, type StoreBatch } from '../model/store.js';
@@ -72,7 +72,7 @@ function statusInput(batch: StoreBatch, o: KubeObject): KubeObject {
   // valid, so it is handed over as it is rather than copied.
   const storedMeta = o.metadata === stored.metadata;
   for (const key in o) {
-    if (!Object.hasOwn(o, key)) continue;
+    if (!hasOwn.call(o, key)) continue; // hasOwn.call: see json.ts
     const v = (o as Record<string, unknown>)[key];
     if (storedMeta && key === 'metadata') continue;
     if (KEPT_FOR_STATUS.has(key) || v !== stored[key] || v === null || typeof v !== 'object') out[key] = v;

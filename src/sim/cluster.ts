@@ -56,7 +56,7 @@ import type {
   SchedulerApi,
   WatchEventType,
 } from './cluster-types.js';
-import { Trace, type TraceEntry } from './trace.js';
+import { Trace, type TraceEntry, type WriteRecord } from './trace.js';
 import { runKubectl } from '../kubectl/index.js';
 import type { KubectlOptions } from '../kubectl/target.js';
 import { evictPod } from '../model/eviction.js';
@@ -127,6 +127,7 @@ export class Cluster {
   private readonly apiIds: Rng;
   private readonly emitter = new EventEmitter<ClusterEvents>();
   private readonly log: Trace;
+  private readonly writeRecord: WriteRecord = { tMs: 0, op: 'ADDED', kind: '', namespace: undefined, name: '', resourceVersion: '' };
   private readonly loop = new ControllerLoop();
   private readonly recorder = new EventRecorder();
   /** Event leases (kube-apiserver --event-ttl); undefined when Events never expire. */
@@ -726,12 +727,15 @@ export class Cluster {
   private publishChange(change: Change, tMs: number): void {
     const object = (change.object ?? change.oldObject)!;
     const type: WatchEventType = !change.oldObject ? 'ADDED' : !change.object ? 'DELETED' : 'MODIFIED';
-    const { namespace, name } = object.metadata;
-    this.log.recordWrite(
-      { tMs, op: type, kind: change.kind, key: namespace ? `${namespace}/${name}` : name, resourceVersion: object.metadata.resourceVersion },
-      change.oldObject,
-      change.object,
-    );
+    // One record filled in anew per write: the trace reads it and keeps only its parts.
+    const r = this.writeRecord;
+    r.tMs = tMs;
+    r.op = type;
+    r.kind = change.kind;
+    r.namespace = object.metadata.namespace;
+    r.name = object.metadata.name;
+    r.resourceVersion = object.metadata.resourceVersion;
+    this.log.recordWrite(r, change.oldObject, change.object);
     this.emitter.emit('watch', change.oldObject ? { type, kind: change.kind, object, oldObject: change.oldObject } : { type, kind: change.kind, object });
     if (change.kind === 'Event' && type !== 'DELETED') this.emitter.emit('event', object);
     this.indexer.apply(change);

@@ -13,7 +13,7 @@
  *
  * @see kubernetes/kubernetes staging/src/k8s.io/client-go/tools/record/events_cache.go
  */
-import { copyFields, copyJson, deepFreeze, shareableJson } from '../model/json.js';
+import { copyFields, deepFreeze, hasOwn, shareableJson } from '../model/json.js';
 import type { EventRecord } from '../model/reconcile.js';
 import type { StoreBatch } from '../model/store.js';
 import { formatRFC3339 } from '../model/time.js';
@@ -323,7 +323,11 @@ export class EventRecorder {
       else this.names.delete(entry);
     }
     if (existing) {
-      const next = copyJson(existing) as KubeObject & { count?: number; lastTimestamp?: string };
+      // Two fields change: the new version is the stored one's fields, its parts (metadata,
+      // involvedObject, source) the stored, frozen ones. The update writes only top-level
+      // fields of its input (and copies the metadata), so nothing shared is written to, and
+      // shared parts are not copied, frozen, interned or walked by the trace again.
+      const next = copyFields(existing) as KubeObject & { count?: number; lastTimestamp?: string };
       next.count = (next.count ?? 1) + 1;
       next.lastTimestamp = now;
       updateObject(batch, next, ctx);
@@ -398,7 +402,7 @@ let lastCopy: EventRecord['involvedObject'] = Object.freeze({ kind: '', name: ''
 function involvedCopy(o: EventRecord['involvedObject']): object {
   let n = 0;
   for (const k in o) {
-    if (!Object.hasOwn(o, k)) continue;
+    if (!hasOwn.call(o, k)) continue; // hasOwn.call: see json.ts
     const v = (o as Record<string, unknown>)[k];
     if (k !== INVOLVED_KEYS[n] || (v !== undefined && typeof v !== 'string')) return deepFreeze(copyFields(o));
     n++;

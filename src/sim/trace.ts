@@ -32,6 +32,32 @@ export type TraceEntry =
   | { readonly tMs: number; readonly op: 'error'; readonly controller: string; readonly key: string; readonly message: string }
   | { readonly tMs: number; readonly op: 'note'; readonly message: string };
 
+/**
+ * A committed write as `Trace.recordWrite` takes it: the entry's parts, read during the call and
+ * never kept, so a caller may pass one object it fills in anew for every write.
+ */
+export interface WriteRecord {
+  tMs: number;
+  op: 'ADDED' | 'MODIFIED' | 'DELETED';
+  kind: string;
+  /** The entry's key; when absent, `namespace/name`, or the name for a cluster-scoped object. */
+  readonly key?: string;
+  /** undefined or '' for a cluster-scoped object. */
+  namespace?: string | undefined;
+  name?: string;
+  resourceVersion: string;
+}
+
+/** A write's TraceEntry, from a record (for readers that keep entries, such as tests). */
+export function writeEntry(r: WriteRecord): TraceEntry {
+  return { tMs: r.tMs, op: r.op, kind: r.kind, key: keyOf(r.key, r.namespace, r.name), resourceVersion: r.resourceVersion };
+}
+
+function keyOf(key: string | undefined, namespace: string | undefined, name: string | undefined): string {
+  if (key !== undefined) return key;
+  return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');
+}
+
 export function formatTraceEntry(e: TraceEntry): string {
   switch (e.op) {
     case 'error':
@@ -53,8 +79,25 @@ const ADDED_WHOLE: ReadonlySet<string> = new Set(['Endpoints', 'EndpointSlice'])
 
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
+const SLASH = 0x2f;
+
+/** Writes per chunk of `Trace.rows`. */
+const CHUNK = 4096;
+/** Slots per write in a chunk: tMs, op, kind, namespace, name, resourceVersion. */
+const STRIDE = 6;
 
 export class Trace {
+  /**
+   * The entries, as columns: per write its six parts (STRIDE) side by side in chunks of CHUNK
+   * writes, and for an error or note its entry object in the first slot (the second then is
+   * not a string). A write's entry object and key string (`namespace/name`) are made only
+   * when `list()` is asked for them: the parts are strings the stored object holds anyway, so
+   * keeping a write costs six slots instead of an object and a key string per write, which
+   * were garbage to collect and, kept for the whole run, old-generation memory to trace.
+   */
+  private readonly rows: unknown[][] = [];
+  private count = 0;
+  /** The entries `list()` has made so far (extended by each call). */
   private readonly entries: TraceEntry[] = [];
   private readonly hash: Hash = createHash('sha256');
   // Lines are written here as UTF-8 and reach the hash in large pieces: one native update per
@@ -71,11 +114,11 @@ export class Trace {
    * Records a committed write (an ADDED, MODIFIED or DELETED entry): its content line, from the
    * old and new versions of the object (see the module comment), feeds the hash.
    */
-  recordWrite(entry: TraceEntry, oldObject: object | undefined, object: object | undefined): void {
+  recordWrite(entry: WriteRecord, oldObject: object | undefined, object: object | undefined): void {
     const w = this.out;
     const mark = w.pos;
     try {
-      this.writeLine(entry);
+      this.writeRecordLine(entry);
       if (object !== undefined) {
         if (entry.op !== 'ADDED' || oldObject !== undefined || ADDED_WHOLE.has(entry.kind)) {
           writeContentTo(w, oldObject, object);
@@ -94,13 +137,25 @@ export class Trace {
       w.sideTop = 0;
       throw e;
     }
-    if (this.keepEntries) this.entries.push(entry);
+    if (this.keepEntries) {
+      const row = this.row();
+      // A record with its key made already keeps it as the name (no namespace): same key.
+      if (entry.key !== undefined) row.push(entry.tMs, entry.op, entry.kind, undefined, entry.key, entry.resourceVersion);
+      else row.push(entry.tMs, entry.op, entry.kind, entry.namespace, entry.name ?? '', entry.resourceVersion);
+    }
     if (w.pos >= 1 << 16) this.flush();
+  }
+
+  /** The chunk the next entry goes to (STRIDE slots of it). */
+  private row(): unknown[] {
+    const i = this.count++;
+    if (i % CHUNK === 0) this.rows.push([]);
+    return this.rows[this.rows.length - 1]!;
   }
 
   /** Records an entry; `content` (one line, no raw newline) feeds the hash, not the entry. */
   record(entry: TraceEntry, content?: string): void {
-    if (this.keepEntries) this.entries.push(entry);
+    if (this.keepEntries) this.row().push(entry, undefined, undefined, undefined, undefined, undefined);
     this.writeLine(entry);
     if (content !== undefined) {
       this.out.str(content);
@@ -109,24 +164,40 @@ export class Trace {
     if (this.out.pos >= 1 << 16) this.flush();
   }
 
-  /** formatTraceEntry(entry) and a newline, written piece by piece for a write's entry. */
+  /** formatTraceEntry(entry) and a newline. */
   private writeLine(e: TraceEntry): void {
     const w = this.out;
     if (e.op === 'error' || e.op === 'note') {
       w.str(formatTraceEntry(e));
+      w.byte(NEWLINE);
     } else {
-      const t = e.tMs;
-      if (Number.isSafeInteger(t) && t >= 0) w.uint(t);
-      else w.str(String(t));
-      w.byte(SPACE);
-      w.str(e.op);
-      w.byte(SPACE);
-      w.str(e.kind);
-      w.byte(SPACE);
-      w.str(e.key);
-      w.str(' rv=');
-      w.str(e.resourceVersion);
+      this.writeParts(e.tMs, e.op, e.kind, undefined, e.key, e.resourceVersion);
     }
+  }
+
+  /** A write's line (formatTraceEntry of its entry, and a newline), piece by piece. */
+  private writeRecordLine(e: WriteRecord): void {
+    if (e.key !== undefined) this.writeParts(e.tMs, e.op, e.kind, undefined, e.key, e.resourceVersion);
+    else this.writeParts(e.tMs, e.op, e.kind, e.namespace, e.name ?? '', e.resourceVersion);
+  }
+
+  /** `<tMs> <op> <kind> <key> rv=<rv>` and a newline; the key is `namespace/name`, or the name. */
+  private writeParts(tMs: number, op: string, kind: string, namespace: string | undefined, name: string, rv: string): void {
+    const w = this.out;
+    if (Number.isSafeInteger(tMs) && tMs >= 0) w.uint(tMs);
+    else w.str(String(tMs));
+    w.byte(SPACE);
+    w.str(op);
+    w.byte(SPACE);
+    w.str(kind);
+    w.byte(SPACE);
+    if (namespace) {
+      w.str(namespace);
+      w.byte(SLASH);
+    }
+    w.str(name);
+    w.str(' rv=');
+    w.str(rv);
     w.byte(NEWLINE);
   }
 
@@ -137,8 +208,26 @@ export class Trace {
     w.reset();
   }
 
+  /** Every entry so far, in order (one array, extended by each call). */
   list(): readonly TraceEntry[] {
-    return this.entries;
+    const entries = this.entries;
+    for (let i = entries.length; i < this.count; i++) {
+      const row = this.rows[Math.floor(i / CHUNK)]!;
+      const at = (i % CHUNK) * STRIDE;
+      const op = row[at + 1];
+      if (typeof op !== 'string') {
+        entries.push(row[at] as TraceEntry);
+        continue;
+      }
+      entries.push({
+        tMs: row[at] as number,
+        op: op as 'ADDED' | 'MODIFIED' | 'DELETED',
+        kind: row[at + 2] as string,
+        key: keyOf(undefined, row[at + 3] as string | undefined, row[at + 4] as string),
+        resourceVersion: row[at + 5] as string,
+      });
+    }
+    return entries;
   }
 
   digest(): string {

@@ -149,3 +149,44 @@ describe('cloneJsonSharing', () => {
     expect(copy.subsets[0]!.addresses[1]).toBe(a);
   });
 });
+
+describe('a delete that leaves the object in place (grace period, finalizers)', () => {
+  // Upstream BeforeDelete sets deletionTimestamp and deletionGracePeriodSeconds; the Orphan
+  // policy adds the `orphan` finalizer (pkg/registry/generic/registry/store.go,
+  // updateForGracefulDeletionAndFinalizers). Nothing else of the object changes.
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', labels: { app: 'web' } },
+    spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.9' }] },
+  };
+
+  it('changes the metadata only: spec and status are the stored ones, the rest in its order', () => {
+    const b = batch();
+    const created = createObject(b, structuredClone(pod), ctx);
+    const { object, removed } = deleteObject(b, 'Pod', 'default', 'p', { ...ctx, nowMs: 5000 }, { gracePeriodSeconds: 10 });
+    expect(removed).toBe(false);
+    expect(Object.isFrozen(object) && Object.isFrozen(object.metadata)).toBe(true);
+    expect(object.spec).toBe(created.spec);
+    expect(object.status).toBe(created.status);
+    expect(object.metadata.labels).toBe(created.metadata.labels);
+    // 5 s + 10 s of grace after the epoch, whole seconds (RFC 3339).
+    expect(object.metadata.deletionTimestamp).toBe('1970-01-01T00:00:15Z');
+    expect(object.metadata.deletionGracePeriodSeconds).toBe(10);
+    expect(object.metadata.finalizers).toBeUndefined();
+    const { resourceVersion: _rv, deletionTimestamp: _dt, deletionGracePeriodSeconds: _g, ...rest } = object.metadata;
+    const { resourceVersion: _oldRv, ...oldRest } = created.metadata;
+    expect(JSON.stringify(rest)).toBe(JSON.stringify(oldRest));
+  });
+
+  it('adds the orphan finalizer once, keeping the stored ones first', () => {
+    const b = batch();
+    createObject(b, structuredClone({ ...pod, metadata: { ...pod.metadata, finalizers: ['example.com/hold'] } }), ctx);
+    const first = deleteObject(b, 'Pod', 'default', 'p', ctx, { propagationPolicy: 'Orphan' }).object;
+    expect(first.metadata.finalizers).toEqual(['example.com/hold', 'orphan']);
+    // Again with the same policy: nothing to add and the deadline stands, so nothing is written.
+    const again = deleteObject(b, 'Pod', 'default', 'p', ctx, { propagationPolicy: 'Orphan' });
+    expect(again.object).toBe(first);
+    expect(again.removed).toBe(false);
+  });
+});

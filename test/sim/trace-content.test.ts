@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCluster } from '../../src/index.js';
 import { encodeDelta, writeContent } from '../../src/sim/trace-content.js';
-import { Trace, formatTraceEntry, type TraceEntry } from '../../src/sim/trace.js';
+import { Trace, formatTraceEntry, writeEntry, type TraceEntry } from '../../src/sim/trace.js';
 import type { TraceWriter } from '../../src/sim/trace-writer.js';
 
 /** Index just past the JSON value starting at `at` (strings, nesting; no validation). */
@@ -341,10 +341,12 @@ describe('a cluster trace, decoded from the stream alone', () => {
     const entries: TraceEntry[] = [];
     const writes = new Map<TraceEntry, unknown>();
     const recordWrite = Trace.prototype.recordWrite;
-    vi.spyOn(Trace.prototype, 'recordWrite').mockImplementation(function (this: Trace, entry, oldObject, object) {
+    vi.spyOn(Trace.prototype, 'recordWrite').mockImplementation(function (this: Trace, record, oldObject, object) {
+      // The record is the caller's to reuse: its entry is taken now.
+      const entry = writeEntry(record);
       entries.push(entry);
       writes.set(entry, object);
-      recordWrite.call(this, entry, oldObject, object);
+      recordWrite.call(this, record, oldObject, object);
     });
     const record = Trace.prototype.record;
     vi.spyOn(Trace.prototype, 'record').mockImplementation(function (this: Trace, entry, content) {

@@ -9,9 +9,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCluster, type Cluster } from '../../src/index.js';
 import { encodeDelta } from '../../src/sim/trace-content.js';
-import { Trace, formatTraceEntry, type TraceEntry } from '../../src/sim/trace.js';
+import { Trace, formatTraceEntry, type TraceEntry, type WriteRecord } from '../../src/sim/trace.js';
 
-function entry(i: number, op: 'ADDED' | 'MODIFIED' | 'DELETED' = 'MODIFIED'): TraceEntry {
+/** A write's entry (what recordWrite takes, as a WriteRecord with its key). */
+type WriteEntry = Extract<TraceEntry, { op: 'ADDED' | 'MODIFIED' | 'DELETED' }>;
+
+function entry(i: number, op: 'ADDED' | 'MODIFIED' | 'DELETED' = 'MODIFIED'): WriteEntry {
   return { tMs: i * 10, op, kind: 'Pod', key: `default/p-${i}`, resourceVersion: String(i + 1) };
 }
 
@@ -68,12 +71,12 @@ describe('Trace.recordWrite', () => {
   });
 
   it('hashes an added object as the delta from the previous added object of its kind', () => {
-    const add = (i: number, kind: string): TraceEntry => ({ tMs: i, op: 'ADDED', kind, key: `default/o-${i}`, resourceVersion: String(i) });
+    const add = (i: number, kind: string): WriteEntry => ({ tMs: i, op: 'ADDED', kind, key: `default/o-${i}`, resourceVersion: String(i) });
     const obj = (name: string, extra: object = {}) => ({ metadata: { name, namespace: 'default' }, spec: { size: 1 }, ...extra });
     const pods = [obj('p1'), obj('p2', { spec: { size: 2 } }), obj('p3', { more: true })];
     const events = [obj('e1', { reason: 'Scheduled' }), obj('e2', { reason: 'Pulled' })];
     const slices = [obj('s1'), obj('s2')];
-    const writes: [TraceEntry, object][] = [
+    const writes: [WriteEntry, object][] = [
       [add(0, 'Pod'), pods[0]!],
       [add(1, 'Event'), events[0]!],
       [add(2, 'Pod'), pods[1]!],
@@ -133,7 +136,7 @@ describe('Trace bytes', () => {
     const u = new Trace();
     for (const x of [t, u]) x.recordWrite(entry(0, 'ADDED'), undefined, v1);
     // The first ConfigMap is written whole, by JSON.stringify, which throws on a BigInt.
-    const first: TraceEntry = { tMs: 1, op: 'ADDED', kind: 'ConfigMap', key: 'default/c', resourceVersion: '2' };
+    const first: WriteEntry = { tMs: 1, op: 'ADDED', kind: 'ConfigMap', key: 'default/c', resourceVersion: '2' };
     expect(() => t.recordWrite(first, undefined, { metadata: { name: 'c' }, data: { size: 2n } })).toThrow(TypeError);
     for (const x of [t, u]) x.recordWrite(entry(2), v1, { ...v1, spec: { size: 3 } });
     expect(t.digest()).toBe(u.digest());
@@ -146,7 +149,7 @@ describe('Trace bytes', () => {
     const big = (c: string) => Array.from({ length: 4000 }, (_, i) => ({ name: `${c}-${i}`, pad: c.repeat(80) }));
     const v1 = { metadata: { name: 'e', resourceVersion: '1' }, a: { same: 1 }, subsets: big('x'), z: { same: [1] } };
     const v2 = { metadata: { name: 'e', resourceVersion: '2' }, a: { same: 1 }, subsets: big('y'), z: { same: [1] } };
-    const e = (i: number): TraceEntry => ({ tMs: i, op: i ? 'MODIFIED' : 'ADDED', kind: 'Endpoints', key: 'default/e', resourceVersion: String(i + 1) });
+    const e = (i: number): WriteEntry => ({ tMs: i, op: i ? 'MODIFIED' : 'ADDED', kind: 'Endpoints', key: 'default/e', resourceVersion: String(i + 1) });
     const t = new Trace(false);
     t.recordWrite(e(0), undefined, v1);
     t.recordWrite(e(1), v1, v2);
@@ -201,5 +204,44 @@ describe('traceHash of a cluster', () => {
     expect(run((c) => c.patch('pod', 'p', { metadata: { labels: { tier: 'y' } } }))).toBe(hashes[1]);
     expect(run((c) => c.apply(pod('q', { app: 'a', tier: 'y' })))).toBe(hashes[10]);
     expect(new Set(hashes).size).toBe(hashes.length);
+  });
+});
+
+describe('Trace.list', () => {
+  it('gives every entry in order, a write taken from a record its caller fills in anew each time', () => {
+    // Over 4,096 writes (the trace keeps them in chunks), namespaced and cluster-scoped, with
+    // errors and notes between them; one record object serves every write.
+    const t = new Trace();
+    const expected: TraceEntry[] = [];
+    const record: WriteRecord = { tMs: 0, op: 'ADDED', kind: '', namespace: undefined, name: '', resourceVersion: '' };
+    const object = { metadata: { name: 'x' } };
+    for (let i = 0; i < 9000; i++) {
+      if (i % 1000 === 7) {
+        const note: TraceEntry = i % 2000 === 7 ? { tMs: i, op: 'note', message: `note ${i}` } : { tMs: i, op: 'error', controller: 'c', key: `k${i}`, message: 'm' };
+        t.record(note);
+        expected.push(note);
+        continue;
+      }
+      const clusterScoped = i % 3 === 0;
+      Object.assign(record, { tMs: i, op: i % 2 ? 'MODIFIED' : 'ADDED', kind: clusterScoped ? 'Node' : 'Pod', namespace: clusterScoped ? undefined : `ns${i % 5}`, name: `o${i}`, resourceVersion: String(i + 1) });
+      t.recordWrite(record, i % 2 ? object : undefined, object);
+      expected.push({ tMs: i, op: record.op, kind: record.kind, key: clusterScoped ? `o${i}` : `ns${i % 5}/o${i}`, resourceVersion: String(i + 1) });
+      if (i === 5000) expect(t.list()).toEqual(expected);
+    }
+    const list = t.list();
+    expect(list).toEqual(expected);
+    expect(list.map(formatTraceEntry)).toEqual(expected.map(formatTraceEntry));
+  });
+
+  it('hashes a record as the entry it stands for', () => {
+    const v1 = { metadata: { name: 'a', namespace: 'default' }, spec: { size: 1 } };
+    const a = new Trace();
+    const b = new Trace();
+    a.recordWrite({ tMs: 3, op: 'ADDED', kind: 'Pod', namespace: 'default', name: 'a', resourceVersion: '7' }, undefined, v1);
+    b.recordWrite({ tMs: 3, op: 'ADDED', kind: 'Pod', key: 'default/a', resourceVersion: '7' }, undefined, v1);
+    a.recordWrite({ tMs: 4, op: 'DELETED', kind: 'Node', namespace: '', name: 'n', resourceVersion: '8' }, v1, undefined);
+    b.recordWrite({ tMs: 4, op: 'DELETED', kind: 'Node', key: 'n', resourceVersion: '8' }, v1, undefined);
+    expect(a.digest()).toBe(b.digest());
+    expect(a.list()).toEqual(b.list());
   });
 });
