@@ -82,8 +82,8 @@ function daysIn(month: number, year: number): number {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
-/** Splits ms into a UTC civil date and time, for years 0000..9999 (what RFC 3339 can spell). */
-function toCivil(ms: number, fn: string) {
+/** ms as a UTC civil date and time to the second, `YYYY-MM-DDThh:mm:ss`, for years 0000..9999 (what RFC 3339 can spell). */
+function toCivil(ms: number, fn: string): string {
   if (!Number.isSafeInteger(ms)) {
     throw new InternalError(`${fn}: ${String(ms)} is not an integer number of milliseconds`);
   }
@@ -95,7 +95,7 @@ function toCivil(ms: number, fn: string) {
   const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
   const hh = pad(Math.floor(sOfDay / 3600), 2);
   const time = `${hh}:${pad(Math.floor(sOfDay / 60) % 60, 2)}:${pad(sOfDay % 60, 2)}`;
-  return { stamp: `${date}T${time}`, milli: msOfDay % 1000 };
+  return `${date}T${time}`;
 }
 
 /**
@@ -103,23 +103,42 @@ function toCivil(ms: number, fn: string) {
  * Format drops the fraction), e.g. 1735689600123 → "2025-01-01T00:00:00Z".
  */
 export function formatRFC3339(ms: number): string {
-  // RFC 3339 has whole seconds: every write in the same second stamps the very same string,
-  // so the stamps of 150,000 objects are a handful of strings instead of 150,000 copies.
-  const second = Math.floor(ms / 1000);
-  if (second !== lastSecond || !Number.isSafeInteger(ms)) {
-    lastStamp = `${toCivil(ms, 'formatRFC3339').stamp}Z`;
-    lastSecond = second;
-  }
-  return lastStamp;
+  return civilStamp(ms, 'formatRFC3339').z;
 }
-
-let lastSecond = NaN;
-let lastStamp = '';
 
 /** metav1.MicroTime: six fractional digits, e.g. 1735689600123 → "2025-01-01T00:00:00.123000Z". */
 export function formatRFC3339Micro(ms: number): string {
-  const { stamp, milli } = toCivil(ms, 'formatRFC3339Micro');
-  return `${stamp}.${pad(milli, 3)}000Z`;
+  const { stamp } = civilStamp(ms, 'formatRFC3339Micro');
+  return `${stamp}.${pad(ms - Math.floor(ms / 1000) * 1000, 3)}000Z`;
+}
+
+/** One second's stamp without (`stamp`) and with (`z`) its zone designator. */
+interface Stamp {
+  second: number;
+  stamp: string;
+  z: string;
+}
+
+/**
+ * Recent seconds' stamps, by second modulo the table size. RFC 3339 has whole seconds, so every
+ * write in the same second stamps the very same string (the stamps of 150,000 objects are a
+ * handful of strings instead of 150,000 copies); a few slots rather than one because writes
+ * interleave a few seconds — now, a pod's deletion deadline, an Event's first and last time —
+ * and a single remembered second kept missing. Only a stamp made successfully is remembered,
+ * so a bad value throws every time.
+ */
+const STAMPS: Stamp[] = Array.from({ length: 16 }, () => ({ second: NaN, stamp: '', z: '' }));
+
+function civilStamp(ms: number, fn: string): Stamp {
+  const second = Math.floor(ms / 1000);
+  const slot = STAMPS[second & 15]!;
+  if (slot.second !== second || !Number.isSafeInteger(ms)) {
+    const stamp = toCivil(ms, fn);
+    slot.second = second;
+    slot.stamp = stamp;
+    slot.z = `${stamp}Z`;
+  }
+  return slot;
 }
 
 /** A failed parse, worded as Go's time.ParseError.Error(). */

@@ -57,6 +57,31 @@ describe('formatRFC3339 / formatRFC3339Micro', () => {
     },
   );
 
+  // Writes interleave a few nearby seconds (now, a deletion deadline, an Event's first time), and
+  // seconds 16 apart share a slot of the stamp cache: every call still formats its own instant.
+  it('interleaved nearby and colliding seconds each format their own instant', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 253_000_000_000_000 }),
+        fc.array(fc.integer({ min: -40_000, max: 40_000 }), { minLength: 1, maxLength: 60 }),
+        (base, offsets) => {
+          for (const off of offsets) {
+            const ms = base + off;
+            const iso = new Date(ms).toISOString();
+            expect(formatRFC3339(ms)).toBe(`${iso.slice(0, 19)}Z`);
+            expect(formatRFC3339Micro(ms)).toBe(`${iso.slice(0, 23)}000Z`);
+          }
+        },
+      ),
+    );
+  });
+
+  it('rejects a fractional ms in a second it has just formatted', () => {
+    expect(formatRFC3339(1_000_000)).toBe('1970-01-01T00:16:40Z');
+    expect(() => formatRFC3339(1_000_000.5)).toThrow(InternalError);
+    expect(() => formatRFC3339Micro(1_000_000.5)).toThrow(InternalError);
+  });
+
   // Tests may use Date as an independent oracle; src/ may not.
   it('agrees with Date#toISOString for years 0..9999', () => {
     fc.assert(
