@@ -12,6 +12,12 @@
  *   again (upstream's endpointSliceTracker skips those; kubesim re-syncs, as it always has);
  *   when the Service, its groups and its slices are exactly what the plan says, that sync would
  *   pack every stored endpoint back where it is and write nothing, so it is answered at once.
+ *
+ * Memory: a remembered list is the very array the sync wrote (never copied; nothing mutates it
+ * once written), and once a stored slice is seen holding the same endpoints in the same order,
+ * the memo keeps the stored (frozen) array in its place: the plan, the last-written list and
+ * the store then share one array per slice instead of holding three (~1.6 KB per full slice;
+ * 10,000 Services over 300 pods are 30,000 slices).
  */
 import { jsonEqual } from '../model/json.js';
 import type { StoredObject } from '../model/types.js';
@@ -26,7 +32,8 @@ export type SliceObject = StoredObject & { addressType?: string; endpoints?: Sli
 
 /** One slice as a sync left it: its endpoints (sorted, the group's objects), ports and labels. */
 export interface PlannedSlice {
-  readonly endpoints: readonly SliceEndpoint[];
+  /** Mutable only here: replaced by the stored array holding the same endpoints (see header). */
+  endpoints: readonly SliceEndpoint[];
   readonly ports: readonly SlicePort[];
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -60,9 +67,21 @@ export class EndpointSliceMemo<Zones, Groups> {
     return this.lastWritten.get(sliceKey);
   }
 
+  /** `sorted` is kept as is: the caller never mutates a list it has handed to a write. */
   rememberWritten(sliceKey: string, sorted: readonly SliceEndpoint[]): void {
     if (this.lastWritten.size >= MAX_REMEMBERED_SLICES) this.lastWritten.clear();
-    this.lastWritten.set(sliceKey, sorted.slice());
+    this.lastWritten.set(sliceKey, sorted);
+  }
+
+  /**
+   * When the list last written into the slice holds `stored`'s endpoints in the same order,
+   * remembers the stored (frozen) array instead, so the written one can be collected.
+   */
+  adoptWritten(sliceKey: string, stored: readonly SliceEndpoint[]): void {
+    const written = this.lastWritten.get(sliceKey);
+    if (written === undefined || written === stored || written.length !== stored.length || !Object.isFrozen(stored)) return;
+    for (let i = 0; i < stored.length; i++) if (written[i] !== stored[i]) return;
+    this.lastWritten.set(sliceKey, stored);
   }
 
   rememberPlan(serviceKey: string, plan: SyncPlan<Groups> | undefined): void {
@@ -86,8 +105,16 @@ export class EndpointSliceMemo<Zones, Groups> {
       const want = plan.slices.get(slice.metadata.name);
       const stored = slice.endpoints;
       if (want === undefined || !stored || stored.length !== want.endpoints.length) return undefined;
-      for (let i = 0; i < stored.length; i++) if (stored[i] !== want.endpoints[i]) return undefined;
+      if (stored !== want.endpoints) for (let i = 0; i < stored.length; i++) if (stored[i] !== want.endpoints[i]) return undefined;
       if (!jsonEqual(slice.ports ?? [], want.ports) || !jsonEqual(slice.metadata.labels, want.labels)) return undefined;
+    }
+    // Every planned list equals its stored one: keep the stored arrays (see the header).
+    for (const slice of owned) {
+      const want = plan.slices.get(slice.metadata.name)!;
+      const stored = slice.endpoints!;
+      if (want.endpoints === stored || !Object.isFrozen(stored)) continue;
+      want.endpoints = stored;
+      this.adoptWritten(`${slice.metadata.namespace ?? ''}/${slice.metadata.name}`, stored);
     }
     return plan;
   }

@@ -17,6 +17,8 @@ export const MAX_ENDPOINTS_PER_SLICE = 100;
 /** What packing reads of the controller's memo: the list last written into a slice. */
 export interface WrittenLists {
   written(sliceKey: string): readonly SliceEndpoint[] | undefined;
+  /** Told that the stored list equals the written one, element for element. */
+  adoptWritten?(sliceKey: string, stored: readonly SliceEndpoint[]): void;
 }
 
 /** By address then by the target's uid (the order the slices list endpoints in). */
@@ -30,6 +32,8 @@ export function compareEndpoints(a: SliceEndpoint, b: SliceEndpoint): number {
 }
 
 export interface Group {
+  /** Unique in the process (newGroupSerial): what a later group's delta names its base by. */
+  readonly serial: number;
   /** JSON of `ports`: how existing slices are matched to the group. */
   readonly key: string;
   readonly ports: SlicePort[];
@@ -41,15 +45,28 @@ export interface Group {
 }
 
 /**
- * A group as the change from the group it was patched from (only that group's endpoint array
- * is kept, so groups do not chain): which of its endpoints left (null) or were replaced by
- * their pod's new endpoint (same uid), and the endpoints of the pods it did not list, in this
- * group's order. Every other endpoint is in both, the very same object.
+ * A group as the change from the group it was patched from: which of its endpoints left (null)
+ * or were replaced by their pod's new endpoint (same uid), and the endpoints of the pods it did
+ * not list, in this group's order. Every other endpoint is in both, the very same object.
+ *
+ * The base group is named by its serial and the changes are weakly keyed by the old endpoints,
+ * so a delta keeps nothing of the base alive: the current group of every Deployment keeps its
+ * delta for as long as its pods are unchanged (after a bring-up, for good), and holding the
+ * base's endpoint array and old endpoints cost ~40 KB per 300-pod group.
  */
 export interface GroupDelta {
-  readonly from: readonly SliceEndpoint[];
-  readonly changed: ReadonlyMap<SliceEndpoint, SliceEndpoint | null>;
+  /** The serial of the group this one was patched from. */
+  readonly from: number;
+  readonly changed: { get(old: SliceEndpoint): SliceEndpoint | null | undefined };
   readonly added: readonly SliceEndpoint[];
+}
+
+let groupSerials = 0;
+
+/** A serial for a new Group: never reused, only ever compared for equality. */
+export function newGroupSerial(): number {
+  groupSerials += 1;
+  return groupSerials;
 }
 
 /**
@@ -156,10 +173,12 @@ const sortedStored = new WeakMap<readonly unknown[], boolean>();
 function storedSorted(slice: SliceObject, stored: readonly SliceEndpoint[], memo: WrittenLists): boolean {
   let sorted = sortedStored.get(stored);
   if (sorted === undefined) {
-    const written = memo.written(sliceKey(slice));
+    const key = sliceKey(slice);
+    const written = memo.written(key);
     // The list this controller last wrote into the slice, element for element: sorted.
     if (written !== undefined && sameElements(written, stored)) {
       if (Object.isFrozen(stored)) sortedStored.set(stored, true);
+      memo.adoptWritten?.(key, stored);
       return true;
     }
     const wellFormed = stored.every((e) => typeof e?.addresses?.[0] === 'string' && typeof e.targetRef?.uid === 'string');
@@ -197,5 +216,5 @@ export function deltaFromPlan(planned: Map<string, Group>, groups: Map<string, G
   if (planned.size !== 1 || groups.size !== 1) return undefined;
   const before = planned.values().next().value!;
   const group = groups.values().next().value!;
-  return group.delta !== undefined && group.delta.from === before.endpoints && group.key === before.key ? group.delta : undefined;
+  return group.delta !== undefined && group.delta.from === before.serial && group.key === before.key ? group.delta : undefined;
 }

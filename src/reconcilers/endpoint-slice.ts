@@ -43,6 +43,7 @@ import {
   deltaFromPlan,
   isSorted,
   MAX_ENDPOINTS_PER_SLICE,
+  newGroupSerial,
   packFromDelta,
   packGroup,
   sliceKey,
@@ -202,7 +203,7 @@ function computeGroups(state: ClusterState, svc: ServiceObject, pods: readonly P
     let g = groups.get(signature);
     if (!g) {
       const ports = endpointPorts(svc, pod);
-      groups.set(signature, (g = { key: JSON.stringify(ports), ports, endpoints: [], pods: [] }));
+      groups.set(signature, (g = { serial: newGroupSerial(), key: JSON.stringify(ports), ports, endpoints: [], pods: [] }));
     }
     g.endpoints.push(sharedEndpoint(pod, svc, node));
     g.pods.push(pod);
@@ -305,7 +306,7 @@ function patchGroups(state: ClusterState, svc: ServiceObject, before: readonly P
   const from = old?.pods ?? [];
   const endpoints: SliceEndpoint[] = [];
   const pods: PodObject[] = [];
-  const changed = new Map<SliceEndpoint, SliceEndpoint | null>();
+  const changed = new WeakMap<SliceEndpoint, SliceEndpoint | null>();
   const added: SliceEndpoint[] = [];
   let ports = old?.ports;
   let k = 0;
@@ -370,8 +371,8 @@ function patchGroups(state: ClusterState, svc: ServiceObject, before: readonly P
   while (k < was.length) changed.set(was[k++]!, null);
   const groups = new Map<string, Group>();
   if (endpoints.length > 0) {
-    const delta: GroupDelta | undefined = old ? { from: was, changed, added } : undefined;
-    groups.set('', { key: old?.key ?? JSON.stringify(ports), ports: ports!, endpoints, pods, ...(delta ? { delta } : {}) });
+    const delta: GroupDelta | undefined = old ? { from: old.serial, changed, added } : undefined;
+    groups.set('', { serial: newGroupSerial(), key: old?.key ?? JSON.stringify(ports), ports: ports!, endpoints, pods, ...(delta ? { delta } : {}) });
   }
   return groups;
 }

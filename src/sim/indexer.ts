@@ -144,10 +144,10 @@ export class Indexer implements ObjectIndex {
     if (this.state === undefined) return;
     const kindHolders = this.holdersOf(kind);
     forEachObject(this.state(), kind, (obj) => {
-      const key = keyOf(obj);
-      const held = kindHolders.get(key)?.slice() ?? [];
-      fn(key, obj, held);
-      kindHolders.set(key, held.length === 0 ? NO_BUCKETS : held.slice());
+      const built = keyOf(obj);
+      const held = kindHolders.get(built)?.slice() ?? [];
+      fn(held.length > 0 ? held[0]!.keptKey(built) : built, obj, held);
+      kindHolders.set(built, held.length === 0 ? NO_BUCKETS : held.slice());
     });
   }
 
@@ -192,7 +192,11 @@ export class Indexer implements ObjectIndex {
     const kindHolders = this.holdersOf(change.kind);
     const held: SortedBucket[] = [];
     const oldKey = change.oldObject ? keyOf(change.oldObject) : '';
-    const newKey = change.object ? keyOf(change.object) : '';
+    let newKey = change.object ? keyOf(change.object) : '';
+    // The same key again: the string the object's buckets already keep, for the ones it joins
+    // now (a bind's node bucket), so that an object's buckets share one key string.
+    const before = oldKey === newKey ? kindHolders.get(oldKey) : undefined;
+    if (before !== undefined && before.length > 0) newKey = before[0]!.keptKey(newKey);
     // Every index but nodeName reads only the namespace and ownerReferences; a write that kept
     // the key and the references (shared by identity) keeps those indexes' values.
     const sameRefs =
@@ -214,7 +218,9 @@ export class Indexer implements ObjectIndex {
       for (const v of newValues) held.push(bucketIn(idx, v, newKey, change.object!));
     }
     this.applyLabels(change, plan, oldKey, newKey, held);
-    if (oldObject !== undefined) kindHolders.delete(oldKey);
+    // Same key: overwritten in place. A delete and a set leave a hole per write in the Map's
+    // table until it is rehashed, which kept the Pod holders' table twice its size.
+    if (oldObject !== undefined && (object === undefined || oldKey !== newKey)) kindHolders.delete(oldKey);
     // An exact copy: the first push gave `held` room for 16 buckets (~100 bytes more than the
     // three or four a pod has, kept for every object of an indexed kind).
     if (object !== undefined) kindHolders.set(newKey, held.length === 0 ? NO_BUCKETS : held.slice());

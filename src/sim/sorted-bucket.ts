@@ -1,9 +1,17 @@
 /**
  * One index bucket: a set of objects by key that hands out a frozen array sorted by key, kept
  * cheap under churn. Only adds and removes change the order, so a modification (same key, new
- * object) patches the object in place — O(log n) — and the next read copies the array, with no
- * re-sort. Adds are sorted among themselves and merged into the existing order on the next
- * read (O(n + k log k) for k adds), removals are filtered out then.
+ * object) patches the object in place — O(log n) — and the next read hands out the patched
+ * array, with no re-sort. Adds are sorted among themselves and merged into the existing order
+ * on the next read (O(n + k log k) for k adds), removals are filtered out then.
+ *
+ * Memory (a bucket per ReplicaSet, node, label value and Service: tens of thousands in the
+ * 150k-pod envelope, most objects in three or four): a member is its key and its object in two
+ * sorted arrays, 16 bytes, found by binary search, where a Map beside them cost ~40 more. The
+ * objects array is also what a read hands out: frozen then, and copied by the first patch after
+ * that (copy-on-write: the same one copy per read-after-change as copying on read, one array
+ * kept instead of two). Adds and removals since the last read sit in a Map and a Set that exist
+ * only while there are some.
  */
 import type { StoredObject } from '../model/types.js';
 
@@ -18,75 +26,107 @@ function lowerBound(keys: readonly string[], key: string): number {
   return lo;
 }
 
+const NONE: readonly StoredObject[] = Object.freeze([]);
+
 export class SortedBucket {
-  private readonly members = new Map<string, StoredObject>();
-  /** Sorted keys; exact while `added` is empty and `removed` is 0, else rebuilt on read. */
+  /** Sorted keys of the members as of the last rebuild (removed ones included until the next). */
   private order: string[] = [];
-  /** `objects[i]` is the member at `order[i]`; undefined when it needs a rebuild. */
-  private objects: StoredObject[] | undefined = [];
-  /** Keys added since `order` was last rebuilt (never in `order`, except as a stale removed entry). */
-  private readonly added = new Set<string>();
-  /** Keys of `order` removed since it was last rebuilt. */
-  private removed = 0;
-  /** What the last read returned; handed out, so never mutated. */
-  private snapshot: readonly StoredObject[] | undefined = Object.freeze([]);
+  /** `objects[i]` is the object under `order[i]`. Frozen once handed out (a patch copies it first). */
+  private objects: readonly StoredObject[] = NONE;
+  /** Whether `objects` is exact (nothing pending) and handed out: what `sorted()` returns as is. */
+  private handedOut = true;
+  /** Members added since the last rebuild, by key (never in `order`). */
+  private added: Map<string, StoredObject> | undefined;
+  /** Keys of `order` removed since the last rebuild. */
+  private removed: Set<string> | undefined;
+  private count = 0;
 
   get size(): number {
-    return this.members.size;
+    return this.count;
   }
 
   set(key: string, obj: StoredObject): void {
-    const known = this.members.has(key);
-    this.members.set(key, obj);
-    this.snapshot = undefined;
-    if (!known) {
-      this.added.add(key);
+    if (this.added?.has(key)) {
+      this.added.set(key, obj);
       return;
     }
-    if (!this.objects) return;
-    if (this.added.size > 0 || this.removed > 0) {
-      // `order` is not exact, so the position is unknown; and pending adds may all be removed
-      // again before the next read, which then would not rebuild: drop the objects now.
-      this.objects = undefined;
+    const at = lowerBound(this.order, key);
+    if (at < this.order.length && this.order[at] === key) {
+      if (this.removed?.delete(key)) {
+        this.count += 1;
+        if (this.removed.size === 0) this.removed = undefined;
+      } else if (this.objects[at] === obj) {
+        // The same object again changes nothing: the array handed out stays valid.
+        return;
+      }
+      this.patch(at, obj);
       return;
     }
-    this.objects[lowerBound(this.order, key)] = obj;
+    (this.added ??= new Map()).set(key, obj);
+    this.count += 1;
+    this.handedOut = false;
+  }
+
+  /**
+   * The key string this bucket keeps for `key` if it is in the sorted part, else `key`: lets a
+   * caller put one string instance, not one per write, into the other buckets of an object.
+   */
+  keptKey(key: string): string {
+    const at = lowerBound(this.order, key);
+    return at < this.order.length && this.order[at] === key ? this.order[at]! : key;
   }
 
   remove(key: string): void {
-    if (!this.members.delete(key)) return;
-    this.snapshot = undefined;
-    if (!this.added.delete(key)) this.removed += 1;
+    if (this.added?.delete(key)) {
+      if (this.added.size === 0) this.added = undefined;
+    } else {
+      const at = lowerBound(this.order, key);
+      if (at === this.order.length || this.order[at] !== key || this.removed?.has(key)) return;
+      (this.removed ??= new Set()).add(key);
+    }
+    this.count -= 1;
+    this.handedOut = false;
   }
 
   sorted(): readonly StoredObject[] {
-    if (this.snapshot) return this.snapshot;
-    if (this.added.size > 0 || this.removed > 0) this.rebuildOrder();
-    if (!this.objects) this.objects = this.order.map((k) => this.members.get(k)!);
-    this.snapshot = Object.freeze(this.objects.slice());
-    return this.snapshot;
+    if (this.handedOut) return this.objects;
+    if (this.added !== undefined || this.removed !== undefined) this.rebuild();
+    this.handedOut = true;
+    return Object.freeze(this.objects);
   }
 
-  private rebuildOrder(): void {
-    const base = this.removed > 0 ? this.order.filter((k) => this.members.has(k) && !this.added.has(k)) : this.order;
-    const adds = [...this.added].sort();
-    let order: string[];
-    if (adds.length === 0) {
-      order = base;
-    } else if (base.length === 0) {
-      order = adds;
-    } else {
-      order = new Array<string>(base.length + adds.length);
-      let i = 0;
-      let j = 0;
-      let o = 0;
-      while (i < base.length && j < adds.length) order[o++] = base[i]! < adds[j]! ? base[i++]! : adds[j++]!;
-      while (i < base.length) order[o++] = base[i++]!;
-      while (j < adds.length) order[o++] = adds[j++]!;
+  private patch(at: number, obj: StoredObject): void {
+    // Frozen: handed out (perhaps before adds that were removed again), so copied first.
+    const objects = Object.isFrozen(this.objects) ? this.objects.slice() : (this.objects as StoredObject[]);
+    objects[at] = obj;
+    this.objects = objects;
+    this.handedOut = false;
+  }
+
+  /** Merges the sorted adds into the order without the removed keys. */
+  private rebuild(): void {
+    const { order, objects, removed } = this;
+    const adds = this.added ? [...this.added.keys()].sort() : [];
+    const outOrder = new Array<string>(this.count);
+    const outObjects = new Array<StoredObject>(this.count);
+    let i = 0;
+    let j = 0;
+    let o = 0;
+    while (i < order.length || j < adds.length) {
+      if (i < order.length && (j === adds.length || order[i]! < adds[j]!)) {
+        if (removed === undefined || !removed.has(order[i]!)) {
+          outOrder[o] = order[i]!;
+          outObjects[o++] = objects[i]!;
+        }
+        i += 1;
+      } else {
+        outOrder[o] = adds[j]!;
+        outObjects[o++] = this.added!.get(adds[j++]!)!;
+      }
     }
-    this.order = order;
-    this.added.clear();
-    this.removed = 0;
-    this.objects = undefined;
+    this.order = outOrder;
+    this.objects = outObjects;
+    this.added = undefined;
+    this.removed = undefined;
   }
 }
