@@ -301,9 +301,13 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
     return wasAssumed;
   }
 
-  /** The scheduler decided: count the pod on the node before the bind is committed. */
-  assume(pod: Pod, nodeName: string): void {
-    this.place(podKey(pod), pod, nodeName, true);
+  /**
+   * The scheduler decided: count the pod on the node before the bind is committed. `key` is
+   * the pod's podKey when the caller has it (the queue's own string: its hash is known, so
+   * the slot map's insertion neither builds nor hashes a new string).
+   */
+  assume(pod: Pod, nodeName: string, key: string = podKey(pod)): void {
+    this.place(key, pod, nodeName, true);
   }
 
   /** The bind failed: undo the assumption. */

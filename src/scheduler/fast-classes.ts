@@ -15,8 +15,10 @@
  * - PreScore: as the bucketed cycle (label sets per group; one node for plugins that do not
  *   read the list).
  * - Score: every non-allocation plugin is asked once per "entry": a passing class with
- *   regular fitting rows (any regular row stands for them), or one special row (those
- *   PodTopologySpread's counts or ignoredNodes name, fast-spread.ts). NormalizeScore sees one
+ *   regular fitting rows (any regular row stands for them), or the special rows (those
+ *   PodTopologySpread's counts or ignoredNodes name, fast-spread.ts) of one class and one
+ *   matching-pod count, which score alike (fast-plan.ts addSpecialEntry; a special row
+ *   without a merge key is an entry alone). NormalizeScore sees one
  *   NodeScore per entry: the hinted plugins normalize from min and max, which are the same
  *   over the entries as over all feasible nodes (as in the bucketed cycle). Entries of one
  *   group share a group-level plugin's answer (and regular entries PodTopologySpread's), so
@@ -25,8 +27,9 @@
  * - Total of a regular row = its class entry's weighted non-allocation total G plus its own
  *   allocation sum. All are integers, so the order of the additions does not matter. The best
  *   regular row of a class is the histogram's top bin (special rows are taken out of the
- *   histogram for the cycle), so the best total is the max over entries of G + top, and the
- *   tied nodes are the top bins' counts of the tied classes plus the tied special rows.
+ *   histogram for the cycle), so the best total is the max over entries of G + top (a special
+ *   entry: G + its rows' best sum), and the tied nodes are the top bins' counts of the tied
+ *   classes plus the special rows at their tied entry's best sum.
  *   This is the "upper bound" of issue 4: a class whose G + top is below the best cannot hold
  *   the winner, and none of its rows is visited.
  * - The host: selectHost's rule, one draw `rng.int(count)` when two or more tie, the
@@ -43,9 +46,21 @@
  */
 import { fastHintOf, type FastHint } from './fast-hints.js';
 import { ROWS } from './fast-buckets.js';
-import { ERROR, FAIL, groupVerdict, memoScores, normalizeAndAdd, startEntryScores, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
+import {
+  addSpecialEntry,
+  ERROR,
+  FAIL,
+  groupVerdict,
+  memoScores,
+  normalizeAndAdd,
+  startEntryScores,
+  tiedSpecialRows,
+  verdictsFor,
+  type FilterSteps,
+  type Plan,
+} from './fast-plan.js';
 import { labelSetsByGroup, markSpecialRows } from './fast-spread.js';
-import type { Scratch } from './fast-scratch.js';
+import { nthRow, type Scratch } from './fast-scratch.js';
 import type { AllocTerm, ResourceView } from './fast-view.js';
 import { viewFor } from './fast-view-cache.js';
 import type { CycleState, NodeInfo, PreScorePlugin } from './framework.js';
@@ -294,18 +309,17 @@ function takeSpecials(t: NodeTable, s: Scratch, view: ResourceView): number {
 }
 
 /**
- * s.entry*: one per feasible special row (entryBucket -1), then one per passing class with
- * regular fitting rows (entryRow: a regular row of it, entryBucket: the class).
+ * s.entry*: the special entries (entryBucket -1; fast-plan.ts addSpecialEntry), then one per
+ * passing class with regular fitting rows (entryRow: a regular row of it, entryBucket: the class).
  */
 function buildEntries(t: NodeTable, s: Scratch, view: ResourceView, stamp: number): number {
   const cl = t.classes;
   let e = 0;
+  s.specialEnteredCount = 0;
   for (let i = 0; i < s.specialCount; i++) {
     const row = s.specialRows[i]!;
     if (!feasible(t, s, view, row)) continue;
-    s.entryRow[e] = row;
-    s.entryCount[e] = 1;
-    s.entryBucket[e++] = -1;
+    e = addSpecialEntry(s, cl.bucketOf, row, view.sum[row]!, e);
   }
   for (const c of cl.live) {
     if (s.bucketPass[c] !== 1) continue;
@@ -351,26 +365,27 @@ function pickHost(t: NodeTable, s: Scratch, view: ResourceView, stamp: number, e
   let max = -Infinity;
   for (let e = 0; e < entries; e++) {
     const c = s.entryBucket[e]!;
-    const v = totals[e]! + (c === -1 ? view.sum[s.entryRow[e]!]! : view.top[c]!);
+    const v = totals[e]! + (c === -1 ? s.entryBest[e]! : view.top[c]!);
     totals[e] = v;
     if (v > max) max = v;
   }
   let count = 0;
-  let tiedEntries = 0;
+  let tiedClasses = 0;
   let last = -1;
   for (let e = 0; e < entries; e++) {
     if (totals[e] !== max) continue;
     const c = s.entryBucket[e]!;
-    count += c === -1 ? 1 : view.hist[c * view.stride + view.top[c]!]!;
-    tiedEntries++;
-    last = e;
+    if (c === -1) count += s.entryBestCount[e]!;
+    else {
+      count += view.hist[c * view.stride + view.top[c]!]!;
+      tiedClasses++;
+      last = e;
+    }
   }
   const r = count === 1 ? 0 : o.rng.int(count);
-  // One tied entry: a special row, or a class whose top-bin rows come in row order already.
-  if (tiedEntries === 1) {
-    const c = s.entryBucket[last]!;
-    if (c === -1) return s.entryRow[last]!;
-    topRows(t, s, view, stamp, c, r + 1, s.feasible, 0);
+  // Only one class ties (no special row): its top-bin rows come in row order already.
+  if (tiedClasses === 1 && count === view.hist[s.entryBucket[last]! * view.stride + view.top[s.entryBucket[last]!]!]) {
+    topRows(t, s, view, stamp, s.entryBucket[last]!, r + 1, s.feasible, 0);
     return s.feasible[r]!;
   }
   // Several: the tied rows of every tied entry, then the r-th in row order.
@@ -379,10 +394,10 @@ function pickHost(t: NodeTable, s: Scratch, view: ResourceView, stamp: number, e
   for (let e = 0; e < entries; e++) {
     if (totals[e] !== max) continue;
     const c = s.entryBucket[e]!;
-    if (c === -1) tied[k++] = s.entryRow[e]!;
-    else k = topRows(t, s, view, stamp, c, view.hist[c * view.stride + view.top[c]!]!, tied, k);
+    if (c !== -1) k = topRows(t, s, view, stamp, c, view.hist[c * view.stride + view.top[c]!]!, tied, k);
   }
-  return tied.subarray(0, k).sort()[r]!;
+  k = tiedSpecialRows(s, view.sum, max, tied, k);
+  return k === 1 ? tied[0]! : nthRow(s, tied, k, r);
 }
 
 /**

@@ -57,8 +57,10 @@ export interface FilterSteps {
 }
 
 export function filterSteps(plan: Plan, cycle: CycleState, pod: Pod): FilterSteps {
-  const group: FilterPlugin[] = [];
-  const perNode: FilterPlugin[] = [];
+  const group = groupScratch;
+  const perNode = perNodeScratch;
+  group.length = 0;
+  perNode.length = 0;
   let fit: FilterSteps['fit'] = null;
   let keyed = true;
   let parts = 0;
@@ -83,12 +85,45 @@ export function filterSteps(plan: Plan, cycle: CycleState, pod: Pod): FilterStep
     }
     else if (hint.fit) {
       const r = podInfoFor(pod).requests;
-      const scalars = Object.keys(r.scalar);
-      if (scalars.some((k) => r.scalar[k] !== 0)) perNode.push(plugin);
-      else fit = { cpu: r.milliCpu, mem: r.memory, eph: r.ephemeralStorage, empty: r.milliCpu === 0 && r.memory === 0 && r.ephemeralStorage === 0 && scalars.length === 0 };
+      // for-in, not Object.keys: no array per pod (scalar is usually empty).
+      let anyScalar = false;
+      let nonZeroScalar = false;
+      for (const k in r.scalar) {
+        anyScalar = true;
+        if (r.scalar[k] !== 0) nonZeroScalar = true;
+      }
+      if (nonZeroScalar) perNode.push(plugin);
+      else fit = { cpu: r.milliCpu, mem: r.memory, eph: r.ephemeralStorage, empty: r.milliCpu === 0 && r.memory === 0 && r.ephemeralStorage === 0 && !anyScalar };
     } else perNode.push(plugin);
   }
-  return { group, verdictKey: keyed ? verdictKeyOf(parts) : null, perNode, fit };
+  return sameSteps(group, perNode, fit, keyed ? verdictKeyOf(parts) : null);
+}
+
+/** filterSteps' lists as built for the pod at hand (copied when they differ from the last). */
+const groupScratch: FilterPlugin[] = [];
+const perNodeScratch: FilterPlugin[] = [];
+let lastSteps: FilterSteps | undefined;
+
+/**
+ * The last FilterSteps when this pod's are the same (pods of one ReplicaSet, one after
+ * another): its lists and fit are read only, so they are shared rather than allocated per pod.
+ */
+function sameSteps(group: readonly FilterPlugin[], perNode: readonly FilterPlugin[], fit: FilterSteps['fit'], verdictKey: string | null): FilterSteps {
+  const l = lastSteps;
+  if (l !== undefined && l.verdictKey === verdictKey && sameList(l.group, group) && sameList(l.perNode, perNode) && sameFitStep(l.fit, fit)) return l;
+  lastSteps = { group: group.slice(), verdictKey, perNode: perNode.slice(), fit };
+  return lastSteps;
+}
+
+function sameList(a: readonly FilterPlugin[], b: readonly FilterPlugin[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameFitStep(a: FilterSteps['fit'], b: FilterSteps['fit']): boolean {
+  if (a === null || b === null) return a === b;
+  return a.cpu === b.cpu && a.mem === b.mem && a.eph === b.eph && a.empty === b.empty;
 }
 
 /** filterSteps' key parts (plan position, plugin's pod key), and the last key built from them. */
@@ -310,4 +345,51 @@ export function normalizeAndAdd(plugin: ScorePlugin, weight: number, cycle: Cycl
     totals[e] = totals[e]! + v * weight;
   }
   return undefined;
+}
+
+/**
+ * Enters feasible special row `row` (allocation sum `sum`) among the special entries s.entry*
+ * [0, e): with a merge key (s.specialKey), into the entry of the same class and key if there
+ * is one, else as a new entry. A special entry's rows score alike on every non-allocation
+ * plugin (same group and image group; PodTopologySpread reads the group and the count), so it
+ * is scored once, and its best rows are those of the highest sum (entryBest, entryBestCount).
+ * Returns the new number of entries.
+ */
+export function addSpecialEntry(s: Scratch, classOf: Int32Array, row: number, sum: number, e: number): number {
+  const key = s.specialKey[row]!;
+  let x = e;
+  if (key >= 0) {
+    const c = classOf[row]!;
+    for (x = 0; x < e; x++) if (s.entryKey[x] === key && classOf[s.entryRow[x]!] === c) break;
+  }
+  s.specialEntered[s.specialEnteredCount++] = row;
+  s.specialEntry[row] = x;
+  if (x === e) {
+    s.entryRow[e] = row;
+    s.entryCount[e] = 1;
+    s.entryBucket[e] = -1;
+    s.entryKey[e] = key;
+    s.entryBest[e] = sum;
+    s.entryBestCount[e] = 1;
+    return e + 1;
+  }
+  s.entryCount[x]!++;
+  if (sum > s.entryBest[x]!) {
+    s.entryBest[x] = sum;
+    s.entryBestCount[x] = 1;
+  } else if (sum === s.entryBest[x]) s.entryBestCount[x]!++;
+  return e;
+}
+
+/**
+ * Appends to out[k..] the special rows entered this cycle whose entry's total (s.totals, with
+ * its best sum added) is `max` and whose own allocation sum is that best; returns the new end.
+ */
+export function tiedSpecialRows(s: Scratch, sum: ArrayLike<number>, max: number, out: Int32Array, k: number): number {
+  for (let i = 0; i < s.specialEnteredCount; i++) {
+    const row = s.specialEntered[i]!;
+    const e = s.specialEntry[row]!;
+    if (s.totals[e] === max && sum[row] === s.entryBest[e]) out[k++] = row;
+  }
+  return k;
 }

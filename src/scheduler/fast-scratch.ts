@@ -29,6 +29,21 @@ export class Scratch {
   /** Special rows of this cycle (fast-spread.ts markSpecialRows), `specialCount` valid. */
   specialRows = new Int32Array(0);
   specialCount = 0;
+  /**
+   * Per special row: its merge key (fast-spread.ts markSpecialRows), -1 when it scores alone.
+   * Special rows of one class with the same key score alike on every non-allocation plugin.
+   */
+  specialKey = new Int32Array(0);
+  /** Entry cycles: per special row made (part of) an entry, that entry; listed in specialEntered. */
+  specialEntry = new Int32Array(0);
+  specialEntered = new Int32Array(0);
+  specialEnteredCount = 0;
+  /** Entry cycles, per special entry: its merge key, its rows' best allocation sum and how many reach it. */
+  entryKey = new Int32Array(0);
+  entryBest = new Float64Array(0);
+  entryBestCount = new Int32Array(0);
+  /** Per row: 1 while listed by nthRow (cleared before it returns). */
+  rowMark = new Uint8Array(0);
   /** Bucketed cycle, per entry (a bucket's regular rows, or one special row). */
   entryRow = new Int32Array(0);
   entryCount = new Int32Array(0);
@@ -59,6 +74,13 @@ export class Scratch {
       this.entryRow = new Int32Array(rows);
       this.entryCount = new Int32Array(rows);
       this.entryBucket = new Int32Array(rows);
+      this.specialKey = new Int32Array(rows);
+      this.specialEntry = new Int32Array(rows);
+      this.specialEntered = new Int32Array(rows);
+      this.entryKey = new Int32Array(rows);
+      this.entryBest = new Float64Array(rows);
+      this.entryBestCount = new Int32Array(rows);
+      this.rowMark = new Uint8Array(rows);
     }
     if (this.verdict.length < groups) {
       this.verdict = new Int8Array(groups * 2);
@@ -131,6 +153,35 @@ export function selectRow(s: Scratch, rows: Int32Array, totals: Float64Array, k:
   const tied = s.tied;
   for (let i = 0; i < k; i++) if (totals[i] === max) tied[t++] = rows[i]!;
   if (t === 1) return tied[0]!;
-  const sorted = tied.subarray(0, t).sort();
-  return sorted[rng.int(t)]!;
+  return nthRow(s, tied, t, rng.int(t));
+}
+
+/** Up to this many rows nthRow sorts them; past it, it marks and scans (no O(k log k)). */
+const SORT_MAX = 32;
+
+/**
+ * The `r`-th smallest of the first `k` (distinct) rows of `rows`: what
+ * `rows.subarray(0, k).sort()[r]` gives, without sorting many. Many rows are marked in
+ * s.rowMark and found by a scan from the smallest; the marks are cleared again.
+ */
+export function nthRow(s: Scratch, rows: Int32Array, k: number, r: number): number {
+  if (k <= SORT_MAX) return rows.subarray(0, k).sort()[r]!;
+  const mark = s.rowMark;
+  let lo = rows[0]!;
+  let hi = lo;
+  for (let i = 0; i < k; i++) {
+    const row = rows[i]!;
+    mark[row] = 1;
+    if (row < lo) lo = row;
+    if (row > hi) hi = row;
+  }
+  let found = -1;
+  for (let row = lo, seen = 0; row <= hi; row++) {
+    if (mark[row] === 1 && seen++ === r) {
+      found = row;
+      break;
+    }
+  }
+  for (let i = 0; i < k; i++) mark[rows[i]!] = 0;
+  return found;
 }

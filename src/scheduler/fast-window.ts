@@ -16,8 +16,9 @@
  * - PreScore: PodTopologySpread gets the window's feasible rows as label sets, one per group
  *   (fast-spread.ts labelSetsByGroup; names only when asked); the other modelled plugins one
  *   feasible node (they read the list only for emptiness).
- * - Score: as the class cycle, over "entries": each feasible special row of the window (those
- *   PodTopologySpread's counts or ignoredNodes name), and each passing class with regular
+ * - Score: as the class cycle, over "entries": the window's feasible special rows (those
+ *   PodTopologySpread's counts or ignoredNodes name; one entry per class and matching-pod
+ *   count, as in the class cycle), and each passing class with regular
  *   feasible rows in the window. Blocks holding a feasible special row are walked row by row,
  *   so block figures only ever count regular rows. NormalizeScore over the entries gives the
  *   values the full list gives (the hinted plugins normalize from min and max).
@@ -38,7 +39,7 @@
  * path (s.feasible filled, the number of rows looked at returned), which scores them as usual.
  */
 import { allocTerms, modelled, preScoreSteps, scoreEntries, specialStamp } from './fast-classes.js';
-import { ERROR, FAIL, groupVerdict, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
+import { addSpecialEntry, ERROR, FAIL, groupVerdict, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
 import type { ResourceView } from './fast-view.js';
@@ -387,7 +388,7 @@ function windowLabelSets(w: WindowScratch, t: NodeTable, view: ResourceView, s: 
 }
 
 /**
- * s.entry*: one per feasible special row of the window (entryBucket -1), then one per passing
+ * s.entry*: the window's feasible special rows (entryBucket -1; fast-plan.ts addSpecialEntry), then one per passing
  * class with regular feasible rows in it (entryRow: a regular row of the class). Marks the
  * blocks holding those special rows and leaves them out of the classes' tally.
  */
@@ -396,6 +397,7 @@ function buildEntries(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scr
   const mark = w.nextBlockStamp();
   const cl = t.classes;
   let e = 0;
+  s.specialEnteredCount = 0;
   // The tally so far counts every feasible row: take the special ones out. Only when one held
   // the last row at its class's best sum is the class's best unknown: then tally again.
   let again = false;
@@ -403,9 +405,7 @@ function buildEntries(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scr
     const row = s.specialRows[i]!;
     if ((row - w.start + n) % n >= w.processed || !feasibleRow(w, t, view, row)) continue;
     w.blockMark[row >> view.blockShift] = mark;
-    s.entryRow[e] = row;
-    s.entryCount[e] = 1;
-    s.entryBucket[e++] = -1;
+    e = addSpecialEntry(s, cl.bucketOf, row, view.sum[row]!, e);
     const c = cl.bucketOf[row]!;
     w.count[c]!--;
     if (view.sum[row] === w.top[c] && --w.topCount[c]! === 0 && w.count[c]! > 0) again = true;
@@ -431,7 +431,7 @@ function pickHost(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch
   let max = -Infinity;
   for (let e = 0; e < entries; e++) {
     const c = s.entryBucket[e]!;
-    const v = totals[e]! + (c === -1 ? view.sum[s.entryRow[e]!]! : w.top[c]!);
+    const v = totals[e]! + (c === -1 ? s.entryBest[e]! : w.top[c]!);
     totals[e] = v;
     if (v > max) max = v;
   }
@@ -442,14 +442,18 @@ function pickHost(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch
   for (let e = 0; e < entries; e++) {
     if (totals[e] !== max) continue;
     const c = s.entryBucket[e]!;
-    if (c === -1) {
-      w.tiedRow[s.entryRow[e]!] = tie;
-      count++;
-    } else {
+    if (c === -1) count += s.entryBestCount[e]!;
+    else {
       w.tiedClass[c] = tie;
       tiedClasses[tiedCount++] = c;
       count += w.topCount[c]!;
     }
+  }
+  // The tied special rows: those at their entry's best sum, of a tied entry.
+  for (let i = 0; i < s.specialEnteredCount; i++) {
+    const row = s.specialEntered[i]!;
+    const e = s.specialEntry[row]!;
+    if (totals[e] === max && view.sum[row] === s.entryBest[e]) w.tiedRow[row] = tie;
   }
   let r = count === 1 ? 0 : o.rng.int(count);
   // The window in row order: its wrapped part [0, end - n) first, then [start, end).

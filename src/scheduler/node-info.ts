@@ -198,7 +198,7 @@ const podInfoCache = new WeakMap<Pod, PodInfo>();
  * per request signature of pods without init containers or overhead (the common case), so
  * the quantity arithmetic runs once per shape. Bounded: past the limit it just recomputes.
  */
-const requestsMemo = new Map<string, { readonly requests: Resource; readonly nz: Resource }>();
+const requestsMemo = new Map<string, PodRequests>();
 const REQUESTS_MEMO_MAX = 4096;
 
 /** The containers' requests as a string (keys in manifest order), or undefined: not memoized. */
@@ -233,46 +233,56 @@ function specFrozenDeep(spec: NonNullable<Pod['spec']>): boolean {
   return spec.overhead == null || Object.isFrozen(spec.overhead);
 }
 
-function copyResource(r: Resource): Resource {
-  return { milliCpu: r.milliCpu, memory: r.memory, ephemeralStorage: r.ephemeralStorage, allowedPodNumber: r.allowedPodNumber, scalar: { ...r.scalar } };
-}
-
 /**
  * The same sums by frozen spec object: pods of one ReplicaSet share theirs (by reference), so
  * most pods find their requests here without building the signature.
  */
-const requestsBySpec = new WeakMap<object, { readonly requests: Resource; readonly nz: Resource }>();
+const requestsBySpec = new WeakMap<object, PodRequests>();
 
-/** computePodResourceRequest and computePodNonZeroRequest, memoized by spec and requestsSignature. */
-function podRequests(pod: Pod): { requests: Resource; nz: Resource } {
+/** A pod's summed requests as its PodInfo holds them: frozen, shared by every pod of the shape. */
+interface PodRequests {
+  readonly requests: Resource;
+  readonly nonZeroRequests: Resource;
+}
+
+/**
+ * computePodResourceRequest and computePodNonZeroRequest, memoized by spec and
+ * requestsSignature. Upstream tracks only cpu and memory as non-zero; the rest of
+ * nonZeroRequests mirrors the plain requests. Both are frozen and shared between pods (no
+ * reader writes them; a PodInfo is kept per scheduled pod, so copies would be kept too).
+ */
+function podRequests(pod: Pod): PodRequests {
   const spec = pod.spec;
   let hit = spec == null ? undefined : requestsBySpec.get(spec);
   if (hit === undefined) {
     const sig = requestsSignature(pod);
     hit = sig === undefined ? undefined : requestsMemo.get(sig);
     if (hit === undefined) {
-      hit = { requests: computePodResourceRequest(pod), nz: computePodNonZeroRequest(pod) };
+      const requests = computePodResourceRequest(pod);
+      const nz = computePodNonZeroRequest(pod);
+      Object.freeze(requests.scalar);
+      hit = {
+        requests: Object.freeze(requests),
+        nonZeroRequests: Object.freeze({
+          milliCpu: nz.milliCpu,
+          memory: nz.memory,
+          ephemeralStorage: requests.ephemeralStorage,
+          allowedPodNumber: requests.allowedPodNumber,
+          scalar: requests.scalar,
+        }),
+      };
       if (sig !== undefined && requestsMemo.size < REQUESTS_MEMO_MAX) requestsMemo.set(sig, hit);
     }
     // Only a frozen spec: a mutable one could change its requests after this.
     if (spec != null && Object.isFrozen(spec) && specFrozenDeep(spec)) requestsBySpec.set(spec, hit);
   }
-  // Fresh objects per pod: callers own their PodInfo's resources.
-  return { requests: copyResource(hit.requests), nz: copyResource(hit.nz) };
+  return hit;
 }
 
 function makePodInfo(pod: Pod): PodInfo {
-  const { requests, nz } = podRequests(pod);
-  // Upstream tracks only cpu and memory as non-zero; the rest mirrors the plain requests.
-  // A literal, not a spread: one kept per pod, and spread copies get a hidden class each in V8.
-  const nonZeroRequests: Resource = {
-    milliCpu: nz.milliCpu,
-    memory: nz.memory,
-    ephemeralStorage: requests.ephemeralStorage,
-    allowedPodNumber: requests.allowedPodNumber,
-    scalar: requests.scalar,
-  };
+  const { requests, nonZeroRequests } = podRequests(pod);
   const md = pod.metadata;
+  // A literal, not a spread: one kept per pod, and spread copies get a hidden class each in V8.
   return {
     pod,
     key: `${md?.namespace ?? 'default'}/${md?.name ?? ''}`,
@@ -286,14 +296,19 @@ function makePodInfo(pod: Pod): PodInfo {
 let lastPod: Pod | undefined;
 let lastInfo: PodInfo | undefined;
 
-/** The PodInfo of a pod; cached per frozen pod object, since stored pods never change. */
+/**
+ * The PodInfo of a pod; cached per frozen pod object, since stored pods never change. A
+ * pending pod without a nomination is asked for by its own cycle only, where lastPod keeps
+ * it: it is not kept (one WeakMap entry per pod scheduled, 150,000 of them in a big batch,
+ * would cost its insertion and the collector's walk of the map, for no later reader).
+ */
 export function podInfoFor(pod: Pod): PodInfo {
   if (pod === lastPod) return lastInfo!;
   let info = podInfoCache.get(pod);
   if (info === undefined) {
     info = makePodInfo(pod);
     if (!Object.isFrozen(pod)) return info;
-    podInfoCache.set(pod, info);
+    if (pod.spec?.nodeName || pod.status?.nominatedNodeName) podInfoCache.set(pod, info);
   }
   lastPod = pod;
   lastInfo = info;

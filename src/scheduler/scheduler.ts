@@ -286,7 +286,7 @@ export class Scheduler {
       actions.push(...failureActions(pod, profile.schedulerName, rejected.reasons.join(', '), now, undefined));
       return;
     }
-    this.cache.assume(pod, node);
+    this.cache.assume(pod, node, info.key);
     this.queue.done(info.key);
     this.scheduled++;
     actions.push(

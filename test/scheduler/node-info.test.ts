@@ -149,7 +149,7 @@ describe('podInfoFor / newNodeInfo / buildSnapshot', () => {
 });
 
 describe('podInfoFor on pods of one template', () => {
-  it('gives each pod its own, equal requests, and tells other requests apart', () => {
+  it('gives pods of one template equal, frozen requests, and tells other requests apart', () => {
     const a = Object.freeze(makePod().req({ cpu: '250m', memory: '1Gi' }).obj()) as Pod;
     const b = Object.freeze(makePod().req({ cpu: '250m', memory: '1Gi' }).obj()) as Pod;
     const c = Object.freeze(makePod().req({ cpu: '250m' }).obj()) as Pod;
@@ -158,7 +158,8 @@ describe('podInfoFor on pods of one template', () => {
     const ib = podInfoFor(b);
     expect(ib.requests).toEqual(ia.requests);
     expect(ib.nonZeroRequests).toEqual(ia.nonZeroRequests);
-    expect(ib.requests).not.toBe(ia.requests);
+    // Shared between pods of a shape, so nobody may change them.
+    expect(Object.isFrozen(ia.requests) && Object.isFrozen(ia.requests.scalar) && Object.isFrozen(ia.nonZeroRequests)).toBe(true);
     expect(ia.requests).toMatchObject({ milliCpu: 250, memory: 1024 ** 3 });
     // c: no memory request, so the non-zero default (200Mi) applies.
     expect(podInfoFor(c).nonZeroRequests).toMatchObject({ milliCpu: 250, memory: 200 * 1024 ** 2 });

@@ -38,7 +38,34 @@ export function normalizedImageName(name: string): string {
   return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
 }
 
-function podImages(pod: Pod): string[] {
+/** The last frozen spec podImages read and its answer: pods of one ReplicaSet share their spec. */
+let lastSpec: object | undefined;
+let lastImages: readonly string[] = [];
+
+/** The pod's normalized image names (read only: the answer may be shared between pods). */
+function podImages(pod: Pod): readonly string[] {
+  const spec = pod.spec;
+  if (spec != null && spec === lastSpec) return lastImages;
+  const out = imagesOf(pod);
+  if (spec != null && frozenContainers(spec)) {
+    lastSpec = spec;
+    lastImages = out;
+  }
+  return out;
+}
+
+/** Whether the spec and the containers podImages reads can no longer change. */
+function frozenContainers(spec: NonNullable<Pod['spec']>): boolean {
+  if (!Object.isFrozen(spec)) return false;
+  for (const list of [spec.initContainers, spec.containers]) {
+    if (list == null) continue;
+    if (!Object.isFrozen(list)) return false;
+    for (const c of list) if (!Object.isFrozen(c)) return false;
+  }
+  return true;
+}
+
+function imagesOf(pod: Pod): string[] {
   const out: string[] = [];
   for (const c of pod.spec?.initContainers ?? []) out.push(normalizedImageName(c.image ?? ''));
   for (const c of pod.spec?.containers ?? []) out.push(normalizedImageName(c.image ?? ''));

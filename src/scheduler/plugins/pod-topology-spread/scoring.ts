@@ -80,7 +80,10 @@ export interface ScoringConfig {
 export interface FilteredLabelSets {
   /** How many filtered nodes there are in all. */
   readonly nodeCount: number;
-  /** `fn(labels, names)` once per set: the set's labels and its nodes' names (called lazily). */
+  /**
+   * `fn(labels, names)` once per set: the set's labels and its nodes' names (called lazily,
+   * and only during that call of `fn`: the thunk may be reused for the next set).
+   */
   forEachSet(fn: (labels: Readonly<Record<string, string>> | undefined, names: () => Iterable<string>) => void): void;
 }
 
