@@ -39,7 +39,7 @@
  * path (s.feasible filled, the number of rows looked at returned), which scores them as usual.
  */
 import { allocTerms, modelled, preScoreSteps, scoreEntries, specialStamp } from './fast-classes.js';
-import { addSpecialEntry, ERROR, FAIL, groupVerdict, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
+import { addSpecialEntry, ERROR, FAIL, groupVerdict, tiedSpecialRows, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
 import type { ResourceView } from './fast-view.js';
@@ -449,12 +449,9 @@ function pickHost(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch
       count += w.topCount[c]!;
     }
   }
-  // The tied special rows: those at their entry's best sum, of a tied entry.
-  for (let i = 0; i < s.specialEnteredCount; i++) {
-    const row = s.specialEntered[i]!;
-    const e = s.specialEntry[row]!;
-    if (totals[e] === max && view.sum[row] === s.entryBest[e]) w.tiedRow[row] = tie;
-  }
+  // The tied special rows (at their tied entry's best sum), marked for the walk below.
+  const tiedSpecials = tiedSpecialRows(s, view.sum, max, s.tied, 0);
+  for (let i = 0; i < tiedSpecials; i++) w.tiedRow[s.tied[i]!] = tie;
   let r = count === 1 ? 0 : o.rng.int(count);
   // The window in row order: its wrapped part [0, end - n) first, then [start, end).
   const n = t.size;
