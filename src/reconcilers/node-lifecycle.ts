@@ -146,9 +146,9 @@ interface NodeHealth {
   /** After this pass's update. */
   current: Cond;
   /** The conditions to post, when this pass marks the node Unknown. */
-  newConditions?: Cond[];
+  newConditions: Cond[] | undefined;
   /** The NoExecute taints after this pass, when they change. */
-  newTaints?: Taint[];
+  newTaints: Taint[] | undefined;
   /** Marked Unknown in this very tick (by this pass or an earlier one at the same instant). */
   readonly justMarked: boolean;
 }
@@ -250,7 +250,9 @@ function monitorPass(state: ClusterState, ctx: ReconcileContext, cfg: Resolved):
     const ready = readyOf(node);
     if (!ready) continue; // never posted: not judged (see the header)
     const justMarked = ready.reason === 'NodeStatusUnknown' && ready.lastTransitionTime !== undefined && parseRFC3339Ms(ready.lastTransitionTime) === nowEpoch;
-    const h: NodeHealth = { node, observed: ready, current: ready, justMarked };
+    // Every field set here, in one order, so every NodeHealth shares one hidden class: fields
+    // added later made each h.* read in the pass polymorphic (and the pass recompiled).
+    const h: NodeHealth = { node, observed: ready, current: ready, newConditions: undefined, newTaints: undefined, justMarked };
     const unknownAt = ready.status === 'Unknown' ? undefined : unknownDueMs(state, node, nowEpoch, offset, cfg);
     if (unknownAt !== undefined && onTick && unknownAt <= ctx.nowMs) {
       // Due now (or overdue, after the API server was away): mark it at this tick.

@@ -293,14 +293,10 @@ export function podToControllerKeys(k: ReplicaSetKind, change: Change, state: Cl
   const cur = change.object;
   const old = change.oldObject;
   const keys: string[] = [];
-  const wakeOwner = (pod: StoredObject): void => {
-    const rs = resolveControllerRef(state, pod.metadata.namespace, getControllerOf(pod), k.kind);
-    if (rs) keys.push(objectKey(rs.metadata?.namespace, rs.metadata?.name ?? ''));
-  };
   if (!cur) {
-    wakeOwner(old!);
+    wakeOwner(k, state, old!, keys);
   } else if (!old) {
-    if (cur.metadata.deletionTimestamp || getControllerOf(cur)) wakeOwner(cur);
+    if (cur.metadata.deletionTimestamp || getControllerOf(cur)) wakeOwner(k, state, cur, keys);
     else keys.push(...controllersSelecting(k, cur, state));
   } else if (old.metadata.resourceVersion !== cur.metadata.resourceVersion) {
     const labelChanged = !jsonEqual(cur.metadata.labels, old.metadata.labels);
@@ -308,16 +304,23 @@ export function podToControllerKeys(k: ReplicaSetKind, change: Change, state: Cl
     const oldRef = getControllerOf(old);
     const refChanged = !jsonEqual(curRef, oldRef);
     if (cur.metadata.deletionTimestamp) {
-      wakeOwner(cur);
-      if (labelChanged) wakeOwner(old);
+      wakeOwner(k, state, cur, keys);
+      if (labelChanged) wakeOwner(k, state, old, keys);
     } else {
-      if (refChanged && oldRef) wakeOwner(old);
+      if (refChanged && oldRef) wakeOwner(k, state, old, keys);
       if (curRef) {
-        if (labelChanged || refChanged || syncInputsChanged(old as Pod, cur as Pod)) wakeOwner(cur);
+        if (labelChanged || refChanged || syncInputsChanged(old as Pod, cur as Pod)) wakeOwner(k, state, cur, keys);
       } else if (labelChanged || refChanged) keys.push(...controllersSelecting(k, cur, state));
     }
   }
-  return [...new Set(keys)];
+  // Nearly every pod change wakes one owner or none: no duplicates to drop then.
+  return keys.length < 2 ? keys : [...new Set(keys)];
+}
+
+/** Pushes the key of the pod's controller when it is a live object of this kind. */
+function wakeOwner(k: ReplicaSetKind, state: ClusterState, pod: StoredObject, keys: string[]): void {
+  const rs = resolveControllerRef(state, pod.metadata.namespace, getControllerOf(pod), k.kind);
+  if (rs) keys.push(objectKey(rs.metadata?.namespace, rs.metadata?.name ?? ''));
 }
 
 /**

@@ -34,11 +34,11 @@ export interface SyncContext {
   /** Reads a stored ReplicaSet of the deployment's namespace by name (hash collision check). */
   readonly lookup: (name: string) => StoredObject | undefined;
   /** Set by requeueStuckDeployment: look at the rollout again after this long. */
-  requeueAfterMs?: number;
+  requeueAfterMs: number | undefined;
   /** The last answer of getAllReplicaSetsAndSyncRevision that found a new RS, and for how many RSs. */
-  found?: { readonly newRS: WorkingRS; readonly oldRSs: readonly WorkingRS[]; readonly rsCount: number };
+  found: { readonly newRS: WorkingRS; readonly oldRSs: readonly WorkingRS[]; readonly rsCount: number } | undefined;
   /** Set when the sync must stop early (a hash collision), as upstream returns an error. */
-  aborted?: string;
+  aborted: string | undefined;
 }
 
 /**
@@ -87,6 +87,11 @@ export function newSyncContext(
     writes: [],
     deletes: [],
     events: [],
+    // Present from the start, in one order: a field added mid-sync changed the context's hidden
+    // class, and every sync helper reading it saw two shapes (and was recompiled for the second).
+    requeueAfterMs: undefined,
+    found: undefined,
+    aborted: undefined,
   };
 }
 
