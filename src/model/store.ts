@@ -21,8 +21,15 @@
  * write copies there is old-generation garbage that only a full GC frees; 16-pointer levels
  * make it a quarter of the 64-pointer leaf's (the peak memory of the 150k-pod envelope is
  * mostly such garbage).
- * Writes are collected in a `StoreBatch` and committed at once, copy-on-write; the committed
- * containers are frozen, as are the objects in them.
+ * Writes are collected in a `StoreBatch` and committed at once, copy-on-write; the state and
+ * each kind's table are frozen, as are the objects stored.
+ *
+ * TRIE_ARRAYS_NOT_FROZEN: the trie's levels and buckets are not frozen (typed readonly, and
+ * never written once their table is committed: a commit copies what it changes). Node 20's
+ * optimized code reads an element of a frozen array through a generic slow path, several times
+ * the cost of a plain one: a lookup through four frozen levels and a frozen bucket measured
+ * ~7x a plain one (~325 ns against ~45 ns over 65,536 buckets), and store lookups were the
+ * largest single cost of the day scenario.
  *
  * Why not immer here: copying one bucket of a flat 1024-bucket layout through immer cost
  * ~290 µs per write at 150k pods (large buckets are dictionary-mode objects, slow to spread);
@@ -131,12 +138,13 @@ function isAt(o: StoredObject, namespace: string, name: string): boolean {
   return o.metadata.name === name && (o.metadata.namespace ?? '') === namespace;
 }
 
-// Empty tables share one frozen empty level and bucket, so a new cluster allocates nothing
-// per bucket; copy-on-write replaces them as objects arrive.
-const EMPTY_BUCKET: Bucket = Object.freeze([]);
-const EMPTY_LEAF: LeafLevel = Object.freeze(new Array<Bucket>(16).fill(EMPTY_BUCKET));
-const EMPTY_INNER: InnerLevel = Object.freeze(new Array<LeafLevel>(16).fill(EMPTY_LEAF));
-const EMPTY_MID: MidLevel = Object.freeze(new Array<InnerLevel>(16).fill(EMPTY_INNER));
+// Empty tables share one empty level and bucket, so a new cluster allocates nothing per
+// bucket; copy-on-write replaces them as objects arrive (and never writes into them: not
+// frozen, as no level or bucket is, see TRIE_ARRAYS_NOT_FROZEN).
+const EMPTY_BUCKET: Bucket = [];
+const EMPTY_LEAF: LeafLevel = Array.from({ length: 16 }, () => EMPTY_BUCKET);
+const EMPTY_INNER: InnerLevel = Array.from({ length: 16 }, () => EMPTY_LEAF);
+const EMPTY_MID: MidLevel = Array.from({ length: 16 }, () => EMPTY_INNER);
 
 const NO_SLOTS: readonly number[] = Object.freeze([]);
 
@@ -146,7 +154,7 @@ let nextSerial = 0;
 function emptyTable(): KindTable {
   return Object.freeze({
     count: 0,
-    buckets: Object.freeze(new Array<MidLevel>(16).fill(EMPTY_MID)),
+    buckets: Array.from({ length: 16 }, () => EMPTY_MID),
     serial: nextSerial++,
     baseSerial: -1,
     writtenSlots: NO_SLOTS,
@@ -398,6 +406,17 @@ export class StoreBatch {
     return oldObject;
   }
 
+  /**
+   * `remove` for a caller that has just read `oldObject` through this batch (as `replace` is to
+   * `put`): no second lookup of the key.
+   */
+  removeKnown(kind: string, oldObject: StoredObject): void {
+    const ns = oldObject.metadata.namespace ?? '';
+    const name = oldObject.metadata.name;
+    this.write(kind, hashKey(ns, name), ns, name, null);
+    this.log.push({ kind, object: undefined, oldObject });
+  }
+
   get changes(): readonly Change[] {
     return this.log;
   }
@@ -469,14 +488,15 @@ function pendingOf(w: KindWrites, hash: number, namespace: string, name: string)
   return undefined;
 }
 
-/** One kind's writes onto its table: copies the touched levels and buckets, then freezes them. */
+/**
+ * One kind's writes onto its table: copies the touched levels and buckets (left unfrozen, see
+ * TRIE_ARRAYS_NOT_FROZEN; no one writes into them once the table is returned).
+ */
 function applyWrites(t: KindTable, writes: readonly PendingWrite[]): KindTable {
-  // Array.from, not slice(): V8's slice of a frozen array takes a slow path (~40x slower).
   const top = Array.from(t.buckets);
-  // A level or bucket that differs from the table's own is this commit's copy (mutable until
-  // the end); identity says so without per-commit bookkeeping, which most commits (one or
-  // two writes from one reconcile) would pay for in full.
-  const copied: object[] = [];
+  // A level or bucket that differs from the table's own is this commit's copy (written into
+  // until the end); identity says so without per-commit bookkeeping, which most commits (one
+  // or two writes from one reconcile) would pay for in full.
   let count = t.count;
   const slots: number[] = [];
   // In the order keys were first written: a bucket's order is the order its keys were first
@@ -494,19 +514,16 @@ function applyWrites(t: KindTable, writes: readonly PendingWrite[]): KindTable {
     let mid = top[i1] as InnerLevel[];
     if (mid === mid0) {
       top[i1] = mid = Array.from(mid0);
-      copied.push(mid);
     }
     const inner0 = mid0[i2]!;
     let inner = mid[i2] as LeafLevel[];
     if (inner === inner0) {
       mid[i2] = inner = Array.from(inner0);
-      copied.push(inner);
     }
     const leaf0 = inner0[i3]!;
     let leaf = inner[i3] as Bucket[];
     if (leaf === leaf0) {
       inner[i3] = leaf = Array.from(leaf0);
-      copied.push(leaf);
     }
     let bucket = leaf[i4] as (number | StoredObject)[];
     // Replacing keeps an entry's place, removing closes the gap, adding appends.
@@ -523,12 +540,10 @@ function applyWrites(t: KindTable, writes: readonly PendingWrite[]): KindTable {
       count += 1;
     }
     leaf[i4] = bucket;
-    copied.push(bucket);
   }
-  for (let i = 0; i < copied.length; i++) Object.freeze(copied[i]!);
   return Object.freeze({
     count,
-    buckets: Object.freeze(top),
+    buckets: top,
     serial: nextSerial++,
     baseSerial: t.serial,
     writtenSlots: Object.freeze(sortedUnique(slots)),

@@ -619,6 +619,19 @@ export function deleteObject(
 }
 
 /**
+ * The delete that ends an Event's TTL lease (sim/event-ttl.ts), if the Event is still the
+ * version `resourceVersion` (a later write renewed the lease); nothing if not. The Event goes at
+ * once, finalizers or not: kube-apiserver stores an Event's TTL as an etcd lease, and etcd
+ * deletes a key whose lease runs out by itself, without the API server's graceful delete.
+ * @see kubernetes/kubernetes pkg/registry/core/event/storage/storage.go (TTLFunc)
+ * @see kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go (ttlOpts)
+ */
+export function expireEvent(batch: StoreBatch, namespace: string, name: string, resourceVersion: string): void {
+  const old = batch.get('Event', namespace, name);
+  if (old !== undefined && old.metadata.resourceVersion === resourceVersion) batch.removeKnown('Event', old);
+}
+
+/**
  * Bound pod specs by unbound spec and node. A ReplicaSet's pods share one frozen spec (see
  * shareUnchangedParts), and the ones bound to the same node get equal bound specs: the first
  * is kept and given to the others, which spares each bind copying and freezing the spec (and

@@ -34,6 +34,7 @@ import type { Deployment, KubeObject, Pod, StoredObject } from '../model/types.j
 import {
   createObject,
   deleteObject,
+  expireEvent,
   updateObject,
   type DeleteOptions,
   type DeleteResult,
@@ -715,11 +716,8 @@ export class Cluster {
       return;
     }
     const due = this.eventExpiry!.takeDue(this.current.nowMs);
-    this.commit((batch, ctx) => {
-      for (const e of due) {
-        const current = batch.get('Event', e.namespace, e.name);
-        if (current?.metadata.resourceVersion === e.resourceVersion) deleteObject(batch, 'Event', e.namespace, e.name, ctx);
-      }
+    this.commit((batch) => {
+      for (const e of due) expireEvent(batch, e.namespace, e.name, e.resourceVersion);
     });
     this.armEventTimer();
   }

@@ -53,8 +53,11 @@ describe('store', () => {
     const [k] = leaves as [number];
     expect(changed(after[i]![j]![k]!, before[i]![j]![k]!)).toHaveLength(1);
     expect(s2.kinds.Node).toBe(s.kinds.Node);
-    const path = [after, after[i], after[i]![j], after[i]![j]![k]];
-    expect(path.every((level) => Object.isFrozen(level)) && Object.isFrozen(s2)).toBe(true);
+    // The state and the table are frozen; the trie's arrays are not (store.ts,
+    // TRIE_ARRAYS_NOT_FROZEN), and the base's path is left as it was by the commit on top.
+    expect(Object.isFrozen(s2) && Object.isFrozen(s2.kinds) && Object.isFrozen(s2.kinds.Pod)).toBe(true);
+    expect(getObject(s, 'Pod', 'default', 'p1')?.metadata.resourceVersion).toBe('1');
+    expect(getObject(s2, 'Pod', 'default', 'p1')?.metadata.resourceVersion).toBe('2');
   });
 
   it('lists sorted by namespace then name, and filters by namespace', () => {
@@ -80,6 +83,21 @@ describe('store', () => {
     const s2 = b2.commit();
     expect(countObjects(s2, 'Node')).toBe(0);
     expect(b2.changes.map((c) => [c.object?.metadata.name, c.oldObject?.metadata.name])).toEqual([[undefined, 'n1']]);
+  });
+
+  it('removes an object just read through the batch (removeKnown) as remove does', () => {
+    const b = new StoreBatch(emptyState());
+    for (const n of ['a', 'b']) b.put('Event', obj('Event', 'default', n));
+    const s = b.commit();
+    const viaRemove = new StoreBatch(s);
+    viaRemove.remove('Event', 'default', 'a');
+    const viaKnown = new StoreBatch(s);
+    viaKnown.removeKnown('Event', viaKnown.get('Event', 'default', 'a')!);
+    expect(viaKnown.get('Event', 'default', 'a')).toBeUndefined();
+    expect(viaKnown.changes).toEqual(viaRemove.changes);
+    const s2 = viaKnown.commit();
+    expect(listObjects(s2, 'Event')).toEqual(listObjects(viaRemove.commit(), 'Event'));
+    expect(listObjects(s2, 'Event').map((o) => o.metadata.name)).toEqual(['b']);
   });
 
   it('finds objects by their own namespace and name, names with a slash included', () => {

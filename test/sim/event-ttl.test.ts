@@ -59,6 +59,25 @@ describe('Event TTL', () => {
     expect(() => createCluster({ eventTTL: null as never })).toThrow(/^createCluster: eventTTL: /);
   });
 
+  // kube-apiserver keeps an Event's TTL as an etcd lease (pkg/registry/core/event/storage/storage.go,
+  // TTLFunc; staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go, ttlOpts): etcd deletes the
+  // key when the lease runs out, with no graceful delete, so finalizers do not hold it.
+  it('expires an Event with finalizers outright, as etcd ends its lease', () => {
+    const c = createCluster({ nodes: 1, eventTTL: '10m' });
+    const held = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'held', finalizers: ['example.com/keep'] }, involvedObject: { kind: 'Pod', name: 'web' }, reason: 'Test', message: 'kept' };
+    c.create([held, { ...held, metadata: { name: 'free' } }]);
+    const seen: string[] = [];
+    c.on('watch', (e: { kind: string; type: string; object: { metadata: { name: string } } }) => {
+      if (e.kind === 'Event') seen.push(`${e.type} ${e.object.metadata.name}`);
+    });
+    c.advance('9m');
+    expect(c.find('event', 'held')).toBeDefined();
+    c.advance('2m');
+    expect(c.find('event', 'free')).toBeUndefined();
+    expect(c.find('event', 'held')).toBeUndefined();
+    expect(seen).toEqual(['DELETED held', 'DELETED free']);
+  });
+
   it('is deterministic: the same run twice gives the same trace hash', () => {
     const run = () => {
       const c = createCluster({ nodes: 2, seed: 7, images: { app: { pullTime: '1s', startupTime: '1s' } } });
