@@ -35,8 +35,12 @@ export function markSpecialRows(t: NodeTable, sc: Scratch, cycle: CycleState): n
   for (let i = 0; i < s.constraints.length; i++) {
     const byNode = s.hostnameCounts?.[i];
     if (s.constraints[i]!.topologyKey !== HOSTNAME_LABEL || byNode === undefined) continue;
-    // for-of, not Map.forEach: the callback per entry measured slower than the pairs it saves.
-    for (const [name, count] of byNode) mark(sc, t.rowOfName(name), stamp, merge && count >= 0 && count <= 0x7fffffff ? count : -1);
+    // Keys and a get, not entries: each entry's [name, count] pair was a fresh array per pod
+    // and node (the cycle's largest allocation); Map.forEach's callback measured slower.
+    for (const name of byNode.keys()) {
+      const count = byNode.get(name)!;
+      mark(sc, t.rowOfName(name), stamp, merge && count >= 0 && count <= 0x7fffffff ? count : -1);
+    }
   }
   for (const name of s.ignoredNodes) mark(sc, t.rowOfName(name), stamp, -1);
   return stamp;

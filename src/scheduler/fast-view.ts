@@ -48,8 +48,16 @@ export interface AllocTerm {
 /** A view replays at most REPLAY_MAX × (table size) logged rows; longer logs rebuild it. */
 const REPLAY_MAX = 8;
 
-/** blockTop of a class whose best sum is unknown until the block's next read (recount). */
+/** A class's best sum in a block when unknown until the block's next read (recount). */
 const STALE = -2;
+/** summaryStale: no class of the block is STALE; several are (else: the one class that is). */
+const NONE_STALE = -1;
+const MANY_STALE = -2;
+/** ResourceView.block: figures per block and class, and where each sits among them. */
+export const FIGURES = 3;
+export const FIT = 0;
+export const TOP = 1;
+export const TOP_COUNT = 2;
 
 export class ResourceView {
   /** Per row: 1 when the pod fits (pod count, cpu, memory, ephemeral storage), else 0. */
@@ -69,18 +77,25 @@ export class ResourceView {
   readonly stride: number;
   /** Rows per block: 1 << blockShift (set from the table's size at rebuild). */
   blockShift = 2;
-  /** Per block × class (offset blockOffset(b) + class): fitting rows, best sum (-1: none), rows at it. */
-  blockFit = new Int32Array(0);
-  blockTop = new Int32Array(0);
-  blockTopCount = new Int32Array(0);
-  /** Class ids per block in the block arrays; 0 until the summaries are first read. */
+  /**
+   * Per block and class, three figures side by side (a class's figures share a cache line;
+   * the window cycle reads a few classes of many blocks): at blockOffset(b) + FIGURES × c, the
+   * class's fitting rows (FIT), best sum (TOP; -1: none) and rows at it (TOP_COUNT).
+   */
+  block = new Int32Array(0);
+  /** Class ids per block in `block` (the table's class capacity when laid out); 0 until the summaries are first read. */
   blockStride = 0;
   /** Per block: the table's blockVersion its summary reflects (-1: none). */
   private summaryVersion = new Float64Array(0);
   /** Per block: 1 while its summary follows its rows' updates (see moveInSummary). */
   private summaryLive = new Int8Array(0);
-  /** Per block: 1 when some class's best sum is unknown (blockTop STALE) until its next read. */
-  private summaryStale = new Int8Array(0);
+  /**
+   * Per block: which class's best sum is unknown (its TOP figure STALE) until its next read: NONE_STALE,
+   * the class id when only one is (the usual case: a bind moves one row), MANY_STALE for more.
+   */
+  private summaryStale = new Int32Array(0);
+  /** recount's scratch: per class id, 1 while its figures are being recounted. */
+  private recountMark = new Int8Array(0);
   /** Per block: the table's blockVersion its rows were last checked at (-1: never). */
   private rowsVersion = new Float64Array(0);
   /** Per row: the table's rowVersion the row was last updated at (-1: never). */
@@ -175,9 +190,9 @@ export class ResourceView {
   }
 
   private ensureClasses(capacity: number): void {
-    if (this.count.length >= capacity) return;
     // Block summaries are laid out by class id: start them over at the next read.
-    this.blockStride = 0;
+    if (capacity > this.blockStride) this.blockStride = 0;
+    if (this.count.length >= capacity) return;
     const size = Math.max(8, capacity * 2);
     const count = new Int32Array(size);
     count.set(this.count);
@@ -191,11 +206,11 @@ export class ResourceView {
   }
 
   /**
-   * Where block `b`'s per-class figures start in blockFit/blockTop/blockTopCount (class c at
-   * offset + c): its rows brought up to date and summarized first when stale.
+   * Where block `b`'s per-class figures start in `block` (class c's at offset + FIGURES × c):
+   * its rows brought up to date and summarized first when stale.
    */
   blockOffset(t: NodeTable, b: number): number {
-    if (this.blockStride === 0) this.allocateBlocks();
+    if (this.blockStride === 0) this.allocateBlocks(t);
     const version = t.blockVersion[b]!;
     if (this.summaryVersion[b] !== version) {
       // Row updates keep a live summary current themselves (summaryLive): only a block that
@@ -204,19 +219,19 @@ export class ResourceView {
       if (this.summaryLive[b] !== 1) {
         this.summarize(b);
         this.summaryLive[b] = 1;
-        this.summaryStale[b] = 0;
-      } else if (this.summaryStale[b] === 1) {
-        this.recount(t, b);
-        this.summaryStale[b] = 0;
+        this.summaryStale[b] = NONE_STALE;
+      } else if (this.summaryStale[b] !== NONE_STALE) {
+        this.recount(t, b, this.summaryStale[b]!);
+        this.summaryStale[b] = NONE_STALE;
       }
       this.summaryVersion[b] = version;
     }
-    return b * this.blockStride;
+    return b * this.blockStride * FIGURES;
   }
 
   /** Brings block `b`'s rows up to date (fits, sum, cls) with the table. */
   currentRows(t: NodeTable, b: number): void {
-    if (this.blockStride === 0) this.allocateBlocks();
+    if (this.blockStride === 0) this.allocateBlocks(t);
     const version = t.blockVersion[b]!;
     const checked = this.rowsVersion[b]!;
     if (checked === version) return;
@@ -237,17 +252,17 @@ export class ResourceView {
     for (let row = lo; row < hi; row++) if (this.rowVersion[row] !== rows[row]) this.update(t, row);
   }
 
-  private allocateBlocks(): void {
+  private allocateBlocks(t: NodeTable): void {
     const blocks = (this.fits.length >> this.blockShift) + 1;
-    const size = blocks * this.count.length;
-    this.blockStride = this.count.length;
-    this.blockFit = new Int32Array(size);
-    this.blockTop = new Int32Array(size);
-    this.blockTopCount = new Int32Array(size);
+    // The current class ids only (ensureClasses starts over when the table has more): the
+    // unused tail of a wider layout would only spread a block's figures over more lines.
+    this.blockStride = Math.max(1, t.classes.capacity);
+    this.recountMark = new Int8Array(this.blockStride);
+    this.block = new Int32Array(blocks * this.blockStride * FIGURES);
     this.summaryVersion = new Float64Array(blocks).fill(-1);
     this.rowsVersion = new Float64Array(blocks).fill(-1);
     this.summaryLive = new Int8Array(blocks);
-    this.summaryStale = new Int8Array(blocks);
+    this.summaryStale = new Int32Array(blocks).fill(NONE_STALE);
   }
 
   /**
@@ -258,87 +273,160 @@ export class ResourceView {
    * counted) and recounted from its own rows at the block's next read (recount).
    */
   private moveInSummary(b: number, old: number, oldSum: number, c: number, v: number): void {
-    const base = b * this.blockStride;
-    const fit = this.blockFit;
-    const top = this.blockTop;
-    const topCount = this.blockTopCount;
+    const base = b * this.blockStride * FIGURES;
+    const blk = this.block;
+    if (old === c && oldSum >= 0 && v >= 0) {
+      this.moveWithinClass(b, base + FIGURES * c, c, oldSum, v);
+      return;
+    }
     if (old >= 0) {
-      const at = base + old;
-      fit[at]!--;
-      if (oldSum >= 0 && oldSum === top[at] && --topCount[at]! === 0) {
-        if (fit[at]! > 0) {
-          top[at] = STALE;
-          this.summaryStale[b] = 1;
-        } else top[at] = -1;
+      const at = base + FIGURES * old;
+      blk[at + FIT]!--;
+      if (oldSum >= 0 && oldSum === blk[at + TOP] && --blk[at + TOP_COUNT]! === 0) {
+        if (blk[at + FIT]! > 0) {
+          blk[at + TOP] = STALE;
+          const was = this.summaryStale[b]!;
+          this.summaryStale[b] = was === NONE_STALE || was === old ? old : MANY_STALE;
+        } else blk[at + TOP] = -1;
       }
     }
     if (c >= 0) {
-      const at = base + c;
-      fit[at]!++;
+      const at = base + FIGURES * c;
+      blk[at + FIT]!++;
       // Out of range: counted as fitting, never as a best sum; a STALE best waits for recount.
-      if (v < 0 || top[at] === STALE) return;
-      if (v > top[at]!) {
-        top[at] = v;
-        topCount[at] = 1;
-      } else if (v === top[at]) topCount[at]!++;
+      const top = blk[at + TOP]!;
+      if (v < 0 || top === STALE) return;
+      if (v > top) {
+        blk[at + TOP] = v;
+        blk[at + TOP_COUNT] = 1;
+      } else if (v === top) blk[at + TOP_COUNT]!++;
     }
   }
 
   /**
-   * Block `b`'s STALE bests recounted from the rows of those classes in the block (the
-   * table's sorted rows per class: a few rows each, not the block's every row). The block's
-   * rows are current (currentRows ran), so a row of class c fits exactly when cls[row] === c.
+   * moveInSummary for a row that fits before and after in class `c` (figures at `at`), its sum
+   * moving from `oldSum` to `v`, both in range: the usual bind elsewhere, which often leaves
+   * the sum where it was (integer scores, a small pod on a big node). The class's fitting rows
+   * stay; its best moves only as the row's own sum does, and is unknown (STALE) only when the
+   * row was its last at the best sum and falls below it. The same figures as taking the row out
+   * and putting it back, without the recount that would follow when it was the only best row.
    */
-  private recount(t: NodeTable, b: number): void {
-    const base = b * this.blockStride;
-    const top = this.blockTop;
-    const topCount = this.blockTopCount;
+  private moveWithinClass(b: number, at: number, c: number, oldSum: number, v: number): void {
+    const blk = this.block;
+    const top = blk[at + TOP]!;
+    if (v === oldSum || top === STALE) return;
+    if (v > oldSum) {
+      if (oldSum === top || v > top) {
+        // It was a best row and rises above the rest, or it overtakes the best.
+        blk[at + TOP] = v;
+        blk[at + TOP_COUNT] = 1;
+      } else if (v === top) blk[at + TOP_COUNT]!++;
+      return;
+    }
+    if (oldSum !== top) return; // below the best before and after
+    if (--blk[at + TOP_COUNT]! > 0) return;
+    if (blk[at + FIT] === 1) {
+      // The class's only row here: still its best.
+      blk[at + TOP] = v;
+      blk[at + TOP_COUNT] = 1;
+      return;
+    }
+    blk[at + TOP] = STALE;
+    const was = this.summaryStale[b]!;
+    this.summaryStale[b] = was === NONE_STALE || was === c ? c : MANY_STALE;
+  }
+
+  /**
+   * Block `b`'s STALE bests recounted from the rows of those classes in the block. The block's
+   * rows are current (currentRows ran), so a row of class c fits exactly when cls[row] === c.
+   * `stale` (summaryStale) names the class when only one is: its rows there are read alone
+   * (the table's sorted rows per class: a few rows, not the block's every row).
+   */
+  private recount(t: NodeTable, b: number, stale: number): void {
+    if (stale >= 0) {
+      this.recountClass(t, b, stale);
+      return;
+    }
+    // Several classes (a view back after many binds): one pass over the block's rows serves
+    // them all, where each class's own rows would cost a binary search apiece. Their figures
+    // restart from empty, and a scratch mark tells their rows from the others'.
+    const base = b * this.blockStride * FIGURES;
+    const blk = this.block;
+    const mark = this.recountMark;
+    for (let c = 0; c < this.blockStride; c++) {
+      const at = base + FIGURES * c;
+      if (blk[at + TOP] !== STALE) continue;
+      mark[c] = 1;
+      blk[at + TOP] = -1;
+      blk[at + TOP_COUNT] = 0;
+    }
     const lo = b << this.blockShift;
     const hi = Math.min(this.fits.length, lo + (1 << this.blockShift));
-    const classRows = t.classes.rows;
-    for (let c = 0; c < this.blockStride; c++) {
-      if (top[base + c] !== STALE) continue;
-      let best = -1;
-      let at = 0;
-      const rows = classRows[c] ?? [];
-      for (let y = lowerBound(rows, lo); y < rows.length; y++) {
-        const row = rows[y]!;
-        if (row >= hi) break;
-        if (this.cls[row] !== c) continue;
-        const v = this.sum[row]!;
-        if (v < 0) continue; // out of range: never a best sum (summarize's rule)
-        if (v > best) {
-          best = v;
-          at = 1;
-        } else if (v === best) at++;
-      }
-      top[base + c] = best;
-      topCount[base + c] = at;
+    const cls = this.cls;
+    const sum = this.sum;
+    for (let row = lo; row < hi; row++) {
+      const c = cls[row]!;
+      if (c < 0 || mark[c] !== 1) continue;
+      const v = sum[row]!;
+      if (v < 0) continue; // out of range: never a best sum (summarize's rule)
+      const at = base + FIGURES * c;
+      const top = blk[at + TOP]!;
+      if (v > top) {
+        blk[at + TOP] = v;
+        blk[at + TOP_COUNT] = 1;
+      } else if (v === top) blk[at + TOP_COUNT]!++;
     }
+    mark.fill(0);
+  }
+
+  /** Class `c`'s best sum in block `b` and how many of its rows reach it, from its rows there. */
+  private recountClass(t: NodeTable, b: number, c: number): void {
+    const lo = b << this.blockShift;
+    const hi = Math.min(this.fits.length, lo + (1 << this.blockShift));
+    const cls = this.cls;
+    const sum = this.sum;
+    let best = -1;
+    let at = 0;
+    const rows = t.classes.rows[c] ?? [];
+    for (let y = lowerBound(rows, lo); y < rows.length; y++) {
+      const row = rows[y]!;
+      if (row >= hi) break;
+      if (cls[row] !== c) continue;
+      const v = sum[row]!;
+      if (v < 0) continue; // out of range: never a best sum (summarize's rule)
+      if (v > best) {
+        best = v;
+        at = 1;
+      } else if (v === best) at++;
+    }
+    const base = (b * this.blockStride + c) * FIGURES;
+    this.block[base + TOP] = best;
+    this.block[base + TOP_COUNT] = at;
   }
 
   private summarize(b: number): void {
-    const base = b * this.blockStride;
-    const end = base + this.blockStride;
-    const fit = this.blockFit;
-    const top = this.blockTop;
-    const topCount = this.blockTopCount;
-    fit.fill(0, base, end);
-    top.fill(-1, base, end);
-    topCount.fill(0, base, end);
+    const base = b * this.blockStride * FIGURES;
+    const blk = this.block;
+    for (let c = 0; c < this.blockStride; c++) {
+      const at = base + FIGURES * c;
+      blk[at + FIT] = 0;
+      blk[at + TOP] = -1;
+      blk[at + TOP_COUNT] = 0;
+    }
     const lo = b << this.blockShift;
     const hi = Math.min(this.fits.length, lo + (1 << this.blockShift));
     for (let row = lo; row < hi; row++) {
       const c = this.cls[row]!;
       if (c < 0) continue;
-      const at = base + c;
-      fit[at]!++;
+      const at = base + FIGURES * c;
+      blk[at + FIT]!++;
       const v = this.sum[row]!;
       if (v < 0) continue; // out of range: the window cycle declines (invalidRows)
-      if (v > top[at]!) {
-        top[at] = v;
-        topCount[at] = 1;
-      } else if (v === top[at]) topCount[at]!++;
+      const top = blk[at + TOP]!;
+      if (v > top) {
+        blk[at + TOP] = v;
+        blk[at + TOP_COUNT] = 1;
+      } else if (v === top) blk[at + TOP_COUNT]!++;
     }
   }
 

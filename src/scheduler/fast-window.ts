@@ -42,7 +42,7 @@ import { allocTerms, modelled, preScoreSteps, scoreEntries, specialStamp } from 
 import { addSpecialEntry, ERROR, FAIL, groupVerdict, tiedSpecialRows, verdictsFor, type FilterSteps, type Plan } from './fast-plan.js';
 import { labelSetsByGroup } from './fast-spread.js';
 import type { Scratch } from './fast-scratch.js';
-import type { ResourceView } from './fast-view.js';
+import { FIGURES, FIT, TOP, TOP_COUNT, type ResourceView } from './fast-view.js';
 import { viewFor } from './fast-view-cache.js';
 import type { CycleState, NodeInfo } from './framework.js';
 import type { NodeTable } from './node-table.js';
@@ -113,21 +113,20 @@ class WindowScratch {
    */
   addBlock(view: ResourceView, at: number): number {
     const { count, top, topCount, passList, passCount } = this;
-    const bFit = view.blockFit;
-    const bTop = view.blockTop;
-    const bTopCount = view.blockTopCount;
+    const blk = view.block;
     let feasible = 0;
     for (let x = 0; x < passCount; x++) {
       const c = passList[x]!;
-      const f = bFit[at + c]!;
+      const o = at + FIGURES * c;
+      const f = blk[o + FIT]!;
       if (f === 0) continue;
       feasible += f;
       count[c]! += f;
-      const v = bTop[at + c]!;
+      const v = blk[o + TOP]!;
       if (v > top[c]!) {
         top[c] = v;
-        topCount[c] = bTopCount[at + c]!;
-      } else if (v === top[c]) topCount[c]! += bTopCount[at + c]!;
+        topCount[c] = blk[o + TOP_COUNT]!;
+      } else if (v === top[c]) topCount[c]! += blk[o + TOP_COUNT]!;
     }
     return feasible;
   }
@@ -249,9 +248,9 @@ function findWindow(w: WindowScratch, t: NodeTable, view: ResourceView, start: n
           row += size;
           continue;
         }
-        const bFit = view.blockFit;
+        const blk = view.block;
         let f = 0;
-        for (let x = 0; x < passCount; x++) f += bFit[at + passList[x]!]!;
+        for (let x = 0; x < passCount; x++) f += blk[at + FIGURES * passList[x]! + FIT]!;
         if (found + f < want) {
           // The whole block is in the window: its figures into the tally.
           w.addBlock(view, at);
@@ -474,7 +473,8 @@ function pickHost(w: WindowScratch, t: NodeTable, view: ResourceView, s: Scratch
         let inBlock = 0;
         for (let y = 0; y < tiedCount; y++) {
           const c = tiedClasses[y]!;
-          if (view.blockTop[at + c] === w.top[c]) inBlock += view.blockTopCount[at + c]!;
+          const o = at + FIGURES * c;
+          if (view.block[o + TOP] === w.top[c]) inBlock += view.block[o + TOP_COUNT]!;
         }
         if (r >= inBlock) {
           r -= inBlock;

@@ -179,6 +179,32 @@ describe('window scheduling cycle', () => {
     expect(compare('adaptive', clusterArb)).toBeGreaterThan(0.5);
   });
 
+  it('decides exactly as schedulePod when relabelled nodes add node classes mid-run', () => {
+    // One disk type at first, then nodes relabelled to the other: each first relabel in a
+    // zone makes a node class the views have not seen, so their per-block figures (laid out
+    // by class id) start over while pods keep coming.
+    const clusterArb = fc.record({
+      groups: fc
+        .array(fc.record({ shape: fc.constant(1), zone: fc.constantFrom('z1', 'z2', 'z3'), count: fc.integer({ min: 30, max: 90 }) }), { minLength: 2, maxLength: 4 })
+        .filter((g) => g.reduce((n, x) => n + x.count, 0) > 100),
+      pods: fc.array(
+        fc.record({
+          app: fc.option(fc.constantFrom(...APPS), { nil: undefined, freq: 4 }),
+          cpu: fc.constantFrom(100, 250, 700),
+          memMi: fc.constantFrom(128, 700),
+          ssd: fc.integer({ min: 0, max: 5 }).map((x) => x === 0),
+          prefer: fc.constant(false),
+          tolerate: fc.constant(false),
+          deleteAfter: fc.constant(1000),
+          event: fc.constantFrom(0, 0, 0, 0, 2),
+        }),
+        { minLength: 60, maxLength: 200 },
+      ),
+      seed: fc.integer({ min: 0, max: 1_000_000 }),
+    });
+    expect(compare('adaptive', clusterArb)).toBeGreaterThan(0.5);
+  });
+
   it('decides exactly as schedulePod when binds take blocks\' only best rows', () => {
     // Few nodes of one small shape and many pods of uneven sizes: nodes soon differ, so a
     // block's best sum in a class is often one row's, and the bind that lands there lowers it

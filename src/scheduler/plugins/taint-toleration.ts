@@ -87,8 +87,21 @@ function preferNoScheduleTolerations(tolerations: readonly Toleration[] | undefi
   return out;
 }
 
+/**
+ * preScore's last answer: pods of one ReplicaSet share their frozen tolerations (kept only when
+ * every one is frozen too), so the next pod's list is usually the last one (read only by
+ * Score, never changed).
+ */
+let lastTolerations: readonly Toleration[] | undefined;
+let lastPreferred: Toleration[] = [];
+
 function preScore(cycle: CycleState, pod: Pod): Status {
-  cycle.write(PRE_SCORE_KEY, preferNoScheduleTolerations(pod.spec?.tolerations));
+  const tolerations = pod.spec?.tolerations;
+  if (tolerations === undefined || tolerations !== lastTolerations) {
+    lastPreferred = preferNoScheduleTolerations(tolerations);
+    lastTolerations = tolerations !== undefined && Object.isFrozen(tolerations) && tolerations.every(Object.isFrozen) ? tolerations : undefined;
+  }
+  cycle.write(PRE_SCORE_KEY, lastPreferred);
   return SUCCESS;
 }
 

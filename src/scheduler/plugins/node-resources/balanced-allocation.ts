@@ -22,6 +22,7 @@ import {
 } from '../../framework.js';
 import {
   calculatePodResourceRequestList,
+  podResourceRequestListMemo,
   DEFAULT_RESOURCES,
   resourceAllocationScore,
   type ResourceAllocationScorer,
@@ -83,9 +84,10 @@ export function nodeResourcesBalancedAllocation(
     kind: 'BalancedAllocation',
   };
   const scratch = { requested: [] as number[], allocatable: [] as number[] };
+  const requestList = podResourceRequestListMemo(scorer.resources, true);
 
   function preScore(cycle: CycleState, pod: Pod): Status {
-    cycle.write(PRE_SCORE_KEY, calculatePodResourceRequestList(pod, scorer.resources, true));
+    cycle.write(PRE_SCORE_KEY, requestList(pod));
     return SUCCESS;
   }
 

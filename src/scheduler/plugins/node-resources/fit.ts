@@ -28,6 +28,7 @@ import { mostResourceScorer } from './most-allocated.js';
 import { requestedToCapacityRatioScorer, type UtilizationShapePoint } from './requested-to-capacity-ratio.js';
 import {
   calculatePodResourceRequestList,
+  podResourceRequestListMemo,
   DEFAULT_RESOURCES,
   resourceAllocationScore,
   type ResourceAllocationScorer,
@@ -211,8 +212,10 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): NodeResources
     return status('Unschedulable', ...lacking.map((r) => r.reason));
   }
 
+  const requestList = podResourceRequestListMemo(resources, false);
+
   function preScore(cycle: CycleState, pod: Pod): Status {
-    cycle.write(PRE_SCORE_KEY, calculatePodResourceRequestList(pod, resources, false));
+    cycle.write(PRE_SCORE_KEY, requestList(pod));
     return SUCCESS;
   }
 

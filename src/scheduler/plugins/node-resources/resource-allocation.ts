@@ -92,6 +92,26 @@ export function calculatePodResourceRequestList(
 }
 
 /**
+ * calculatePodResourceRequestList with the last answer remembered, for one plugin's PreScore.
+ * The list is read from the pod's request sums alone, and podInfoFor shares those between pods
+ * of one frozen spec (pods of a ReplicaSet): the same sums object, the last list (read only by
+ * Score, never changed).
+ */
+export function podResourceRequestListMemo(resources: readonly ResourceSpec[], useRequested: boolean): (pod: Pod) => number[] {
+  let lastReqs: object | undefined;
+  let last: number[] = [];
+  return (pod) => {
+    const info = podInfoFor(pod);
+    const reqs = useRequested ? info.requests : info.nonZeroRequests;
+    if (reqs !== lastReqs) {
+      last = resources.map((r) => amount(reqs, r.name));
+      lastReqs = reqs;
+    }
+    return last;
+  };
+}
+
+/**
  * Fills allocatable[i] and requested[i] for one resource (calculateResourceAllocatableRequest);
  * both stay 0 when the resource is left out.
  */

@@ -108,7 +108,6 @@ function initPreScoreState(
   let ignoredNodes: Set<string> | undefined;
   // Hostname constraints count in Score: they share one empty map, never written.
   const counts: Map<string, number>[] = constraints.map((c) => (c.topologyKey === LABEL_HOSTNAME ? NO_COUNTS : new Map<string, number>()));
-  const topoSize: number[] = constraints.map(() => 0);
   if (constraints.length > 0) {
     filtered.forEachSet((labels, names) => {
       if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) {
@@ -122,19 +121,20 @@ function initPreScoreState(
         // Go reads a missing label as "", which then is a domain of its own.
         const value = labels?.[c.topologyKey] ?? '';
         const m = counts[i]!;
-        if (!m.has(value)) {
-          m.set(value, 0);
-          topoSize[i]!++;
-        }
+        // A domain is counted once: its map's size is the number of domains.
+        if (!m.has(value)) m.set(value, 0);
       }
     });
   }
   const ignored: ReadonlySet<string> = ignoredNodes ?? NO_NODES;
   const weights = constraints.map((c, i) =>
-    topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filtered.nodeCount - ignored.size : topoSize[i]!),
+    topologyNormalizingWeight(c.topologyKey === LABEL_HOSTNAME ? filtered.nodeCount - ignored.size : counts[i]!.size),
   );
   return { constraints, ignoredNodes: ignored, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights };
 }
+
+/** preScoreLabelSets' per-constraint "counted from the index" flags. */
+const indexedScratch: boolean[] = [];
 
 /** The shared empties of initPreScoreState (read only: nothing adds to them). */
 const NO_NODES: ReadonlySet<string> = new Set<string>();
@@ -175,7 +175,10 @@ export function preScoreLabelSets(
   const affinity = requiredNodeAffinity(pod);
   const index = podLabelIndexOf(snapshot);
   // Constraints the label index counted (their pods need no scan of every node).
-  const indexed = constraints.map(() => false);
+  // Scratch, not an array per pod (PreScore runs once per cycle, never re-entered).
+  // Only its first constraints.length flags are this call's.
+  const indexed = indexedScratch;
+  for (let i = 0; i < constraints.length; i++) indexed[i] = false;
   const hostnameCounts: (ReadonlyMap<string, number> | undefined)[] = constraints.map(() => undefined);
   if (index !== undefined) {
     for (let i = 0; i < constraints.length; i++) {
@@ -196,9 +199,10 @@ export function preScoreLabelSets(
         // Every node counts (the system defaults, for a pod without nodeSelector): the
         // counter's per-value totals are the sums, read for the filtered domains only.
         const totals = counter.totalsBy(c.topologyKey);
-        for (const [value, cur] of m) {
+        // Keys and a get, not entries: no [value, count] pair allocated per domain and pod.
+        for (const value of m.keys()) {
           const n = totals.get(value);
-          if (n !== undefined) m.set(value, cur + n);
+          if (n !== undefined) m.set(value, m.get(value)! + n);
         }
         continue;
       }
@@ -213,7 +217,9 @@ export function preScoreLabelSets(
       }
     }
   }
-  if (indexed.some((x) => !x)) {
+  let unindexed = false;
+  for (let i = 0; i < constraints.length; i++) if (!indexed[i]) unindexed = true;
+  if (unindexed) {
     for (const ni of allNodes) {
       const node = ni.node;
       const labels = node.metadata?.labels;
