@@ -23,7 +23,7 @@ import {
   releaseOnRemoval,
   type NetworkAllocator,
 } from './admission/service-allocation.js';
-import { compactFields, copyCompact, copyFields, deepFreeze, fieldCount, hasOwn, jsonEqual } from './json.js';
+import { compactFields, compacts, copyCompact, copyFields, deepFreeze, fieldCount, hasOwn, jsonEqual } from './json.js';
 import { freezeInterned, freezeInternedCompact, InternCache } from './intern.js';
 import { groupResource, kindInfo, qualifiedKind, type KindInfo } from './kinds.js';
 import type { StoreBatch } from './store.js';
@@ -653,11 +653,14 @@ function boundSpec(spec: unknown, nodeName: string): { nodeName?: string } {
   let byNode = boundSpecs.get(spec);
   const known = byNode?.get(nodeName);
   if (known !== undefined) return known;
-  const fields = copyFields(spec as { nodeName?: string });
-  fields.nodeName = nodeName;
   // Nearly one per pod (a Deployment's few hundred pods over thousands of nodes): all fields
-  // in-object. Its parts are the stored spec's, frozen already: this freezes the copy alone.
-  const copy = Object.freeze(compactFields(fields, fieldCount(fields)));
+  // in-object, nodeName's slot included, copied once (not copied and then compacted). Its
+  // parts are the stored spec's, frozen already: this freezes the copy alone.
+  const n = fieldCount(spec) + (hasOwn.call(spec, 'nodeName') ? 0 : 1);
+  const unbound = spec as { nodeName?: string };
+  const fields = compacts(unbound, n) ? compactFields(unbound, n) : copyFields(unbound);
+  fields.nodeName = nodeName;
+  const copy = Object.freeze(fields);
   if (byNode === undefined) boundSpecs.set(spec, (byNode = new Map()));
   else if (byNode.size >= MAX_BOUND_SPECS) byNode.clear();
   byNode.set(nodeName, copy);
@@ -666,7 +669,9 @@ function boundSpec(spec: unknown, nodeName: string): { nodeName?: string } {
 
 /**
  * The pods/binding subresource: assigns a pending pod to a node (what DefaultBinder posts).
- * Sets spec.nodeName and the PodScheduled=True condition in one write.
+ * Sets spec.nodeName and the PodScheduled=True condition in one write. `seen`: the pod and
+ * the node as the base state stores them, when the caller knows them (see StoreBatch.getSeen);
+ * they must be the pod named `namespace/name` and the node named `nodeName`.
  */
 export function bindPod(
   batch: StoreBatch,
@@ -674,9 +679,11 @@ export function bindPod(
   name: string,
   nodeName: string,
   ctx: WriteContext,
+  seen?: StoredObject,
+  seenNode?: StoredObject,
 ): StoredObject {
   const info = POD_INFO;
-  const old = batch.get('Pod', namespace, name);
+  const old = seen === undefined ? batch.get('Pod', namespace, name) : batch.getSeen('Pod', seen);
   if (!old) throw new NotFoundError(groupResource(info), name);
   const spec = old.spec as { nodeName?: string } | undefined;
   if (spec?.nodeName) {
@@ -685,7 +692,8 @@ export function bindPod(
   if (old.metadata.deletionTimestamp) {
     throw new ConflictError(groupResource(info), name, `pod ${name} is being deleted, cannot be assigned to a host`);
   }
-  if (!batch.get('Node', undefined, nodeName)) throw new NotFoundError(groupResource(NODE_INFO), nodeName);
+  const node = seenNode === undefined ? batch.get('Node', undefined, nodeName) : batch.getSeen('Node', seenNode);
+  if (!node) throw new NotFoundError(groupResource(NODE_INFO), nodeName);
   // The binding changes spec.nodeName and status; everything else is shared with the old,
   // frozen version rather than copied (the containers, volumes, labels, ...).
   const oldStatus = old.status as { conditions?: unknown[] } | undefined;
@@ -703,7 +711,7 @@ export function bindPod(
   pod.status.conditions = shared.podConditions.intern(conditions);
   // The kubelet assigns the IP when it creates the sandbox, a moment after binding; kubesim
   // does it in the binding write so that a bound pod always has its address.
-  ctx.network?.assignPod(batch, pod);
+  ctx.network?.assignPod(batch, pod, node);
   // A pod's own IPs repeat nowhere: frozen as they are, they spare the interning below a lookup
   // of them and of the status around them (which they make unique too).
   const podIPs = (pod.status as { podIPs?: unknown }).podIPs;

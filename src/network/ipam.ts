@@ -210,10 +210,10 @@ interface PodLike {
  * podCIDR or with none left leaves the pod without a podIP, as a real pod then stays in
  * ContainerCreating; the write itself never fails for it.
  */
-export function assignPodAddresses(batch: StoreBatch, pod: KubeObject): void {
+export function assignPodAddresses(batch: StoreBatch, pod: KubeObject, known?: StoredObject): void {
   const p = pod as PodLike & KubeObject;
   const nodeName = p.spec?.nodeName;
-  const node = nodeName ? batch.get('Node', undefined, nodeName) : undefined;
+  const node = !nodeName ? undefined : known?.metadata.name === nodeName ? known : batch.get('Node', undefined, nodeName);
   if (!node) return;
   const status = (p.status ??= {});
   if (typeof status.podIP === 'string' && status.podIP !== '') return;
@@ -253,7 +253,7 @@ export function networkAllocator(net: ResolvedNetwork, rng: RandomSource): Netwo
   return {
     allocateService: (batch, svc, old) => allocateServiceAddresses(batch, svc, net, rng, old),
     releaseService: (batch, svc) => releaseServiceAddresses(batch, svc),
-    assignPod: (batch, pod) => assignPodAddresses(batch, pod),
+    assignPod: (batch, pod, node) => assignPodAddresses(batch, pod, node),
     releasePod: (batch, pod) => releasePodAddresses(batch, pod),
   };
 }

@@ -174,6 +174,12 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
    * counted nowhere, as before the bind.
    */
   private readonly podNode = new Map<string, PodSlot>();
+  /**
+   * The assumed pods' slots (those of podNode with `assumed` set), by the pod object assumed:
+   * the committed bind, whose old object that pod is, finds its slot in this map of one
+   * batch's pods, warm, rather than by a new key string in the map of every pod.
+   */
+  private readonly assumedSlots = new Map<Pod, PodSlot>();
   private readonly images = new Map<string, ImageSummary>();
   /** zone → node names in insertion order; zones in order of first appearance. */
   private readonly zones = new Map<string, string[]>();
@@ -266,6 +272,7 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
     // node is removed (they come back if the node does).
     for (const pi of info.pods) {
       this.podNode.delete(pi.key);
+      this.assumedSlots.delete(pi.pod);
       this.podLabelIndex.remove(pi);
       this.affinityAggregates.remove(pi, info.node.metadata?.labels);
     }
@@ -277,7 +284,9 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
    * change (nothing about it was committed since the scheduler assumed it).
    */
   updatePod(oldPod: Pod | undefined, newPod: Pod | undefined, key: string = podKey((newPod ?? oldPod)!)): boolean {
-    const slot = this.podNode.get(key);
+    const slot = (oldPod === undefined ? undefined : this.assumedSlots.get(oldPod)) ?? this.podNode.get(key);
+    // Whatever the change, the pod is no longer assumed after it: confirmed, moved or removed.
+    if (slot !== undefined && slot.assumed) this.assumedSlots.delete(slot.pi.pod);
     const now = assignedNode(newPod);
     const wasAssumed = slot !== undefined && slot.assumed;
     if (wasAssumed && now !== undefined) slot.assumed = false;
@@ -306,8 +315,9 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
    * the pod's podKey when the caller has it (the queue's own string: its hash is known, so
    * the slot map's insertion neither builds nor hashes a new string).
    */
-  assume(pod: Pod, nodeName: string, key: string = podKey(pod)): void {
-    this.place(key, pod, nodeName, true);
+  /** Returns the node the pod is now counted on (the cache's version of it), if the cache has it. */
+  assume(pod: Pod, nodeName: string, key: string = podKey(pod)): Node | undefined {
+    return this.place(key, pod, nodeName, true);
   }
 
   /** The bind failed: undo the assumption. */
@@ -315,6 +325,7 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
     const key = podKey(pod);
     const slot = this.podNode.get(key);
     if (slot === undefined || !slot.assumed) return;
+    this.assumedSlots.delete(slot.pi.pod);
     if (slot.info.removePod(slot.pi)) this.unindex(slot.pi, slot.info);
     this.podNode.delete(key);
     this.invalidateAffinity();
@@ -325,15 +336,18 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
     return this.podNode.get(key)?.info.name;
   }
 
-  private place(key: string, pod: Pod, nodeName: string, assumed: boolean): void {
+  private place(key: string, pod: Pod, nodeName: string, assumed: boolean): Node | undefined {
     const info = this.infos.get(nodeName);
-    if (!info) return; // bound to a node the cache does not know (yet)
+    if (!info) return undefined; // bound to a node the cache does not know (yet)
     const pi = podInfoFor(pod);
     info.addPod(pi);
     this.podLabelIndex.add(pi, info);
     this.affinityAggregates.add(pi, info.node.metadata?.labels);
-    this.podNode.set(key, { info, pi, assumed });
+    const slot: PodSlot = { info, pi, assumed };
+    this.podNode.set(key, slot);
+    if (assumed) this.assumedSlots.set(pi.pod, slot);
     if (info.podsWithAffinity.length === 1 || info.podsWithRequiredAntiAffinity.length === 1) this.invalidateAffinity();
+    return info.node;
   }
 
   /** Puts a pod of `info` into the indexes. */

@@ -58,6 +58,20 @@ function defaultConfiguration(): ResolvedConfiguration {
   return (defaultResolved ??= deepFreeze(resolveConfiguration(undefined, pluginPoints(DEFAULT_REGISTRY))));
 }
 
+/**
+ * A bind scheduleBatch returns, with the pod version it scheduled and the node version it
+ * counted the pod on. Those are the versions the store holds (the scheduler is told of every
+ * commit, and schedules between commits), so the sim's bind takes them rather than looking
+ * them up among all pods and nodes (StoreBatch.getSeen; the commit checks the pod's).
+ */
+export interface ScheduledBind {
+  readonly verb: 'bind';
+  readonly podKey: string;
+  readonly nodeName: string;
+  readonly pod: Pod;
+  readonly node: Node | undefined;
+}
+
 export class Scheduler {
   readonly config: ResolvedConfiguration;
   private readonly profiles = new Map<string, Profile>();
@@ -286,11 +300,12 @@ export class Scheduler {
       actions.push(...failureActions(pod, profile.schedulerName, rejected.reasons.join(', '), now, undefined));
       return;
     }
-    this.cache.assume(pod, node, info.key);
+    const boundNode = this.cache.assume(pod, node, info.key);
     this.queue.done(info.key);
     this.scheduled++;
+    const bind: ScheduledBind = { verb: 'bind', podKey: info.key, nodeName: node, pod, node: boundNode };
     actions.push(
-      { verb: 'bind', podKey: info.key, nodeName: node },
+      bind,
       {
         verb: 'event',
         event: {

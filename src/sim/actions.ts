@@ -10,7 +10,7 @@ import { cloneJson, cloneJsonSharing, hasOwn } from '../model/json.js';
 import { isKnownKind, kindInfo } from '../model/kinds.js';
 import type { Action } from '../model/reconcile.js';
 import { splitObjectKey, type StoreBatch } from '../model/store.js';
-import type { KubeObject } from '../model/types.js';
+import type { KubeObject, StoredObject } from '../model/types.js';
 import { bindPod, createObject, deleteObject, updateObject, type WriteContext } from '../model/writes.js';
 import type { EventRecorder } from './events.js';
 
@@ -31,11 +31,9 @@ export function applyAction(batch: StoreBatch, action: Action, ctx: WriteContext
       deleteObject(batch, action.kind, namespace, name, ctx, action.options);
       return;
     }
-    case 'bind': {
-      const { namespace, name } = splitObjectKey(action.podKey);
-      bindPod(batch, namespace ?? 'default', name, action.nodeName, ctx);
+    case 'bind':
+      applyBind(batch, action, ctx);
       return;
-    }
     case 'evict': {
       const { namespace, name } = splitObjectKey(action.podKey);
       evictPod(batch, namespace ?? 'default', name, ctx, action.options);
@@ -46,6 +44,23 @@ export function applyAction(batch: StoreBatch, action: Action, ctx: WriteContext
       return;
   }
 }
+
+/**
+ * A bind action. `seen`, `seenNode`: the pod and the node as the batch's base state stores
+ * them, when the caller holds those versions (the sim's own scheduler: see
+ * StoreBatch.getSeen), spare looking them up.
+ */
+export function applyBind(batch: StoreBatch, action: BindAction, ctx: WriteContext, seen?: StoredObject, seenNode?: StoredObject): void {
+  if (seen !== undefined) {
+    // The pod named by podKey: its own metadata names it without splitting the key.
+    bindPod(batch, seen.metadata.namespace ?? 'default', seen.metadata.name, action.nodeName, ctx, seen, seenNode);
+    return;
+  }
+  const { namespace, name } = splitObjectKey(action.podKey);
+  bindPod(batch, namespace ?? 'default', name, action.nodeName, ctx, undefined, seenNode);
+}
+
+type BindAction = Extract<Action, { verb: 'bind' }>;
 
 /**
  * The copy of a status write's object the write path takes. A status write reads kind,

@@ -47,7 +47,7 @@ import { ControllerLoop } from './controller-loop.js';
 import { EventRecorder } from './events.js';
 import { DEFAULT_EVENT_TTL_MS, EventExpiry } from './event-ttl.js';
 import { Indexer } from './indexer.js';
-import { applyAction, applyActions } from './actions.js';
+import { applyAction, applyActions, applyBind } from './actions.js';
 import type {
   ClusterEvents,
   ClusterOptions,
@@ -90,7 +90,7 @@ import {
 } from './workload-verbs.js';
 import { rollbackTemplate, rolloutHistory } from '../reconcilers/deployment/index.js';
 import type { SchedulingExplanation } from '../scheduler/explain.js';
-import { Scheduler } from '../scheduler/scheduler.js';
+import { Scheduler, type ScheduledBind } from '../scheduler/scheduler.js';
 
 export type {
   ClusterOptions,
@@ -774,7 +774,10 @@ export class Cluster {
     const ctx = this.writeContext();
     for (const action of actions) {
       try {
-        applyAction(batch, action, ctx, this.recorder);
+        if (action.verb === 'bind') {
+          const seen = action as Partial<ScheduledBind>;
+          applyBind(batch, action, ctx, seen.pod as StoredObject | undefined, seen.node as StoredObject | undefined);
+        } else applyAction(batch, action, ctx, this.recorder);
       } catch (e) {
         if (!(e instanceof KubesimError)) throw e;
         this.log.record({ tMs: this.current.nowMs, op: 'error', controller: 'default-scheduler', key: action.verb === 'bind' ? action.podKey : action.verb, message: e.message });

@@ -41,8 +41,9 @@ interface EventKey {
 
 /** One correlated event: its key parts, the Event's name, and its place in the LRU. */
 interface LruEntry extends EventKey {
-  /** The map key: the involved object's key and the message (see EventNameLru). */
+  /** The map key: the involved object's key (see EventNameLru). */
   readonly key: string;
+  readonly message: string;
   /** Set when the entry is added. */
   eventName: string;
   tick: number;
@@ -54,10 +55,12 @@ interface LruEntry extends EventKey {
  * The correlator's LRU of correlation key → Event name. The correlation key is client-go's
  * getEventKey: the involved object (kind, namespace, name, uid), type, reason, message and
  * source (component, host). Rather than one string joining all nine, built anew per event (a
- * dozen concatenations, each garbage a moment later), the map key joins two: the involved
- * object's uid (its kind, namespace and name when it has none) and the message, which together
- * nearly always settle it; the entries that share a map key are chained and compared part by
- * part.
+ * dozen concatenations, each garbage a moment later), the map key is the involved object's uid
+ * (its kind, namespace and name when it has none); the entries that share it (an object's few
+ * distinct events) are chained and compared part by part, the message included. Not the uid
+ * joined with the message: that string, new for every event, had to be flattened and hashed
+ * whole for each lookup (~100 characters; a tenth of recording a Scheduled event), where a
+ * stored object's uid is hashed once and its hash kept by the string.
  *
  * Least recently used first: each use stamps the entry with a tick and appends (entry, tick)
  * to a queue; the least recently used live entry is the first queue item whose tick is still
@@ -65,7 +68,12 @@ interface LruEntry extends EventKey {
  * holes for every eviction to walk over.) Same order, O(1) amortized.
  */
 class EventNameLru {
-  private readonly entries = new Map<string, LruEntry>();
+  /**
+   * Per object key, its entries: chained while they are few, by message once there are more
+   * than CHAIN_MAX (a ReplicaSet's SuccessfulCreate events, one message per pod), so that no
+   * lookup walks a long chain. Within a message's chain the entries differ in other parts.
+   */
+  private readonly entries = new Map<string, LruEntry | Map<string, LruEntry>>();
   private count = 0;
   private queue: LruEntry[] = [];
   private ticks: number[] = [];
@@ -78,22 +86,35 @@ class EventNameLru {
 
   /** The entry with `k`'s key (`k` itself is not stored), to `use` or `delete`. */
   get(k: LruEntry): LruEntry | undefined {
-    let e = this.entries.get(k.key);
+    const slot = this.entries.get(k.key);
+    let e = slot instanceof Map ? slot.get(k.message) : slot;
     while (e !== undefined && !sameKey(e, k)) e = e.next;
     return e;
   }
 
   delete(entry: LruEntry): void {
-    const first = this.entries.get(entry.key);
+    const slot = this.entries.get(entry.key);
+    if (slot === undefined) return;
+    const byMessage = slot instanceof Map ? slot : undefined;
+    const first = byMessage !== undefined ? byMessage.get(entry.message) : (slot as LruEntry);
     if (first === undefined) return;
     if (first === entry) {
-      if (entry.next !== undefined) this.entries.set(entry.key, entry.next);
-      else this.entries.delete(entry.key);
+      const rest = entry.next;
+      entry.next = undefined;
+      if (byMessage === undefined) {
+        if (rest !== undefined) this.entries.set(entry.key, rest);
+        else this.entries.delete(entry.key);
+      } else if (rest !== undefined) byMessage.set(entry.message, rest);
+      else {
+        byMessage.delete(entry.message);
+        if (byMessage.size === 0) this.entries.delete(entry.key);
+      }
     } else {
       let e = first;
       while (e.next !== undefined && e.next !== entry) e = e.next;
       if (e.next !== entry) return;
       e.next = entry.next;
+      entry.next = undefined;
     }
     entry.tick = -1;
     this.count--;
@@ -109,12 +130,18 @@ class EventNameLru {
   add(entry: LruEntry, eventName: string): void {
     entry.eventName = eventName;
     entry.tick = ++this.tick;
-    const first = this.entries.get(entry.key);
-    if (first === undefined) this.entries.set(entry.key, entry);
-    else {
-      let e = first;
-      while (e.next !== undefined) e = e.next;
+    const slot = this.entries.get(entry.key);
+    if (slot === undefined) this.entries.set(entry.key, entry);
+    else if (slot instanceof Map) {
+      const first = slot.get(entry.message);
+      if (first === undefined) slot.set(entry.message, entry);
+      else chainEnd(first).next = entry;
+    } else {
+      let e = slot;
+      let length = 1;
+      for (; e.next !== undefined; e = e.next) length++;
       e.next = entry;
+      if (length >= CHAIN_MAX) this.entries.set(entry.key, byMessage(slot));
     }
     this.count++;
     this.append(entry);
@@ -158,14 +185,37 @@ class EventNameLru {
   }
 }
 
+/** Entries per object key kept in one chain; more are kept by message (see EventNameLru). */
+const CHAIN_MAX = 8;
+
+function chainEnd(e: LruEntry): LruEntry {
+  while (e.next !== undefined) e = e.next;
+  return e;
+}
+
+/** A chain's entries by message, each message's own in a chain (in the order they were). */
+function byMessage(chain: LruEntry): Map<string, LruEntry> {
+  const out = new Map<string, LruEntry>();
+  for (let e: LruEntry | undefined = chain; e !== undefined; ) {
+    const next: LruEntry | undefined = e.next;
+    e.next = undefined;
+    const first = out.get(e.message);
+    if (first === undefined) out.set(e.message, e);
+    else chainEnd(first).next = e;
+    e = next;
+  }
+  return out;
+}
+
 /**
- * Whether two events have the same correlation key (the message, and the object key, are
- * equal already). Parts are compared as the joined key compared them: as strings, with a
- * missing uid or host the same as an empty one.
+ * Whether two events have the same correlation key (the object key is equal already). Parts
+ * are compared as the joined key compared them: as strings, with a missing uid or host the
+ * same as an empty one.
  */
-function sameKey(a: EventKey, b: EventKey): boolean {
+function sameKey(a: LruEntry, b: LruEntry): boolean {
   return (
     a.reason === b.reason &&
+    a.message === b.message &&
     a.name === b.name &&
     a.uid === b.uid &&
     a.kind === b.kind &&
@@ -297,12 +347,12 @@ export class EventRecorder {
     const ns = keyPart(namespace);
     const objectName = keyPart(involved.name);
     // The uid names the object; without one, kind, namespace and name do. Map keys that happen
-    // to coincide are told apart by sameKey, which compares every part but the message (the
-    // object parts equal, equal map keys mean equal messages).
+    // to coincide are told apart by sameKey, which compares every part.
     const objectKey = uid !== '' ? uid : `\u0000${kind}\u0000${ns}\u0000${objectName}`;
     // The LRU entry this event would get: the lookup's key, and added as it is when new.
     const k: LruEntry = {
-      key: `${objectKey}\u0000${keyPart(e.message)}`,
+      key: objectKey,
+      message: keyPart(e.message),
       kind,
       namespace: ns,
       name: objectName,

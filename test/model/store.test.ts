@@ -194,4 +194,26 @@ describe('store', () => {
       ),
     );
   });
+
+  it('getSeen gives the version the caller holds unless the batch wrote the key; commit checks it', () => {
+    const v1 = obj('Pod', 'default', 'a', '1');
+    const b0 = new StoreBatch(emptyState());
+    b0.put('Pod', v1);
+    const s = b0.commit();
+
+    const b = new StoreBatch(s);
+    expect(b.getSeen('Pod', v1)).toBe(v1);
+    const v2 = obj('Pod', 'default', 'a', '2');
+    b.replace('Pod', v2, v1);
+    expect(b.getSeen('Pod', v1)).toBe(v2);
+    expect(getObject(b.commit(), 'Pod', 'default', 'a')).toBe(v2);
+
+    // A version that is not the stored one: the write's old object (what the trace and
+    // watchers see) would be wrong, so the commit fails and the state stays as it was.
+    const stale = obj('Pod', 'default', 'a', '0');
+    const bad = new StoreBatch(s);
+    bad.replace('Pod', obj('Pod', 'default', 'a', '3'), stale);
+    expect(() => bad.commit()).toThrow(/not the stored one/);
+    expect(getObject(s, 'Pod', 'default', 'a')).toBe(v1);
+  });
 });

@@ -100,4 +100,28 @@ describe('EventRecorder', () => {
     expect(sources[1]).not.toBe(sources[0]);
     expect(sources.every((s) => Object.isFrozen(s))).toBe(true);
   });
+
+  it('correlates each of many distinct messages about one object', () => {
+    // A ReplicaSet's SuccessfulCreate events: one object, a message per pod.
+    const ctx: WriteContext = { nowMs: 0, epochMs: 0, ids: Rng.root('t') };
+    const first = new StoreBatch(emptyState());
+    createObject(first, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }, ctx);
+    let state: ClusterState = first.commit();
+    const recorder = new EventRecorder();
+    const created = (i: number) => ({
+      involvedObject: { kind: 'ReplicaSet', namespace: 'default', name: 'web', uid: 'u-web' },
+      type: 'Normal' as const,
+      reason: 'SuccessfulCreate',
+      message: `Created pod: web-${i}`,
+      source: 'replicaset-controller',
+    });
+    for (let round = 0; round < 2; round++) {
+      const b = new StoreBatch(state);
+      for (let i = 0; i < 40; i++) recorder.record(b, created(i), ctx);
+      state = b.commit();
+    }
+    const counts = listObjects(state, 'Event').map((e) => [(e as { message?: string }).message, (e as { count?: number }).count]);
+    expect(counts).toHaveLength(40);
+    expect(counts.every(([, count]) => count === 2)).toBe(true);
+  });
 });

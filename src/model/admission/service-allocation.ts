@@ -29,8 +29,11 @@ export interface NetworkAllocator {
   allocateService(batch: StoreBatch, svc: KubeObject, old: StoredObject | undefined): void;
   /** Frees every record a removed Service held. */
   releaseService(batch: StoreBatch, svc: StoredObject): void;
-  /** Sets status.podIP(s)/hostIP(s) of a pod that now has spec.nodeName. Never throws. */
-  assignPod(batch: StoreBatch, pod: KubeObject): void;
+  /**
+   * Sets status.podIP(s)/hostIP(s) of a pod that now has spec.nodeName. Never throws. `node`:
+   * that node as the batch holds it, when the caller has it already (no second lookup).
+   */
+  assignPod(batch: StoreBatch, pod: KubeObject, node?: StoredObject): void;
   /** Frees a removed pod's IP. */
   releasePod(batch: StoreBatch, pod: StoredObject): void;
 }
