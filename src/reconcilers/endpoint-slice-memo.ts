@@ -21,6 +21,7 @@
  */
 import { jsonEqual } from '../model/json.js';
 import type { StoredObject } from '../model/types.js';
+import { thawed } from './controller-utils.js';
 import type { SliceEndpoint, SlicePort } from './endpoint-slice.js';
 import type { PodObject, ServiceObject } from './service-pods.js';
 
@@ -80,8 +81,7 @@ export class EndpointSliceMemo<Zones, Groups> {
   adoptWritten(sliceKey: string, stored: readonly SliceEndpoint[]): void {
     const written = this.lastWritten.get(sliceKey);
     if (written === undefined || written === stored || written.length !== stored.length || !Object.isFrozen(stored)) return;
-    for (let i = 0; i < stored.length; i++) if (written[i] !== stored[i]) return;
-    this.lastWritten.set(sliceKey, stored);
+    if (sameElements(written, thawed(stored))) this.lastWritten.set(sliceKey, stored);
   }
 
   rememberPlan(serviceKey: string, plan: SyncPlan<Groups> | undefined): void {
@@ -105,7 +105,7 @@ export class EndpointSliceMemo<Zones, Groups> {
       const want = plan.slices.get(slice.metadata.name);
       const stored = slice.endpoints;
       if (want === undefined || !stored || stored.length !== want.endpoints.length) return undefined;
-      if (stored !== want.endpoints) for (let i = 0; i < stored.length; i++) if (stored[i] !== want.endpoints[i]) return undefined;
+      if (stored !== want.endpoints && !sameElements(thawed(stored), want.endpoints)) return undefined;
       if (!jsonEqual(slice.ports ?? [], want.ports) || !jsonEqual(slice.metadata.labels, want.labels)) return undefined;
     }
     // Every planned list equals its stored one: keep the stored arrays (see the header).
@@ -113,8 +113,12 @@ export class EndpointSliceMemo<Zones, Groups> {
       const want = plan.slices.get(slice.metadata.name)!;
       const stored = slice.endpoints!;
       if (want.endpoints === stored || !Object.isFrozen(stored)) continue;
+      const planned = want.endpoints;
       want.endpoints = stored;
-      this.adoptWritten(`${slice.metadata.namespace ?? ''}/${slice.metadata.name}`, stored);
+      const key = `${slice.metadata.namespace ?? ''}/${slice.metadata.name}`;
+      // The planned list is the one last written (updateSlice), just found equal to the stored one.
+      if (this.lastWritten.get(key) === planned) this.lastWritten.set(key, stored);
+      else this.adoptWritten(key, stored);
     }
     return plan;
   }
@@ -124,4 +128,11 @@ export class EndpointSliceMemo<Zones, Groups> {
     this.lastPodsOf.delete(serviceKey);
     this.plans.delete(serviceKey);
   }
+}
+
+/** Same length, the very same elements in order. */
+function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

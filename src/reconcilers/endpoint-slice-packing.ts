@@ -7,6 +7,7 @@
  *
  * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/reconciler.go
  */
+import { thawed } from './controller-utils.js';
 import type { SliceObject } from './endpoint-slice-memo.js';
 import type { SliceEndpoint, SlicePort } from './endpoint-slice.js';
 import type { PodObject } from './service-pods.js';
@@ -49,16 +50,26 @@ export interface Group {
  * or were replaced by their pod's new endpoint (same uid), and the endpoints of the pods it did
  * not list, in this group's order. Every other endpoint is in both, the very same object.
  *
- * The base group is named by its serial and the changes are weakly keyed by the old endpoints,
- * so a delta keeps nothing of the base alive: the current group of every Deployment keeps its
- * delta for as long as its pods are unchanged (after a bring-up, for good), and holding the
- * base's endpoint array and old endpoints cost ~40 KB per 300-pod group.
+ * The base group is named by its serial and the changes are keyed by the old endpoints' pod
+ * uids (unique within a group, as positionsByUid assumes too), so a delta keeps nothing of the
+ * base alive: the current group of every Deployment keeps its delta for as long as its pods
+ * are unchanged (after a bring-up, for good), and holding the base's endpoint array and old
+ * endpoints cost ~40 KB per 300-pod group. The old address kept with each change lets
+ * packFromDelta find the endpoint in a sorted stored list by binary search.
  */
 export interface GroupDelta {
   /** The serial of the group this one was patched from. */
   readonly from: number;
-  readonly changed: { get(old: SliceEndpoint): SliceEndpoint | null | undefined };
+  /** By the old endpoint's targetRef.uid. */
+  readonly changed: ReadonlyMap<string, EndpointChange>;
   readonly added: readonly SliceEndpoint[];
+}
+
+/** What became of one endpoint of the base group, and its sort key there (its address). */
+export interface EndpointChange {
+  readonly address: string;
+  /** The pod's new endpoint, or null when it left the group. */
+  readonly to: SliceEndpoint | null;
 }
 
 let groupSerials = 0;
@@ -101,7 +112,7 @@ export function packGroup(group: Group, slices: SliceObject[], memo: WrittenList
     const stay: SliceEndpoint[] = [];
     const stored = slice.endpoints ?? [];
     let sorted = storedSorted(slice, stored, memo);
-    for (const e of stored) {
+    for (const e of thawed(stored)) {
       const at = byUid.get(e.targetRef?.uid);
       if (at !== undefined && placed[at] === 0 && stay.length < MAX_ENDPOINTS_PER_SLICE) {
         const ep = endpoints[at]!;
@@ -142,7 +153,8 @@ function fill(kept: Map<SliceObject, SliceEndpoint[]>, inOrder: Set<SliceEndpoin
  * patched from (its delta's `from`): those lists share out that group's endpoints, each once
  * and at most 100 to a slice, so packGroup would keep every endpoint where it is, under its
  * replacement if its pod's endpoint changed, drop the ones that left, and place only the
- * added ones. That is done here without looking anything up by uid.
+ * added ones. That is done here without a lookup per endpoint: in a sorted stored list (what
+ * this controller writes) each changed endpoint is found by binary search.
  */
 export function packFromDelta(delta: GroupDelta, slices: readonly SliceObject[], memo: WrittenLists): Packing {
   const kept = new Map<SliceObject, SliceEndpoint[]>();
@@ -150,17 +162,73 @@ export function packFromDelta(delta: GroupDelta, slices: readonly SliceObject[],
   for (const slice of slices) {
     const stored = slice.endpoints ?? [];
     let sorted = storedSorted(slice, stored, memo);
-    const stay: SliceEndpoint[] = [];
-    for (const e of stored) {
-      const c = delta.changed.get(e);
-      if (c === null) continue;
-      if (c !== undefined && sorted && c.addresses[0] !== e.addresses[0]) sorted = false;
-      stay.push(c ?? e);
+    // A plain copy, patched: spreading a frozen array is fast where reading one is not.
+    let stay = [...stored];
+    if (delta.changed.size > 0) {
+      if (sorted) ({ list: stay, sorted } = patchSorted(stay, delta.changed));
+      else stay = patchScan(stay, delta.changed);
     }
     kept.set(slice, stay);
     if (sorted) inOrder.add(stay);
   }
   return fill(kept, inOrder, delta.added);
+}
+
+/**
+ * `list` (sorted by compareEndpoints) with the delta applied, and whether it is still sorted
+ * (every replacement kept its endpoint's address; the uid is the same pod's). Each changed
+ * endpoint is found by binary search on its old (address, uid), so a sync that changed a few
+ * pods costs a few searches per slice rather than a lookup per endpoint. Patches `list`.
+ */
+function patchSorted(list: SliceEndpoint[], changed: ReadonlyMap<string, EndpointChange>): { list: SliceEndpoint[]; sorted: boolean } {
+  // All positions first, while the list is in its sorted order; then the replacements.
+  const at: number[] = [];
+  const to: (SliceEndpoint | null)[] = [];
+  for (const [uid, change] of changed) {
+    const i = findEndpoint(list, change.address, uid);
+    if (i < 0) continue;
+    at.push(i);
+    to.push(change.to);
+  }
+  let removed = false;
+  let sorted = true;
+  for (let n = 0; n < at.length; n++) {
+    const e = to[n]!;
+    if (e === null) removed = true;
+    else if (e.addresses[0] !== list[at[n]!]!.addresses[0]) sorted = false;
+  }
+  // A leaving endpoint is nulled in place and filtered out after.
+  for (let n = 0; n < at.length; n++) list[at[n]!] = to[n] as SliceEndpoint;
+  return { list: removed ? list.filter((e) => e !== null) : list, sorted };
+}
+
+/** patchSorted for a list not known sorted: a lookup per endpoint. */
+function patchScan(list: SliceEndpoint[], changed: ReadonlyMap<string, EndpointChange>): SliceEndpoint[] {
+  const out: SliceEndpoint[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    const c = changed.get(e.targetRef.uid);
+    if (c === undefined) out.push(e);
+    else if (c.to !== null) out.push(c.to);
+  }
+  return out;
+}
+
+/** The position of the endpoint with this address and uid in a compareEndpoints-sorted list, or -1. */
+function findEndpoint(list: readonly SliceEndpoint[], address: string, uid: string): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = list[mid]!;
+    const a = e.addresses[0]!;
+    const u = e.targetRef.uid;
+    const c = a !== address ? (a < address ? -1 : 1) : u < uid ? -1 : u > uid ? 1 : 0;
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /**
@@ -176,7 +244,7 @@ function storedSorted(slice: SliceObject, stored: readonly SliceEndpoint[], memo
     const key = sliceKey(slice);
     const written = memo.written(key);
     // The list this controller last wrote into the slice, element for element: sorted.
-    if (written !== undefined && sameElements(written, stored)) {
+    if (written !== undefined && written.length === stored.length && sameElements(written, thawed(stored))) {
       if (Object.isFrozen(stored)) sortedStored.set(stored, true);
       memo.adoptWritten?.(key, stored);
       return true;

@@ -36,7 +36,7 @@ import { jsonEqual, shareableJson } from '../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../model/reconcile.js';
 import { forEachObject, getObject, objectKey, splitObjectKey, type ClusterState, type KindTable } from '../model/store.js';
 import type { StoredObject } from '../model/types.js';
-import { isPodReady, newControllerRef } from './controller-utils.js';
+import { isPodReady, newControllerRef, thawed } from './controller-utils.js';
 import { EndpointSliceMemo, type PlannedSlice, type SliceObject } from './endpoint-slice-memo.js';
 import {
   compareEndpoints,
@@ -47,6 +47,7 @@ import {
   packFromDelta,
   packGroup,
   sliceKey,
+  type EndpointChange,
   type Group,
   type GroupDelta,
 } from './endpoint-slice-packing.js';
@@ -261,13 +262,25 @@ const MAX_SHARED_VARIANTS = 8;
 /** No pods, no groups: what every selector matching nothing gets (never mutated by callers). */
 const NO_GROUPS: Map<string, Group> = new Map();
 
+/** JSON of a stored (deep-frozen) ports list, once per list: every sync of the Service reads it. */
+const portsJsonByList = new WeakMap<object, string>();
+
+function portsJsonOf(svc: ServiceObject): string {
+  const ports = svc.spec?.ports;
+  if (!ports) return '[]';
+  if (!Object.isFrozen(ports)) return JSON.stringify(ports);
+  let json = portsJsonByList.get(ports);
+  if (json === undefined) portsJsonByList.set(ports, (json = JSON.stringify(ports)));
+  return json;
+}
+
 function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext, memo: SliceMemo): Map<string, Group> {
   const pods = podsForService(svc, ctx);
   // The empty pod array is one frozen array shared by every cluster: an entry under it would
   // live as long as the process, so it gets none (it needs none: its groups are always empty).
   if (pods.length === 0) return NO_GROUPS;
   const nodes = nodeZones(state, memo);
-  const portsJson = JSON.stringify(svc.spec?.ports ?? []);
+  const portsJson = portsJsonOf(svc);
   const publish = svc.spec?.publishNotReadyAddresses === true;
   const shared = groupsByPods.get(pods);
   const hit = shared?.find((g) => g.nodes === nodes && g.portsJson === portsJson && g.publish === publish);
@@ -299,6 +312,8 @@ function desiredGroups(state: ClusterState, svc: ServiceObject, ctx: ReconcileCo
  */
 function patchGroups(state: ClusterState, svc: ServiceObject, before: readonly PodObject[], prior: Map<string, Group>, after: readonly PodObject[]): Map<string, Group> | undefined {
   if (!(svc.spec?.ports ?? []).every((sp) => typeof (sp.targetPort ?? sp.port) === 'number')) return undefined;
+  before = thawed(before);
+  after = thawed(after);
   const old = prior.get('');
   if (prior.size !== (old ? 1 : 0)) return undefined;
   const was = old?.endpoints ?? [];
@@ -306,7 +321,7 @@ function patchGroups(state: ClusterState, svc: ServiceObject, before: readonly P
   const from = old?.pods ?? [];
   const endpoints: SliceEndpoint[] = [];
   const pods: PodObject[] = [];
-  const changed = new WeakMap<SliceEndpoint, SliceEndpoint | null>();
+  const changed = new Map<string, EndpointChange>();
   const added: SliceEndpoint[] = [];
   let ports = old?.ports;
   let k = 0;
@@ -328,9 +343,9 @@ function patchGroups(state: ClusterState, svc: ServiceObject, before: readonly P
       }
     }
     // The same pod (uid) listed before and now: its endpoint is replaced where it stands.
-    if (left !== undefined && ep !== undefined && left.targetRef.uid === pod.metadata.uid) changed.set(left, ep);
+    if (left !== undefined && ep !== undefined && left.targetRef.uid === pod.metadata.uid) changed.set(left.targetRef.uid, { address: left.addresses[0]!, to: ep });
     else {
-      if (left !== undefined) changed.set(left, null);
+      if (left !== undefined) changed.set(left.targetRef.uid, { address: left.addresses[0]!, to: null });
       if (ep !== undefined) added.push(ep);
     }
     return true;
@@ -347,7 +362,7 @@ function patchGroups(state: ClusterState, svc: ServiceObject, before: readonly P
       j += 1;
     } else if (a.metadata.name < b.metadata.name) {
       const left = leave(a);
-      if (left !== undefined) changed.set(left, null);
+      if (left !== undefined) changed.set(left.targetRef.uid, { address: left.addresses[0]!, to: null });
       i += 1;
     } else if (a.metadata.name > b.metadata.name) {
       if (!add(b, undefined)) return undefined;
@@ -368,7 +383,10 @@ function patchGroups(state: ClusterState, svc: ServiceObject, before: readonly P
   }
   while (j < after.length) if (!add(after[j++]!, undefined)) return undefined;
   // The `before` pods after the last of `after` are gone, with their endpoints.
-  while (k < was.length) changed.set(was[k++]!, null);
+  while (k < was.length) {
+    const left = was[k++]!;
+    changed.set(left.targetRef.uid, { address: left.addresses[0]!, to: null });
+  }
   const groups = new Map<string, Group>();
   if (endpoints.length > 0) {
     const delta: GroupDelta | undefined = old ? { from: old.serial, changed, added } : undefined;
@@ -416,7 +434,7 @@ function updateSlice(
 }
 
 function syncService(state: ClusterState, svc: ServiceObject, ctx: ReconcileContext, memo: SliceMemo): Action[] {
-  const owned = (ctx.index.list('EndpointSlice', 'controller', svc.metadata.uid) as SliceObject[]).filter(
+  const owned = (thawed(ctx.index.list('EndpointSlice', 'controller', svc.metadata.uid)) as SliceObject[]).filter(
     (s) => s.metadata.labels?.[MANAGED_BY_LABEL] === ENDPOINTSLICE_CONTROLLER_NAME && s.addressType === 'IPv4',
   );
   const groups = desiredGroups(state, svc, ctx, memo);

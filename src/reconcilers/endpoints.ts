@@ -34,7 +34,7 @@ import { jsonEqual, shareableJson } from '../model/json.js';
 import type { Action, ReconcileContext, ReconcileResult, Reconciler } from '../model/reconcile.js';
 import { getObject, objectKey, splitObjectKey, type ClusterState } from '../model/store.js';
 import type { Pod, ServicePort, StoredObject } from '../model/types.js';
-import { diffByName, isPodReady } from './controller-utils.js';
+import { diffByName, isPodReady, thawed } from './controller-utils.js';
 import { LastBuiltByPod, sameAddressList } from './endpoints-equal.js';
 import {
   podEndpointsChanged,
@@ -401,7 +401,9 @@ function shareableList(list: EndpointAddress[]): readonly EndpointAddress[] {
 /** A sorted, frozen list without the addresses of `drop`'s uids and with `add` merged in; the list itself if unchanged. */
 function patchList(list: readonly EndpointAddress[], drop: ReadonlySet<string>, add: EndpointAddress[]): readonly EndpointAddress[] {
   if (drop.size === 0 && add.length === 0) return list;
-  const kept = drop.size === 0 ? list : list.filter((a) => !drop.has(a.targetRef!.uid));
+  // Read through a plain copy: `list` is frozen (stored), which Node 20 reads slowly.
+  const plain = thawed(list);
+  const kept = drop.size === 0 ? plain : plain.filter((a) => !drop.has(a.targetRef!.uid));
   if (add.length === 0) return shareableList(kept as EndpointAddress[]);
   add.sort(compareAddresses);
   const out: EndpointAddress[] = new Array<EndpointAddress>(kept.length + add.length);

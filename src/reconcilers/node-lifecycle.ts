@@ -48,6 +48,7 @@ import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper
 import { getObject, type ClusterState } from '../model/store.js';
 import { formatRFC3339 } from '../model/time.js';
 import type { KubeObject, Lease, Node, Pod, StoredObject, Taint } from '../model/types.js';
+import { thawed } from './controller-utils.js';
 import { epochNowMs, leaseRenewedAtMs, NODE_LEASE_NAMESPACE, parseRFC3339Ms } from './kubelet/node-lease.js';
 
 export const MONITOR_KEY = '(monitor)';
@@ -96,7 +97,12 @@ const CONDITION_TAINT_KEYS = new Set(Object.values(CONDITION_TAINTS).flatMap((m)
 const UNKNOWN_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 const conditionsOf = (n: Node): Cond[] => (n.status?.conditions ?? []) as Cond[];
-const readyOf = (n: Node): Cond | undefined => conditionsOf(n).find((c) => c.type === 'Ready');
+/** An indexed loop: stored arrays are frozen, and Node 20's find on a frozen array is slow. */
+function readyOf(n: Node): Cond | undefined {
+  const conditions = conditionsOf(n);
+  for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i];
+  return undefined;
+}
 const taintsOf = (n: Node): Taint[] => (n.spec?.taints ?? []) as Taint[];
 const hasTaint = (n: Node, key: string, effect: string) => taintsOf(n).some((t) => t.key === key && t.effect === effect);
 
@@ -245,7 +251,7 @@ function monitorPass(state: ClusterState, ctx: ReconcileContext, cfg: Resolved):
   const healths: NodeHealth[] = [];
   // Every Node sorted by name, from the index (an empty selector selects all): the pass runs at
   // each heartbeat, and listing the store's Node table each time cost more than the pass.
-  for (const obj of ctx.index.select('Node', undefined, {})) {
+  for (const obj of thawed(ctx.index.select('Node', undefined, {}))) {
     const node = obj as NodeObj;
     const ready = readyOf(node);
     if (!ready) continue; // never posted: not judged (see the header)

@@ -9,7 +9,7 @@
  */
 import type { Selector } from '../model/labels/selector.js';
 import type { OwnerReference, Pod, StoredObject } from '../model/types.js';
-import { claimObjects, getControllerOf, isPodActive, type ClaimResult } from './controller-utils.js';
+import { claimObjects, getControllerOf, isPodActive, thawed, type ClaimResult } from './controller-utils.js';
 import { PodCountsMemo } from './replica-set-status.js';
 
 const asPods = (objs: readonly StoredObject[]): (StoredObject & Pod)[] => objs as (StoredObject & Pod)[];
@@ -172,6 +172,9 @@ function patchFiltered<T extends StoredObject>(
   after: readonly T[],
   judge: (o: T) => boolean | undefined,
 ): T[] | undefined {
+  before = thawed(before);
+  prior = thawed(prior);
+  after = thawed(after);
   const out: T[] = [];
   let k = 0;
   let i = 0;

@@ -50,6 +50,8 @@ export function podsForService(svc: StoredObject, ctx: ReconcileContext): readon
 interface CompiledService {
   readonly key: string;
   readonly selector: Readonly<Record<string, string>>;
+  /** Object.keys(selector), once: a pod change tests every Service filed under its labels. */
+  readonly selectorKeys: readonly string[];
   /** Position in the namespace's Services sorted by name: the order keys are returned in. */
   readonly ordinal: number;
 }
@@ -59,6 +61,12 @@ interface NamespaceServices {
   readonly byLabel: Map<string, CompiledService[]>;
   /** Services whose selector is {}: they match every pod. */
   readonly matchAll: CompiledService[];
+  /**
+   * The Services filed under any of a label set's key=values, in the set's key order, by the
+   * stored (frozen) labels object: the pods of one template share theirs, so a pod change
+   * looks its Services up once per label set rather than once per label.
+   */
+  readonly byLabelSet: WeakMap<object, readonly CompiledService[]>;
 }
 
 function labelKey(key: string, value: string): string {
@@ -72,9 +80,10 @@ function compileNamespace(state: ClusterState, namespace: string): NamespaceServ
   for (const svc of listObjects(state, 'Service', namespace)) {
     const selector = serviceSelector(svc);
     if (!selector) continue;
-    const compiled: CompiledService = { key: objectKey(namespace, svc.metadata.name), selector, ordinal: ordinal++ };
+    const selectorKeys = Object.keys(selector);
+    const compiled: CompiledService = { key: objectKey(namespace, svc.metadata.name), selector, selectorKeys, ordinal: ordinal++ };
     // Any one requirement will do; the smallest key keeps the choice independent of field order.
-    const keys = Object.keys(selector).sort();
+    const keys = [...selectorKeys].sort();
     if (keys.length === 0) {
       matchAll.push(compiled);
       continue;
@@ -84,7 +93,23 @@ function compileNamespace(state: ClusterState, namespace: string): NamespaceServ
     if (list) list.push(compiled);
     else byLabel.set(lk, [compiled]);
   }
-  return { byLabel, matchAll };
+  return { byLabel, matchAll, byLabelSet: new WeakMap() };
+}
+
+/** The Services filed under any of `labels`' key=values, in key order (see byLabelSet). */
+function filedUnder(services: NamespaceServices, labels: Readonly<Record<string, string>>): readonly CompiledService[] {
+  const frozen = Object.isFrozen(labels);
+  if (frozen) {
+    const known = services.byLabelSet.get(labels);
+    if (known !== undefined) return known;
+  }
+  const out: CompiledService[] = [];
+  for (const k of Object.keys(labels)) {
+    const list = services.byLabel.get(labelKey(k, labels[k]!));
+    if (list !== undefined) for (let i = 0; i < list.length; i++) out.push(list[i]!);
+  }
+  if (frozen) services.byLabelSet.set(labels, out);
+  return out;
 }
 
 /**
@@ -102,6 +127,27 @@ function servicesIn(state: ClusterState, namespace: string): NamespaceServices |
   if (!compiled) byNs.set(namespace, (compiled = compileNamespace(state, namespace)));
   return compiled;
 }
+
+/** selectorMatches with the selector's keys listed already. */
+function compiledMatches(s: CompiledService, labels: Readonly<Record<string, string>> | undefined): boolean {
+  const keys = s.selectorKeys;
+  for (let i = 0; i < keys.length; i++) if (labels?.[keys[i]!] !== s.selector[keys[i]!]) return false;
+  return true;
+}
+
+/** Whether the Services are in ordinal order already (the usual case: one label's list). */
+function inOrdinalOrder(hits: readonly CompiledService[]): boolean {
+  for (let i = 1; i < hits.length; i++) if (hits[i - 1]!.ordinal > hits[i]!.ordinal) return false;
+  return true;
+}
+
+/**
+ * The last change mapped and its answer: the Endpoints and EndpointSlice controllers each map
+ * every pod change, one after the other, with the same objects and Service table. Stored
+ * objects are frozen and a table object is one version of the Services, so the same three
+ * identities give the same keys (a copy is handed out: callers own their arrays).
+ */
+let lastMapped: { object: unknown; oldObject: unknown; services: NamespaceServices | undefined; keys: string[] } | undefined;
 
 const isTerminal = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 
@@ -175,25 +221,34 @@ export function podToServicesMapper(): WatchMapper {
     }
     const services = servicesIn(state, namespace);
     if (!services) return [];
+    const last = lastMapped;
+    if (last !== undefined && last.object === change.object && last.oldObject === change.oldObject && last.services === services) return [...last.keys];
     const newLabels = change.object?.metadata.labels;
     const oldLabels = change.oldObject?.metadata.labels;
     const hits: CompiledService[] = [];
     const consider = (s: CompiledService): void => {
-      const inNew = !!change.object && selectorMatches(s.selector, newLabels);
-      const inOld = !!change.oldObject && selectorMatches(s.selector, oldLabels);
+      const inNew = !!change.object && compiledMatches(s, newLabels);
+      const inOld = !!change.oldObject && compiledMatches(s, oldLabels);
       // Labels-only update: a Service matching both versions sees the same endpoint.
       if (podChanged ? inNew || inOld : inNew !== inOld) hits.push(s);
     };
     for (const s of services.matchAll) consider(s);
     // A Service is filed under one key=value only, so it is reached at most once: from the new
     // labels, or from an old value that differs.
-    if (newLabels) for (const k of Object.keys(newLabels)) for (const s of services.byLabel.get(labelKey(k, newLabels[k]!)) ?? []) consider(s);
-    if (oldLabels) {
+    if (newLabels) {
+      const filed = filedUnder(services, newLabels);
+      for (let i = 0; i < filed.length; i++) consider(filed[i]!);
+    }
+    // The very same labels object (a write keeps unchanged labels): no value differs.
+    if (oldLabels && oldLabels !== newLabels) {
       for (const k of Object.keys(oldLabels)) {
         if (newLabels?.[k] !== oldLabels[k]) for (const s of services.byLabel.get(labelKey(k, oldLabels[k]!)) ?? []) consider(s);
       }
     }
-    if (hits.length > 1) hits.sort((a, b) => a.ordinal - b.ordinal);
-    return hits.map((s) => s.key);
+    if (hits.length > 1 && !inOrdinalOrder(hits)) hits.sort((a, b) => a.ordinal - b.ordinal);
+    const keys = hits.map((s) => s.key);
+    const frozen = (change.object === undefined || Object.isFrozen(change.object)) && (change.oldObject === undefined || Object.isFrozen(change.oldObject));
+    lastMapped = frozen ? { object: change.object, oldObject: change.oldObject, services, keys } : undefined;
+    return frozen ? [...keys] : keys;
   };
 }

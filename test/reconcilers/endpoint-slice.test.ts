@@ -120,6 +120,33 @@ describe('endpointslice-controller', () => {
     }
   });
 
+  it('drops pods that leave the selector from each of several slices, keeping every other endpoint in place and in order', () => {
+    const c = newCluster([endpointSliceController()], { ipam: true });
+    c.create(serviceManifest('web'));
+    const n = 2 * MAX_ENDPOINTS_PER_SLICE + 50;
+    for (let i = 0; i < n; i++) {
+      c.create(podManifest(`p${i}`));
+      setStatus(c, `p${i}`, { ip: `10.244.${Math.trunc(i / 200)}.${(i % 200) + 2}`, ready: true });
+    }
+    const before = slicesOf(c, 'web');
+    expect(before.map((s) => s.endpoints.length).sort((a, b) => a - b)).toEqual([50, 100, 100]);
+    // One pod from each slice, relabelled in one call so they leave the Service together.
+    const leaving = before.map((s) => s.endpoints[Math.trunc(s.endpoints.length / 2)]!.targetRef.name);
+    c.replace(leaving.map((name) => ({ ...(c.get('pod', name) as StoredObject), metadata: { ...(c.get('pod', name) as StoredObject).metadata, labels: { app: 'other' } } })));
+    setStatus(c, 'p3', { ready: false });
+    const after = slicesOf(c, 'web');
+    expect(after.map((s) => s.metadata.name).sort()).toEqual(before.map((s) => s.metadata.name).sort());
+    for (const slice of after) {
+      const was = before.find((b) => b.metadata.name === slice.metadata.name)!;
+      // Each slice keeps its own endpoints, less the pod that left, in address order.
+      const expected = was.endpoints.map((e) => e.targetRef.name).filter((name) => !leaving.includes(name));
+      expect(slice.endpoints.map((e) => e.targetRef.name)).toEqual(expected);
+      const addresses = slice.endpoints.map((e) => e.addresses[0]!);
+      expect(addresses).toEqual([...addresses].sort());
+    }
+    expect(after.flatMap((s) => s.endpoints).filter((e) => !e.conditions.ready).map((e) => e.targetRef.name)).toEqual(['p3']);
+  });
+
   it("keeps a pod's endpoint object through status writes that leave the endpoint as it was", () => {
     const c = newCluster([endpointSliceController()]);
     c.create(serviceManifest('web'));

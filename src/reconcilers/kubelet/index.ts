@@ -109,7 +109,12 @@ export function kubelet(config: KubeletConfig = {}): Reconciler {
     const nowMs = epochNow(ctx);
     const r = syncPod({ pod, node, nowMs, profile, seed });
     const involvedObject = { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
-    const actions: Action[] = r.events.map((e) => ({ verb: 'event', event: { involvedObject, ...e, source: 'kubelet', host: nodeName } }));
+    // Field by field in `{ involvedObject, ...e, source, host }`'s order (a KubeletEvent is
+    // type, reason, message): a spread after another field takes V8's generic copy.
+    const actions: Action[] = r.events.map((e) => ({
+      verb: 'event',
+      event: { involvedObject, type: e.type, reason: e.reason, message: e.message, source: 'kubelet', host: nodeName },
+    }));
     // The action is data the sim copies before writing, so it may share the stored (frozen)
     // pod's fields; only the status is new.
     if (!pod.metadata.deletionTimestamp && !jsonEqual(r.status, pod.status)) actions.push({ verb: 'updateStatus', object: { ...pod, status: r.status } });

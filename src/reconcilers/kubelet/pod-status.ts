@@ -145,14 +145,29 @@ export interface ConditionInput {
 export function podConditions(input: ConditionInput): PodCondition[] {
   const old = (input.pod.status?.conditions ?? []) as unknown as PodCondition[];
   const isOurs = (t: string): boolean => KUBELET_CONDITIONS.includes(t) || input.privateTypes.includes(t);
-  const others = old.filter((c) => !isOurs(c.type));
+  const others: PodCondition[] = [];
+  for (let i = 0; i < old.length; i++) if (!isOurs(old[i]!.type)) others.push(old[i]!);
   const spec = input.pod.spec!;
   const cr = containersReady(spec, input.statuses, input.phase);
   const ready = cr.status === 'True' ? readinessGates(input.pod, others) : cr;
+  // Built field by field in the order `{ type, ...c, lastProbeTime, lastTransitionTime }` has
+  // (c's fields are status, then reason and message when set): a spread after another field
+  // takes V8's generic copy, and `old` is a stored (frozen) array, whose find is slow on Node 20.
   const stamp = (type: string, c: Omit<PodCondition, 'type' | 'lastTransitionTime' | 'lastProbeTime'>): PodCondition => {
-    const prev = old.find((x) => x.type === type);
+    let prev: PodCondition | undefined;
+    for (let i = 0; i < old.length; i++) {
+      if (old[i]!.type === type) {
+        prev = old[i];
+        break;
+      }
+    }
     const lastTransitionTime = prev && prev.status === c.status ? prev.lastTransitionTime : input.now;
-    return { type, ...c, lastProbeTime: null, lastTransitionTime };
+    const out = { type, status: c.status } as PodCondition;
+    if (c.reason !== undefined) out.reason = c.reason;
+    if (c.message !== undefined) out.message = c.message;
+    out.lastProbeTime = null;
+    out.lastTransitionTime = lastTransitionTime;
+    return out;
   };
   return [
     ...others,

@@ -27,7 +27,15 @@ export interface RuntimeRecord {
 const STAGES: readonly string[] = ['PullingImage', 'CreatingContainer'];
 
 export function readRuntime(pod: Pod): RuntimeRecord | undefined {
-  const c = pod.status?.conditions?.find((x) => x.type === RUNTIME_CONDITION);
+  // An indexed loop: stored conditions are frozen, and Node 20's find on a frozen array is slow.
+  const conditions = pod.status?.conditions ?? [];
+  let c: (typeof conditions)[number] | undefined;
+  for (let i = 0; i < conditions.length; i++) {
+    if (conditions[i]!.type === RUNTIME_CONDITION) {
+      c = conditions[i];
+      break;
+    }
+  }
   if (!c || !STAGES.includes(c.reason ?? '')) return undefined;
   const sinceMs = parseTime(c.lastTransitionTime);
   if (sinceMs === undefined) return undefined;

@@ -281,7 +281,7 @@ class PodSync {
     const spec = this.pod.spec!;
     if (this.startTime !== undefined) for (const c of spec.containers) this.status(c);
     const statuses = [...this.statuses.values()]
-      .filter((s) => spec.containers.some((c) => c.name === s.name))
+      .filter((s) => hasContainer(spec.containers, s.name))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const phase = getPhase(spec, statuses, false);
     const done = phase === 'Succeeded' || phase === 'Failed';
@@ -341,4 +341,11 @@ export function syncPod(input: SyncInput): SyncResult {
   const sync = new PodSync(input);
   const nextMs = sync.run();
   return { status: sync.report(input.nowMs), events: sync.events, pulled: sync.pulled, deletePod: false, nextMs };
+}
+
+/** Whether a container of this name is listed: an indexed loop, as `containers` is a stored
+ *  (frozen) array, whose some() is slow on Node 20. */
+function hasContainer(containers: readonly { readonly name: string }[], name: string): boolean {
+  for (let i = 0; i < containers.length; i++) if (containers[i]!.name === name) return true;
+  return false;
 }
