@@ -174,6 +174,22 @@ export function thawed<T>(list: readonly T[]): readonly T[] {
   return Object.isFrozen(list) ? [...list] : list;
 }
 
+/** Same length, the very same elements in order. */
+export function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The first entry of `list` with this `type` (a condition, an address, ...): `find` by an
+ * indexed loop, as stored lists are frozen and Node 20's find on a frozen array is slow.
+ */
+export function findByType<T extends { readonly type: string }>(list: readonly T[], type: string): T | undefined {
+  for (let i = 0; i < list.length; i++) if (list[i]!.type === type) return list[i];
+  return undefined;
+}
+
 /**
  * The objects that left and arrived between two versions of a list, found by identity: stored
  * objects are frozen and replaced on every write, so an object in both versions is unchanged.

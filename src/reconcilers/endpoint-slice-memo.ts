@@ -21,7 +21,8 @@
  */
 import { jsonEqual } from '../model/json.js';
 import type { StoredObject } from '../model/types.js';
-import { thawed } from './controller-utils.js';
+import { sameElements, thawed } from './controller-utils.js';
+import { sliceKey } from './endpoint-slice-packing.js';
 import type { SliceEndpoint, SlicePort } from './endpoint-slice.js';
 import type { PodObject, ServiceObject } from './service-pods.js';
 
@@ -115,7 +116,7 @@ export class EndpointSliceMemo<Zones, Groups> {
       if (want.endpoints === stored || !Object.isFrozen(stored)) continue;
       const planned = want.endpoints;
       want.endpoints = stored;
-      const key = `${slice.metadata.namespace ?? ''}/${slice.metadata.name}`;
+      const key = sliceKey(slice);
       // The planned list is the one last written (updateSlice), just found equal to the stored one.
       if (this.lastWritten.get(key) === planned) this.lastWritten.set(key, stored);
       else this.adoptWritten(key, stored);
@@ -128,11 +129,4 @@ export class EndpointSliceMemo<Zones, Groups> {
     this.lastPodsOf.delete(serviceKey);
     this.plans.delete(serviceKey);
   }
-}
-
-/** Same length, the very same elements in order. */
-function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

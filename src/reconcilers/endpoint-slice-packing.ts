@@ -7,7 +7,7 @@
  *
  * @see kubernetes/kubernetes staging/src/k8s.io/endpointslice/reconciler.go
  */
-import { thawed } from './controller-utils.js';
+import { sameElements, thawed } from './controller-utils.js';
 import type { SliceObject } from './endpoint-slice-memo.js';
 import type { SliceEndpoint, SlicePort } from './endpoint-slice.js';
 import type { PodObject } from './service-pods.js';
@@ -263,12 +263,6 @@ function storedSorted(slice: SliceObject, stored: readonly SliceEndpoint[], memo
  */
 export function sliceKey(slice: SliceObject): string {
   return `${slice.metadata.namespace ?? ''}/${slice.metadata.name}`;
-}
-
-function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export function isSorted(endpoints: readonly SliceEndpoint[]): boolean {

@@ -48,7 +48,7 @@ import type { Action, ReconcileContext, ReconcileResult, Reconciler, WatchMapper
 import { getObject, type ClusterState } from '../model/store.js';
 import { formatRFC3339 } from '../model/time.js';
 import type { KubeObject, Lease, Node, Pod, StoredObject, Taint } from '../model/types.js';
-import { thawed } from './controller-utils.js';
+import { findByType, thawed } from './controller-utils.js';
 import { epochNowMs, leaseRenewedAtMs, NODE_LEASE_NAMESPACE, parseRFC3339Ms } from './kubelet/node-lease.js';
 
 export const MONITOR_KEY = '(monitor)';
@@ -97,12 +97,7 @@ const CONDITION_TAINT_KEYS = new Set(Object.values(CONDITION_TAINTS).flatMap((m)
 const UNKNOWN_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
 const conditionsOf = (n: Node): Cond[] => (n.status?.conditions ?? []) as Cond[];
-/** An indexed loop: stored arrays are frozen, and Node 20's find on a frozen array is slow. */
-function readyOf(n: Node): Cond | undefined {
-  const conditions = conditionsOf(n);
-  for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i];
-  return undefined;
-}
+const readyOf = (n: Node): Cond | undefined => findByType(conditionsOf(n), 'Ready');
 const taintsOf = (n: Node): Taint[] => (n.spec?.taints ?? []) as Taint[];
 const hasTaint = (n: Node, key: string, effect: string) => taintsOf(n).some((t) => t.key === key && t.effect === effect);
 

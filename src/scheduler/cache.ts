@@ -313,9 +313,9 @@ export class SchedulerCache implements SchedulerSnapshot, PodLabelIndexSource, A
   /**
    * The scheduler decided: count the pod on the node before the bind is committed. `key` is
    * the pod's podKey when the caller has it (the queue's own string: its hash is known, so
-   * the slot map's insertion neither builds nor hashes a new string).
+   * the slot map's insertion neither builds nor hashes a new string). Returns the node the pod
+   * is now counted on (the cache's version of it), if the cache has it.
    */
-  /** Returns the node the pod is now counted on (the cache's version of it), if the cache has it. */
   assume(pod: Pod, nodeName: string, key: string = podKey(pod)): Node | undefined {
     return this.place(key, pod, nodeName, true);
   }

@@ -13,6 +13,7 @@
  * @see kubernetes/kubernetes pkg/kubelet/status/status_manager.go (updateLastTransitionTime)
  */
 import { formatRFC3339, parseRFC3339 } from '../../model/time.js';
+import { findByType } from '../controller-utils.js';
 import type { ContainerStatus, Pod, PodSpec } from '../../model/types.js';
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
@@ -152,15 +153,9 @@ export function podConditions(input: ConditionInput): PodCondition[] {
   const ready = cr.status === 'True' ? readinessGates(input.pod, others) : cr;
   // Built field by field in the order `{ type, ...c, lastProbeTime, lastTransitionTime }` has
   // (c's fields are status, then reason and message when set): a spread after another field
-  // takes V8's generic copy, and `old` is a stored (frozen) array, whose find is slow on Node 20.
+  // takes V8's generic copy.
   const stamp = (type: string, c: Omit<PodCondition, 'type' | 'lastTransitionTime' | 'lastProbeTime'>): PodCondition => {
-    let prev: PodCondition | undefined;
-    for (let i = 0; i < old.length; i++) {
-      if (old[i]!.type === type) {
-        prev = old[i];
-        break;
-      }
-    }
+    const prev = findByType(old, type);
     const lastTransitionTime = prev && prev.status === c.status ? prev.lastTransitionTime : input.now;
     const out = { type, status: c.status } as PodCondition;
     if (c.reason !== undefined) out.reason = c.reason;

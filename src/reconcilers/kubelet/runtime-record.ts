@@ -12,6 +12,7 @@
  *     lastTransitionTime: 2025-01-01T00:00:01.25Z   # when the operation began
  */
 import type { Pod } from '../../model/types.js';
+import { findByType } from '../controller-utils.js';
 import { formatTime, parseTime, type PodCondition } from './pod-status.js';
 
 export const RUNTIME_CONDITION = 'kubesim.io/KubeletRuntime';
@@ -27,15 +28,7 @@ export interface RuntimeRecord {
 const STAGES: readonly string[] = ['PullingImage', 'CreatingContainer'];
 
 export function readRuntime(pod: Pod): RuntimeRecord | undefined {
-  // An indexed loop: stored conditions are frozen, and Node 20's find on a frozen array is slow.
-  const conditions = pod.status?.conditions ?? [];
-  let c: (typeof conditions)[number] | undefined;
-  for (let i = 0; i < conditions.length; i++) {
-    if (conditions[i]!.type === RUNTIME_CONDITION) {
-      c = conditions[i];
-      break;
-    }
-  }
+  const c = findByType(pod.status?.conditions ?? [], RUNTIME_CONDITION);
   if (!c || !STAGES.includes(c.reason ?? '')) return undefined;
   const sinceMs = parseTime(c.lastTransitionTime);
   if (sinceMs === undefined) return undefined;
